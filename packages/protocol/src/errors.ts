@@ -1,0 +1,40 @@
+/**
+ * The error catalog: every `code` the server can put in an `error` message, with the default
+ * human text. Codes are stable API; the texts may change. docs/protocol.md lists the same codes
+ * (a test keeps the two in sync).
+ */
+export const ERROR_CODES = {
+  "bad-json": "The frame is not valid JSON.",
+  "not-an-object": "A message must be a JSON object.",
+  "missing-type": 'A message needs a "type": a string of 1 to 64 characters.',
+  "invalid-message": "The message does not match its schema.",
+  "binary-frame": "Binary frames are not accepted; send JSON text.",
+  "frame-too-large": "The message is larger than the server's limit.",
+  "bad-name":
+    "A user name is 1 to 32 letters, digits, spaces, '_', '-' or '.', without leading or trailing space.",
+  "not-logged-in": 'Log in with a "username" message first.',
+  "already-logged-in": "This connection is already logged in.",
+  "hello-after-login": '"hello" must come before "username".',
+  "unsupported-protocol": "The server does not speak that protocol version.",
+  "unknown-target": "No user of that name is online.",
+  "no-call": "This call message has no target and you are in no call.",
+  "internal-error": "The server failed to handle this message; nothing else is affected.",
+} as const satisfies Record<string, string>;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+export function isErrorCode(code: string): code is ErrorCode {
+  return Object.hasOwn(ERROR_CODES, code);
+}
+
+/**
+ * WebSocket close codes the server uses. 1000-1015 are RFC 6455's; 4000-4999 are ours.
+ */
+export const CLOSE_CODES = {
+  /** The server is shutting down or restarting: reconnect. */
+  goingAway: 1001,
+  /** The upgrade or the traffic broke a policy (origin not allowed). */
+  policyViolation: 1008,
+  /** A message above the hard size cap: the server cannot skip it safely, so it closes. */
+  messageTooBig: 1009,
+} as const;

@@ -1,0 +1,4 @@
+export * from "./version.js";
+export * from "./errors.js";
+export * from "./names.js";
+export * from "./messages.js";

@@ -1,0 +1,233 @@
+/**
+ * Wire messages. Every message is a JSON object with a string `type`.
+ *
+ * The article's messages (`id`, `username`, `rejectusername`, `userlist`, `message`,
+ * `video-offer`, `video-answer`, `new-ice-candidate`, `hang-up`) keep their shape; the rest is
+ * the modern protocol, which a client opts into with `hello`.
+ * Schemas are zod; types are inferred from them so that there is one definition.
+ */
+import { z } from "zod";
+import { ERROR_CODES, type ErrorCode } from "./errors.js";
+
+/** A request id chosen by the client; the server echoes it in `ack` and `error`. */
+export const Ref = z.union([z.string().max(64), z.number().int()]);
+export type Ref = z.infer<typeof Ref>;
+
+const UserName = z.string().max(256);
+const Target = z.string().max(256);
+
+// ---------------------------------------------------------------------------------------------
+// Client -> server messages that the server interprets. Extra fields are kept (the article's
+// client sends `id` and `date` too).
+
+export const HelloMessage = z.looseObject({
+  type: z.literal("hello"),
+  protocol: z.number().int(),
+  features: z.array(z.string().max(64)).max(32).optional(),
+  ref: Ref.optional(),
+});
+export type HelloMessage = z.infer<typeof HelloMessage>;
+
+export const UsernameMessage = z.looseObject({
+  type: z.literal("username"),
+  name: z.unknown(),
+  ref: Ref.optional(),
+});
+export type UsernameMessage = z.infer<typeof UsernameMessage>;
+
+export const ChatMessage = z.looseObject({
+  type: z.literal("message"),
+  text: z.string(),
+  target: Target.optional().nullable(),
+  date: z.union([z.number(), z.string().max(64)]).optional(),
+  ref: Ref.optional(),
+});
+export type ChatMessage = z.infer<typeof ChatMessage>;
+
+export const UserStatus = z.enum(["available", "busy"]);
+export type UserStatus = z.infer<typeof UserStatus>;
+
+export const SetStatusMessage = z.looseObject({
+  type: z.literal("set-status"),
+  status: UserStatus,
+  ref: Ref.optional(),
+});
+export type SetStatusMessage = z.infer<typeof SetStatusMessage>;
+
+/** The client messages the server interprets; every other type is relayed. */
+export const ControlMessage = z.discriminatedUnion("type", [
+  HelloMessage,
+  UsernameMessage,
+  ChatMessage,
+  SetStatusMessage,
+]);
+export type ControlMessage = z.infer<typeof ControlMessage>;
+export const CONTROL_TYPES: ReadonlySet<string> = new Set(["hello", "username", "message", "set-status"]);
+
+// ---------------------------------------------------------------------------------------------
+// Call messages: client -> client, routed by `target`, stamped with the sender's `name`.
+// The server does not interpret them beyond remembering who negotiates with whom (so that an
+// untargeted `hang-up` reaches only the call partner, and a disconnect ends the call).
+
+const CallId = z.string().min(1).max(64);
+
+export const SessionDescription = z.looseObject({
+  type: z.enum(["offer", "answer", "pranswer", "rollback"]),
+  sdp: z.string().optional(),
+});
+
+export const IceCandidate = z.looseObject({
+  candidate: z.string(),
+  sdpMid: z.string().nullable().optional(),
+  sdpMLineIndex: z.number().int().nullable().optional(),
+  usernameFragment: z.string().nullable().optional(),
+});
+
+const routed = { name: UserName.optional(), target: Target.optional().nullable() };
+
+export const CallInviteMessage = z.looseObject({
+  type: z.literal("call-invite"),
+  ...routed,
+  callId: CallId,
+  media: z.object({ audio: z.boolean(), video: z.boolean() }).optional(),
+});
+export const CallAcceptMessage = z.looseObject({ type: z.literal("call-accept"), ...routed, callId: CallId });
+export const CallDeclineReason = z.enum(["declined", "busy", "unavailable"]);
+export type CallDeclineReason = z.infer<typeof CallDeclineReason>;
+export const CallDeclineMessage = z.looseObject({
+  type: z.literal("call-decline"),
+  ...routed,
+  callId: CallId,
+  reason: CallDeclineReason,
+});
+export const CallCancelMessage = z.looseObject({ type: z.literal("call-cancel"), ...routed, callId: CallId });
+export const VideoOfferMessage = z.looseObject({
+  type: z.literal("video-offer"),
+  ...routed,
+  sdp: SessionDescription,
+  callId: CallId.optional(),
+});
+export const VideoAnswerMessage = z.looseObject({
+  type: z.literal("video-answer"),
+  ...routed,
+  sdp: SessionDescription,
+  callId: CallId.optional(),
+});
+export const NewIceCandidateMessage = z.looseObject({
+  type: z.literal("new-ice-candidate"),
+  ...routed,
+  candidate: IceCandidate.nullable(),
+  callId: CallId.optional(),
+});
+export const HangUpMessage = z.looseObject({
+  type: z.literal("hang-up"),
+  ...routed,
+  callId: CallId.optional(),
+  reason: z.string().max(64).optional(),
+});
+
+export const CallMessage = z.discriminatedUnion("type", [
+  CallInviteMessage,
+  CallAcceptMessage,
+  CallDeclineMessage,
+  CallCancelMessage,
+  VideoOfferMessage,
+  VideoAnswerMessage,
+  NewIceCandidateMessage,
+  HangUpMessage,
+]);
+export type CallMessage = z.infer<typeof CallMessage>;
+export type CallMessageType = CallMessage["type"];
+
+/** Call messages that start or continue a negotiation between sender and target. */
+export const CALL_OPENING_TYPES: ReadonlySet<string> = new Set<CallMessageType>([
+  "call-invite",
+  "call-accept",
+  "video-offer",
+  "video-answer",
+  "new-ice-candidate",
+]);
+/** Call messages that end one. */
+export const CALL_CLOSING_TYPES: ReadonlySet<string> = new Set<CallMessageType>([
+  "call-decline",
+  "call-cancel",
+  "hang-up",
+]);
+
+// ---------------------------------------------------------------------------------------------
+// Server -> client messages.
+
+export const IceServer = z.object({
+  urls: z.union([z.string(), z.array(z.string())]),
+  username: z.string().optional(),
+  credential: z.string().optional(),
+});
+export type IceServer = z.infer<typeof IceServer>;
+
+export const Limits = z.object({
+  /** Largest message the server accepts; a larger one gets `frame-too-large`. */
+  maxMessageBytes: z.number().int(),
+});
+export type Limits = z.infer<typeof Limits>;
+
+export const IdMessage = z.object({ type: z.literal("id"), id: z.string() });
+export const WelcomeMessage = z.object({
+  type: z.literal("welcome"),
+  protocol: z.number().int(),
+  id: z.string(),
+  features: z.array(z.string()),
+  limits: Limits,
+  iceServers: z.array(IceServer),
+  ref: Ref.optional(),
+});
+export type WelcomeMessage = z.infer<typeof WelcomeMessage>;
+export const RejectUsernameMessage = z.object({ type: z.literal("rejectusername"), name: z.string() });
+export const UserlistMessage = z.object({
+  type: z.literal("userlist"),
+  users: z.array(z.string()),
+  /** Modern clients only: which of `users` are busy. */
+  busy: z.array(z.string()).optional(),
+});
+export type UserlistMessage = z.infer<typeof UserlistMessage>;
+export const UserJoinedMessage = z.object({ type: z.literal("user-joined"), users: z.array(z.string()) });
+export const UserLeftMessage = z.object({ type: z.literal("user-left"), users: z.array(z.string()) });
+export const UserStatusMessage = z.object({ type: z.literal("user-status"), name: z.string(), status: UserStatus });
+export const ErrorMessage = z.object({
+  type: z.literal("error"),
+  code: z.string(),
+  message: z.string(),
+  ref: Ref.optional(),
+});
+export type ErrorMessage = z.infer<typeof ErrorMessage>;
+export const AckMessage = z.looseObject({ type: z.literal("ack"), ref: Ref, name: z.string().optional() });
+export type AckMessage = z.infer<typeof AckMessage>;
+/** A chat message as delivered: the server has set `name` and `date`. */
+export const DeliveredChatMessage = z.looseObject({
+  type: z.literal("message"),
+  name: z.string(),
+  text: z.string(),
+  date: z.union([z.number(), z.string()]),
+  target: Target.optional().nullable(),
+});
+export type DeliveredChatMessage = z.infer<typeof DeliveredChatMessage>;
+
+export const ServerMessage = z.discriminatedUnion("type", [
+  IdMessage,
+  WelcomeMessage,
+  RejectUsernameMessage,
+  UserlistMessage,
+  UserJoinedMessage,
+  UserLeftMessage,
+  UserStatusMessage,
+  ErrorMessage,
+  AckMessage,
+  DeliveredChatMessage,
+  ...CallMessage.options,
+]);
+export type ServerMessage = z.infer<typeof ServerMessage>;
+
+/** Builds an `error` message from the catalog. */
+export function errorMessage(code: ErrorCode, detail?: string, ref?: Ref): ErrorMessage {
+  const message = detail ? `${ERROR_CODES[code]} ${detail}` : ERROR_CODES[code];
+  return ref === undefined ? { type: "error", code, message } : { type: "error", code, message, ref };
+}

@@ -1,0 +1,29 @@
+import type { ErrorCode } from "@switchboard/protocol";
+import type { RelayedMessage } from "./hub/hub.js";
+
+export type Decoded = { ok: true; message: RelayedMessage } | { ok: false; code: ErrorCode; ref?: unknown };
+
+const MAX_TYPE_LENGTH = 64;
+
+/**
+ * Text frame -> message with a string `type`. Parses once; knows nothing of sockets.
+ * Only the envelope is checked here: each type's own schema is applied where it is handled,
+ * and types the server does not know are passed through as they are.
+ */
+export function decodeFrame(text: string): Decoded {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return { ok: false, code: "bad-json" };
+  }
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    return { ok: false, code: "not-an-object" };
+  }
+  const message = value as Record<string, unknown>;
+  const type = message.type;
+  if (typeof type !== "string" || type.length === 0 || type.length > MAX_TYPE_LENGTH) {
+    return { ok: false, code: "missing-type", ref: message.ref };
+  }
+  return { ok: true, message: message as RelayedMessage };
+}

@@ -1,0 +1,117 @@
+/**
+ * The server's one options object. Every default lives here; env variables and CLI flags are
+ * mapped onto the same keys and validated together, so a bad value stops start-up with a clear
+ * message instead of surfacing later.
+ */
+import { parseArgs } from "node:util";
+import { fileURLToPath } from "node:url";
+import { z } from "zod";
+
+const port = z.coerce.number().int().min(0).max(65535);
+const positiveInt = z.coerce.number().int().positive();
+const commaList = z
+  .union([z.string(), z.array(z.string())])
+  .transform((value) => (Array.isArray(value) ? value : value.split(",")).map((s) => s.trim()).filter(Boolean));
+
+const defaultStaticDir = fileURLToPath(new URL("../../../apps/web/dist", import.meta.url));
+
+export const ConfigSchema = z
+  .object({
+    /** TCP port for HTTP and WebSocket; 0 picks a free one. */
+    port: port.default(8080),
+    host: z.string().min(1).default("0.0.0.0"),
+    /** PEM files; with both set the server speaks https/wss. */
+    tlsCert: z.string().min(1).optional(),
+    tlsKey: z.string().min(1).optional(),
+    logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+    /** Largest message accepted; a larger one gets a `frame-too-large` error and is dropped. */
+    maxMessageBytes: positiveInt.default(64 * 1024),
+    /** Above this the server cannot even buffer a message: it closes with 1009. */
+    hardMaxMessageBytes: positiveInt.default(4 * 1024 * 1024),
+    /** Presence changes are coalesced into at most one update per interval. */
+    presenceIntervalMs: z.coerce.number().int().min(0).default(100),
+    /** Directory of the built web app served at `/`. */
+    staticDir: z.string().min(1).default(defaultStaticDir),
+    stunUrls: commaList.default([]),
+    turnUrls: commaList.default([]),
+    /** Static TURN credentials (short-lived ones come from a shared secret instead). */
+    turnUsername: z.string().optional(),
+    turnCredential: z.string().optional(),
+  })
+  .superRefine((config, ctx) => {
+    if (Boolean(config.tlsCert) !== Boolean(config.tlsKey)) {
+      ctx.addIssue({ code: "custom", path: ["tlsCert"], message: "TLS_CERT and TLS_KEY must be set together" });
+    }
+    if (config.hardMaxMessageBytes < config.maxMessageBytes) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["hardMaxMessageBytes"],
+        message: "must be at least maxMessageBytes",
+      });
+    }
+    if (config.turnUrls.length > 0 && !(config.turnUsername && config.turnCredential)) {
+      ctx.addIssue({ code: "custom", path: ["turnUrls"], message: "TURN_URLS needs TURN_USERNAME and TURN_CREDENTIAL" });
+    }
+  });
+
+export type Config = Readonly<z.output<typeof ConfigSchema>>;
+export type ConfigInput = Partial<z.input<typeof ConfigSchema>>;
+
+/** Each key's environment variable; the CLI flag is the kebab-case key (`--max-message-bytes`). */
+const ENV_NAMES: Record<keyof Config, string> = {
+  port: "PORT",
+  host: "HOST",
+  tlsCert: "TLS_CERT",
+  tlsKey: "TLS_KEY",
+  logLevel: "LOG_LEVEL",
+  maxMessageBytes: "MAX_MESSAGE_BYTES",
+  hardMaxMessageBytes: "HARD_MAX_MESSAGE_BYTES",
+  presenceIntervalMs: "PRESENCE_INTERVAL_MS",
+  staticDir: "STATIC_DIR",
+  stunUrls: "STUN_URLS",
+  turnUrls: "TURN_URLS",
+  turnUsername: "TURN_USERNAME",
+  turnCredential: "TURN_CREDENTIAL",
+};
+const KEYS = Object.keys(ENV_NAMES) as (keyof Config)[];
+const flagName = (key: string) => key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+/** Validates options given in code (tests, embedding); fills in every default. */
+export function resolveConfig(input: ConfigInput = {}): Config {
+  const parsed = ConfigSchema.safeParse(input);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => {
+      const key = String(issue.path[0] ?? "");
+      const source = key in ENV_NAMES ? `${ENV_NAMES[key as keyof Config]} / --${flagName(key)}` : "config";
+      return `  ${source}: ${issue.message}`;
+    });
+    throw new ConfigError(`Invalid configuration:\n${lines.join("\n")}`);
+  }
+  return Object.freeze(parsed.data);
+}
+
+/** Reads the environment and the command line (flags win over env). */
+export function loadConfig(env: NodeJS.ProcessEnv, argv: string[]): Config {
+  const options = Object.fromEntries(KEYS.map((key) => [flagName(key), { type: "string" as const }]));
+  let flags: Record<string, string | boolean | undefined>;
+  try {
+    flags = parseArgs({ args: argv, options, strict: true, allowPositionals: false }).values;
+  } catch (error) {
+    throw new ConfigError(`Invalid command line: ${(error as Error).message}`);
+  }
+  const input: Record<string, unknown> = {};
+  for (const key of KEYS) {
+    const value = flags[flagName(key)] ?? env[ENV_NAMES[key]];
+    if (value !== undefined && value !== "") input[key] = value;
+  }
+  return resolveConfig(input as ConfigInput);
+}
+
+/** Help text for `--help`, generated from the same table. */
+export function configHelp(): string {
+  return KEYS.map((key) => `  --${flagName(key).padEnd(24)} env ${ENV_NAMES[key]}`).join("\n");
+}

@@ -1,0 +1,57 @@
+import { createReadStream } from "node:fs";
+import { stat } from "node:fs/promises";
+import type { ServerResponse } from "node:http";
+import { extname, join, normalize, sep } from "node:path";
+
+const CONTENT_TYPES: Record<string, string> = {
+  ".html": "text/html; charset=utf-8",
+  ".js": "text/javascript; charset=utf-8",
+  ".mjs": "text/javascript; charset=utf-8",
+  ".css": "text/css; charset=utf-8",
+  ".json": "application/json; charset=utf-8",
+  ".svg": "image/svg+xml",
+  ".png": "image/png",
+  ".ico": "image/x-icon",
+  ".webmanifest": "application/manifest+json",
+  ".txt": "text/plain; charset=utf-8",
+  ".map": "application/json; charset=utf-8",
+};
+
+const PLACEHOLDER = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Switchboard</title></head>
+<body><h1>Switchboard</h1><p>The signaling server is running. The web app has not been built
+(<code>npm run build</code>); WebSocket clients can connect to this address.</p></body></html>`;
+
+/**
+ * Serves the built web app. Paths are resolved inside `root` only; `/` is index.html; when the
+ * app is not built, `/` answers a placeholder page.
+ */
+export async function serveStatic(root: string, pathname: string, response: ServerResponse): Promise<boolean> {
+  let relative: string;
+  try {
+    relative = decodeURIComponent(pathname);
+  } catch {
+    return false;
+  }
+  if (relative.includes("\0")) return false;
+  if (relative.endsWith("/")) relative += "index.html";
+  const file = normalize(join(root, relative));
+  if (file !== root && !file.startsWith(root.endsWith(sep) ? root : root + sep)) return false;
+
+  const info = await stat(file).catch(() => undefined);
+  if (!info?.isFile()) {
+    if (pathname !== "/") return false;
+    response.writeHead(200, { "content-type": CONTENT_TYPES[".html"] });
+    response.end(PLACEHOLDER);
+    return true;
+  }
+  // Hashed assets never change; everything else is revalidated.
+  const immutable = relative.startsWith("/assets/");
+  response.writeHead(200, {
+    "content-type": CONTENT_TYPES[extname(file)] ?? "application/octet-stream",
+    "content-length": info.size,
+    "cache-control": immutable ? "public, max-age=31536000, immutable" : "no-cache",
+  });
+  createReadStream(file).pipe(response);
+  return true;
+}

@@ -1,0 +1,10 @@
+const ENTITIES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
+
+/**
+ * The article's client renders chat with innerHTML, and its server's tag-stripping regex is
+ * defeated by an unclosed tag. For such clients the server escapes chat text, so they show it
+ * literally; modern clients get the text exactly as typed and render it as text.
+ */
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => ENTITIES[c]!);
+}

@@ -1,0 +1,163 @@
+import {
+  CALL_CLOSING_TYPES,
+  CALL_OPENING_TYPES,
+  checkUsername,
+  uniqueUsername,
+  type ChatMessage,
+  type UserStatus,
+} from "@switchboard/protocol";
+import { CallGraph } from "./call-graph.js";
+import { escapeHtml } from "./html-escape.js";
+import type { Frame, Peer } from "./peer.js";
+import { PresenceFeed } from "./presence-feed.js";
+import { ProtocolError } from "./protocol-error.js";
+
+/** A decoded message the hub passes on without interpreting its payload. */
+export type RelayedMessage = Record<string, unknown> & { type: string };
+
+export interface HubOptions {
+  presenceIntervalMs: number;
+}
+
+const encoder = new TextEncoder();
+
+/**
+ * Presence, routing and call bookkeeping: the domain, free of sockets. Every message that
+ * leaves here carries the sender's real name, set by the hub, never taken from the sender.
+ */
+export class Hub {
+  readonly #users = new Map<string, Peer>();
+  readonly #busy = new Set<string>();
+  readonly #calls = new CallGraph();
+  readonly #presence: PresenceFeed;
+
+  constructor(options: HubOptions) {
+    this.#presence = new PresenceFeed(
+      { peers: () => this.#users.values(), names: () => [...this.#users.keys()] },
+      options.presenceIntervalMs,
+    );
+  }
+
+  get userCount(): number {
+    return this.#users.size;
+  }
+
+  /**
+   * Logs `peer` in under `requested`, or a numbered variant if that is taken (the article's
+   * rule), and tells it so with `rejectusername`. Returns the name given.
+   */
+  login(peer: Peer, requested: unknown): string {
+    const check = checkUsername(requested);
+    if (!check.ok) throw new ProtocolError("bad-name", check.reason);
+    const name = uniqueUsername(check.name, (candidate) => this.#users.has(candidate));
+    if (name !== check.name) peer.send(JSON.stringify({ type: "rejectusername", name }));
+    this.#users.set(name, peer);
+    if (peer.modern) {
+      peer.send(JSON.stringify({ type: "userlist", users: [...this.#users.keys()], busy: [...this.#busy] }));
+    }
+    this.#presence.joined(name);
+    return name;
+  }
+
+  /** The user is gone: drop it from presence at once and hang up on its call partners. */
+  logout(peer: Peer): void {
+    const name = peer.name;
+    if (name === null || this.#users.get(name) !== peer) return;
+    this.#users.delete(name);
+    this.#busy.delete(name);
+    for (const partner of this.#calls.removeUser(name)) {
+      this.#users.get(partner)?.send(JSON.stringify({ type: "hang-up", name, target: partner, reason: "gone" }));
+    }
+    this.#presence.left(name);
+  }
+
+  /** Public chat goes to everyone (the sender included, as in the article); `target` makes it private. */
+  chat(sender: Peer, message: ChatMessage): void {
+    message.name = this.#nameOf(sender);
+    message.date ??= Date.now();
+    const recipient = this.#recipientOf(message);
+    if (recipient) {
+      recipient.send(JSON.stringify(forRecipient(message, recipient)));
+      return;
+    }
+    let modernFrame: Frame | undefined;
+    let legacyFrame: Frame | undefined;
+    for (const peer of this.#users.values()) {
+      if (peer.modern) peer.send((modernFrame ??= encoder.encode(JSON.stringify(message))));
+      else peer.send((legacyFrame ??= encoder.encode(JSON.stringify(forRecipient(message, peer)))));
+    }
+  }
+
+  /**
+   * Any other message: to its `target` alone; an untargeted call message to the sender's call
+   * partners only; anything else untargeted to everyone. The payload is passed through as is.
+   */
+  relay(sender: Peer, message: RelayedMessage): void {
+    const name = this.#nameOf(sender);
+    message.name = name;
+    const recipient = this.#recipientOf(message);
+    if (recipient) {
+      this.#trackCall(message.type, name, recipient.name!);
+      recipient.send(JSON.stringify(message));
+      return;
+    }
+    if (CALL_OPENING_TYPES.has(message.type) || CALL_CLOSING_TYPES.has(message.type)) {
+      this.#relayToPartners(name, message);
+      return;
+    }
+    const frame = encoder.encode(JSON.stringify(message));
+    for (const peer of this.#users.values()) peer.send(frame);
+  }
+
+  setStatus(sender: Peer, status: UserStatus): void {
+    const name = this.#nameOf(sender);
+    const busy = status === "busy";
+    if (busy === this.#busy.has(name)) return;
+    if (busy) this.#busy.add(name);
+    else this.#busy.delete(name);
+    this.#presence.statusChanged(name, status);
+  }
+
+  /** Stops timers; sends nothing more. */
+  close(): void {
+    this.#presence.close();
+  }
+
+  #relayToPartners(name: string, message: RelayedMessage): void {
+    const partners = this.#calls.partnersOf(name);
+    if (partners.length === 0) {
+      // The article's client sends its hang-up untargeted after every call: nothing to do.
+      if (message.type === "hang-up") return;
+      throw new ProtocolError("no-call");
+    }
+    const frame = encoder.encode(JSON.stringify(message));
+    for (const partner of partners) {
+      this.#trackCall(message.type, name, partner);
+      this.#users.get(partner)?.send(frame);
+    }
+  }
+
+  #trackCall(type: string, from: string, to: string): void {
+    if (CALL_OPENING_TYPES.has(type)) this.#calls.link(from, to);
+    else if (CALL_CLOSING_TYPES.has(type)) this.#calls.unlink(from, to);
+  }
+
+  /** The peer a message is addressed to, or undefined when it has no target (the article's test). */
+  #recipientOf(message: Record<string, unknown>): Peer | undefined {
+    const target = message.target;
+    if (target === undefined || target === null || target === "") return undefined;
+    if (typeof target !== "string") throw new ProtocolError("invalid-message", '"target" must be a string.');
+    const recipient = this.#users.get(target);
+    if (!recipient) throw new ProtocolError("unknown-target", `"${target.slice(0, 64)}" is not online.`);
+    return recipient;
+  }
+
+  #nameOf(peer: Peer): string {
+    if (peer.name === null || this.#users.get(peer.name) !== peer) throw new ProtocolError("not-logged-in");
+    return peer.name;
+  }
+}
+
+function forRecipient(message: ChatMessage, recipient: Peer): ChatMessage {
+  return recipient.modern ? message : { ...message, text: escapeHtml(message.text) };
+}

@@ -1,0 +1,99 @@
+import { readFileSync } from "node:fs";
+import { createServer as createHttpServer, type Server as HttpServer } from "node:http";
+import { createServer as createHttpsServer } from "node:https";
+import type { AddressInfo } from "node:net";
+import { resolve } from "node:path";
+import { PROTOCOL_VERSION, type IceServer } from "@switchboard/protocol";
+import { resolveConfig, type Config, type ConfigInput } from "./config.js";
+import { createRequestHandler } from "./http/routes.js";
+import { Hub } from "./hub/hub.js";
+import { createLogger, type Logger } from "./logger.js";
+import { WebSocketEndpoint } from "./transport/websocket.js";
+
+export interface SwitchboardServer {
+  readonly config: Config;
+  readonly logger: Logger;
+  /** Starts listening; resolves with the address actually bound (port 0 picks one). */
+  listen(): Promise<AddressInfo & { url: string }>;
+  /** Closes every connection with "going away" and stops listening. */
+  close(): Promise<void>;
+}
+
+/** Features a modern client can rely on, announced in `welcome`. */
+const FEATURES = ["presence-deltas", "acks", "user-status", "raw-chat-text"];
+
+function iceServersOf(config: Config): IceServer[] {
+  const servers: IceServer[] = [];
+  if (config.stunUrls.length > 0) servers.push({ urls: config.stunUrls });
+  if (config.turnUrls.length > 0) {
+    servers.push({ urls: config.turnUrls, username: config.turnUsername, credential: config.turnCredential });
+  }
+  return servers;
+}
+
+/**
+ * The composition root: builds one server from its options. No globals, so a test can run
+ * several in one process, each on its own port.
+ */
+export function createServer(input: ConfigInput = {}): SwitchboardServer {
+  const config = resolveConfig(input);
+  const logger = createLogger(config);
+  const hub = new Hub({ presenceIntervalMs: config.presenceIntervalMs });
+  const iceServers = iceServersOf(config);
+  const websocket = new WebSocketEndpoint({
+    hardMaxMessageBytes: config.hardMaxMessageBytes,
+    logger,
+    session: {
+      hub,
+      logger,
+      maxMessageBytes: config.maxMessageBytes,
+      welcome: (id) => ({
+        type: "welcome",
+        protocol: PROTOCOL_VERSION,
+        id,
+        features: FEATURES,
+        limits: { maxMessageBytes: config.maxMessageBytes },
+        iceServers,
+      }),
+    },
+  });
+
+  let ready = false;
+  const handler = createRequestHandler({
+    staticDir: resolve(config.staticDir),
+    isReady: () => ready,
+    stats: () => ({ connections: websocket.connectionCount, users: hub.userCount }),
+  });
+  const http: HttpServer =
+    config.tlsCert && config.tlsKey
+      ? createHttpsServer({ cert: readFileSync(config.tlsCert), key: readFileSync(config.tlsKey) }, handler)
+      : createHttpServer(handler);
+  http.on("upgrade", (request, socket, head) => websocket.handleUpgrade(request, socket, head));
+  const scheme = config.tlsCert ? "https" : "http";
+
+  return {
+    config,
+    logger,
+    listen: () =>
+      new Promise((resolveListen, reject) => {
+        http.once("error", reject);
+        http.listen(config.port, config.host, () => {
+          http.off("error", reject);
+          ready = true;
+          const address = http.address() as AddressInfo;
+          const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
+          const url = `${scheme}://${host === "0.0.0.0" || host === "[::]" ? "localhost" : host}:${address.port}`;
+          logger.info({ url, port: address.port }, "switchboard listening");
+          resolveListen({ ...address, url });
+        });
+      }),
+    close: () =>
+      new Promise((resolveClose) => {
+        ready = false;
+        hub.close();
+        websocket.close();
+        http.close(() => resolveClose());
+        http.closeAllConnections();
+      }),
+  };
+}
