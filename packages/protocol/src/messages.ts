@@ -187,9 +187,16 @@ export const UserlistMessage = z.object({
   users: z.array(z.string()),
   /** Modern clients only: which of `users` are busy. */
   busy: z.array(z.string()).optional(),
+  /** Modern clients only: which of `users` speak only the article's protocol (no ringing). */
+  legacy: z.array(z.string()).optional(),
 });
 export type UserlistMessage = z.infer<typeof UserlistMessage>;
-export const UserJoinedMessage = z.object({ type: z.literal("user-joined"), users: z.array(z.string()) });
+export const UserJoinedMessage = z.object({
+  type: z.literal("user-joined"),
+  users: z.array(z.string()),
+  /** The subset of `users` that speak only the article's protocol; absent when none. */
+  legacy: z.array(z.string()).optional(),
+});
 export const UserLeftMessage = z.object({ type: z.literal("user-left"), users: z.array(z.string()) });
 export const UserStatusMessage = z.object({ type: z.literal("user-status"), name: z.string(), status: UserStatus });
 export const ErrorMessage = z.object({

@@ -5,6 +5,7 @@ import {
   uniqueUsername,
   type ChatMessage,
   type UserStatus,
+  type UserlistMessage,
 } from "@switchboard/protocol";
 import { CallGraph } from "./call-graph.js";
 import { escapeHtml } from "./html-escape.js";
@@ -52,10 +53,8 @@ export class Hub {
     const name = uniqueUsername(check.name, (candidate) => this.#users.has(candidate));
     if (name !== check.name) peer.send(JSON.stringify({ type: "rejectusername", name }));
     this.#users.set(name, peer);
-    if (peer.modern) {
-      peer.send(JSON.stringify({ type: "userlist", users: [...this.#users.keys()], busy: [...this.#busy] }));
-    }
-    this.#presence.joined(name);
+    if (peer.modern) peer.send(JSON.stringify(this.#snapshot()));
+    this.#presence.joined(name, !peer.modern);
     return name;
   }
 
@@ -116,6 +115,13 @@ export class Hub {
     if (busy) this.#busy.add(name);
     else this.#busy.delete(name);
     this.#presence.statusChanged(name, status);
+  }
+
+  /** The full presence a modern client starts from; deltas follow. */
+  #snapshot(): UserlistMessage {
+    const legacy: string[] = [];
+    for (const [name, peer] of this.#users) if (!peer.modern) legacy.push(name);
+    return { type: "userlist", users: [...this.#users.keys()], busy: [...this.#busy], legacy };
   }
 
   /** Stops timers; sends nothing more. */

@@ -2,7 +2,8 @@ import type { UserStatus } from "@switchboard/protocol";
 import type { Frame, Peer } from "./peer.js";
 
 type PresenceEvent =
-  | { kind: "user-joined" | "user-left"; name: string }
+  | { kind: "user-joined"; name: string; legacy: boolean }
+  | { kind: "user-left"; name: string }
   | { kind: "user-status"; name: string; status: UserStatus };
 
 export interface PresenceSource {
@@ -32,8 +33,9 @@ export class PresenceFeed {
     private readonly intervalMs: number,
   ) {}
 
-  joined(name: string): void {
-    this.#push({ kind: "user-joined", name });
+  /** `legacy`: the user speaks only the article's protocol (never said `hello`). */
+  joined(name: string, legacy: boolean): void {
+    this.#push({ kind: "user-joined", name, legacy });
   }
 
   left(name: string): void {
@@ -84,20 +86,26 @@ export class PresenceFeed {
 /** Runs of joins (or leaves) become one message each; order is kept so replay is exact. */
 function toDeltaFrames(events: PresenceEvent[]): Frame[] {
   const frames: Frame[] = [];
-  let run: { kind: "user-joined" | "user-left"; users: string[] } | undefined;
+  let run: { kind: "user-joined" | "user-left"; users: string[]; legacy: string[] } | undefined;
   const endRun = () => {
-    if (run) frames.push(encode({ type: run.kind, users: run.users }));
+    if (run?.kind === "user-joined" && run.legacy.length > 0) {
+      frames.push(encode({ type: run.kind, users: run.users, legacy: run.legacy }));
+    } else if (run) {
+      frames.push(encode({ type: run.kind, users: run.users }));
+    }
     run = undefined;
   };
   for (const event of events) {
     if (event.kind === "user-status") {
       endRun();
       frames.push(encode({ type: "user-status", name: event.name, status: event.status }));
-    } else if (run?.kind === event.kind) {
-      run.users.push(event.name);
     } else {
-      endRun();
-      run = { kind: event.kind, users: [event.name] };
+      if (run?.kind !== event.kind) {
+        endRun();
+        run = { kind: event.kind, users: [], legacy: [] };
+      }
+      run.users.push(event.name);
+      if (event.kind === "user-joined" && event.legacy) run.legacy.push(event.name);
     }
   }
   endRun();
