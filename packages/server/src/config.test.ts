@@ -1,0 +1,50 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError, loadConfig, resolveConfig } from "./config.js";
+
+describe("config", () => {
+  it("has every default in one place", () => {
+    const config = resolveConfig();
+    expect(config).toMatchObject({
+      port: 8080,
+      host: "0.0.0.0",
+      logLevel: "info",
+      maxMessageBytes: 65536,
+      hardMaxMessageBytes: 4 * 1024 * 1024,
+      presenceIntervalMs: 100,
+      stunUrls: [],
+      turnUrls: [],
+    });
+    expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  it("reads env variables and lets flags win", () => {
+    const config = loadConfig({ PORT: "9000", HOST: "127.0.0.1", STUN_URLS: "stun:a:3478, stun:b:3478" }, ["--port", "9001"]);
+    expect(config).toMatchObject({ port: 9001, host: "127.0.0.1", stunUrls: ["stun:a:3478", "stun:b:3478"] });
+  });
+
+  it("treats an empty variable as unset", () => {
+    expect(loadConfig({ PORT: "" }, []).port).toBe(8080);
+  });
+
+  it("keeps 0 as a real value, not as unset", () => {
+    expect(loadConfig({ PORT: "0", PRESENCE_INTERVAL_MS: "0" }, []).presenceIntervalMs).toBe(0);
+    expect(loadConfig({ PORT: "0" }, []).port).toBe(0);
+  });
+
+  it.each([
+    [{ PORT: "eighty" }, /PORT \/ --port/],
+    [{ PORT: "-1" }, /PORT/],
+    [{ MAX_MESSAGE_BYTES: "0" }, /MAX_MESSAGE_BYTES/],
+    [{ LOG_LEVEL: "chatty" }, /LOG_LEVEL/],
+    [{ TLS_KEY: "k.pem" }, /TLS_CERT and TLS_KEY must be set together/],
+    [{ TURN_URLS: "turn:x:3478" }, /TURN_URLS needs TURN_USERNAME and TURN_CREDENTIAL/],
+    [{ MAX_MESSAGE_BYTES: "2000", HARD_MAX_MESSAGE_BYTES: "1000" }, /at least maxMessageBytes/],
+  ])("rejects %j clearly", (env, message) => {
+    expect(() => loadConfig(env, [])).toThrowError(ConfigError);
+    expect(() => loadConfig(env, [])).toThrowError(message);
+  });
+
+  it("rejects unknown flags", () => {
+    expect(() => loadConfig({}, ["--prot", "1"])).toThrowError(/Invalid command line/);
+  });
+});

@@ -1,0 +1,146 @@
+// The domain with plain objects: no sockets, no timers but vitest's fake ones.
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { Hub } from "./hub.js";
+import type { Frame, Peer } from "./peer.js";
+import { ProtocolError } from "./protocol-error.js";
+
+const decoder = new TextDecoder();
+
+class FakePeer implements Peer {
+  readonly id: string;
+  name: string | null = null;
+  readonly inbox: Record<string, unknown>[] = [];
+  constructor(
+    id: string,
+    readonly modern = false,
+  ) {
+    this.id = id;
+  }
+  send(frame: Frame): void {
+    this.inbox.push(JSON.parse(typeof frame === "string" ? frame : decoder.decode(frame)));
+  }
+  of(type: string) {
+    return this.inbox.filter((m) => m.type === type);
+  }
+}
+
+let hub: Hub;
+beforeEach(() => {
+  vi.useFakeTimers();
+  hub = new Hub({ presenceIntervalMs: 100 });
+});
+afterEach(() => {
+  hub.close();
+  vi.useRealTimers();
+});
+
+function join(name: string, modern = false): FakePeer {
+  const peer = new FakePeer(name, modern);
+  peer.name = hub.login(peer, name);
+  return peer;
+}
+
+const thrownCode = (fn: () => void) => {
+  try {
+    fn();
+  } catch (error) {
+    return (error as ProtocolError).code;
+  }
+  return undefined;
+};
+
+describe("Hub", () => {
+  it("coalesces the article's userlist: one list for a burst of joins, then throttled", () => {
+    const first = join("a");
+    for (const name of ["b", "c", "d"]) join(name);
+    vi.advanceTimersByTime(0);
+    expect(first.of("userlist")).toEqual([{ type: "userlist", users: ["a", "b", "c", "d"] }]);
+    join("e");
+    vi.advanceTimersByTime(50);
+    expect(first.of("userlist")).toHaveLength(1);
+    vi.advanceTimersByTime(50);
+    expect(first.of("userlist")).toHaveLength(2);
+  });
+
+  it("sends modern clients a snapshot at login, then ordered deltas", () => {
+    const watcher = join("w", true);
+    expect(watcher.of("userlist")).toEqual([{ type: "userlist", users: ["w"], busy: [], legacy: [] }]);
+    vi.advanceTimersByTime(100);
+    const x = join("x");
+    join("y", true);
+    hub.logout(x);
+    const x2 = new FakePeer("x2");
+    x2.name = hub.login(x2, "x");
+    vi.advanceTimersByTime(100);
+    expect(watcher.inbox.slice(1).filter((m) => m.type !== "userlist")).toEqual([
+      { type: "user-joined", users: ["w"] },
+      { type: "user-joined", users: ["x", "y"], legacy: ["x"] },
+      { type: "user-left", users: ["x"] },
+      { type: "user-joined", users: ["x"], legacy: ["x"] },
+    ]);
+  });
+
+  it("stamps the real sender on relayed messages and routes by target", () => {
+    const a = join("a");
+    const b = join("b");
+    const c = join("c");
+    hub.relay(a, { type: "video-offer", name: "c", target: "b", sdp: {} });
+    expect(b.of("video-offer")).toEqual([{ type: "video-offer", name: "a", target: "b", sdp: {} }]);
+    expect(c.of("video-offer")).toEqual([]);
+    expect(thrownCode(() => hub.relay(a, { type: "x", target: "nobody" }))).toBe("unknown-target");
+    expect(thrownCode(() => hub.relay(a, { type: "x", target: 5 }))).toBe("invalid-message");
+  });
+
+  it("sends an untargeted call message to the partners only, and hang-up unlinks them", () => {
+    const a = join("a");
+    const b = join("b");
+    const bystander = join("c");
+    hub.relay(a, { type: "call-invite", target: "b", callId: "1" });
+    hub.relay(b, { type: "new-ice-candidate", target: null, candidate: null });
+    expect(a.of("new-ice-candidate")).toHaveLength(1);
+    hub.relay(b, { type: "hang-up" });
+    expect(a.of("hang-up")).toHaveLength(1);
+    expect(bystander.inbox.filter((m) => m.type !== "userlist")).toEqual([]);
+    expect(thrownCode(() => hub.relay(b, { type: "video-offer" }))).toBe("no-call");
+  });
+
+  it("hangs up on partners when a user logs out", () => {
+    const a = join("a", true);
+    const b = join("b");
+    hub.relay(a, { type: "video-offer", target: "b", sdp: {} });
+    hub.logout(a);
+    expect(b.of("hang-up")).toEqual([{ type: "hang-up", name: "a", target: "b", reason: "gone" }]);
+    expect(thrownCode(() => hub.relay(b, { type: "video-answer" }))).toBe("no-call");
+  });
+
+  it("escapes chat text for article clients only, and sets the date when missing", () => {
+    vi.setSystemTime(1_000_000);
+    const old = join("old");
+    const modern = join("new", true);
+    hub.chat(modern, { type: "message", text: "<b>&" });
+    expect(old.of("message")).toEqual([{ type: "message", text: "&lt;b&gt;&amp;", name: "new", date: 1_000_000 }]);
+    expect(modern.of("message")).toEqual([{ type: "message", text: "<b>&", name: "new", date: 1_000_000 }]);
+  });
+
+  it("refuses everything from a peer that is not logged in", () => {
+    join("a");
+    const stranger = new FakePeer("s");
+    expect(thrownCode(() => hub.chat(stranger, { type: "message", text: "x" }))).toBe("not-logged-in");
+    expect(thrownCode(() => hub.relay(stranger, { type: "x" }))).toBe("not-logged-in");
+    // A peer claiming a logged-in user's name is not that user.
+    stranger.name = "a";
+    expect(thrownCode(() => hub.relay(stranger, { type: "x" }))).toBe("not-logged-in");
+    hub.logout(stranger);
+    expect(hub.userCount).toBe(1);
+  });
+
+  it("announces status changes once", () => {
+    const a = join("a", true);
+    const b = join("b", true);
+    vi.advanceTimersByTime(100);
+    hub.setStatus(a, "busy");
+    hub.setStatus(a, "busy");
+    vi.advanceTimersByTime(100);
+    expect(b.of("user-status")).toEqual([{ type: "user-status", name: "a", status: "busy" }]);
+  });
+});

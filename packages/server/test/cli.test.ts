@@ -1,0 +1,106 @@
+// Points 1 and 7 of the server issue: `npm start`'s server process, its config and its logs.
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { once } from "node:events";
+import { createServer as createNetServer, type AddressInfo } from "node:net";
+import { fileURLToPath } from "node:url";
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
+
+const root = fileURLToPath(new URL("../../..", import.meta.url));
+const cli = fileURLToPath(new URL("../dist/cli.js", import.meta.url));
+const children: ChildProcess[] = [];
+
+beforeAll(() => {
+  // The CLI runs from the build; tsc -b is incremental, so this is quick when nothing changed.
+  execFileSync("npx", ["tsc", "-b", "packages/protocol", "packages/server"], { cwd: root, stdio: "inherit" });
+}, 60_000);
+afterEach(() => {
+  for (const child of children.splice(0)) child.kill("SIGKILL");
+});
+
+interface Run {
+  child: ChildProcess;
+  stdout: string[];
+  stderr: string;
+  exit: Promise<number | null>;
+}
+
+function start(args: string[], env: Record<string, string> = {}): Run {
+  const child = spawn(process.execPath, [cli, ...args], { env: { PATH: process.env.PATH, ...env }, cwd: root });
+  children.push(child);
+  const run: Run = { child, stdout: [], stderr: "", exit: new Promise((resolve) => child.once("exit", resolve)) };
+  let partial = "";
+  child.stdout!.on("data", (chunk: Buffer) => {
+    const lines = (partial + chunk.toString()).split("\n");
+    partial = lines.pop()!;
+    run.stdout.push(...lines);
+  });
+  child.stderr!.on("data", (chunk: Buffer) => (run.stderr += chunk.toString()));
+  return run;
+}
+
+async function freePort(): Promise<number> {
+  const probe = createNetServer().listen(0, "127.0.0.1");
+  await once(probe, "listening");
+  const { port } = probe.address() as AddressInfo;
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
+}
+
+/** Waits for the JSON log line saying the server listens and returns it. */
+async function listening(run: Run): Promise<{ port: number; url: string }> {
+  await expect.poll(() => run.stdout.some((line) => line.includes("switchboard listening")), { timeout: 10_000 }).toBe(true);
+  return JSON.parse(run.stdout.find((line) => line.includes("switchboard listening"))!);
+}
+
+describe("the server process", () => {
+  it("listens on PORT and HOST from the environment and logs JSON", async () => {
+    const run = start([], { PORT: "0", HOST: "127.0.0.1" });
+    const line = await listening(run);
+    expect(line).toMatchObject({ level: 30, msg: "switchboard listening" });
+    const response = await fetch(`http://127.0.0.1:${line.port}/healthz`);
+    expect(response.status).toBe(200);
+  });
+
+  it("lets --port and --host win over the environment", async () => {
+    const run = start(["--port", "0", "--host", "127.0.0.1"], { PORT: "1" });
+    const { port } = await listening(run);
+    expect(port).not.toBe(1);
+  });
+
+  it("drains and exits 0 on SIGTERM", async () => {
+    const run = start(["--port", "0", "--host", "127.0.0.1"]);
+    await listening(run);
+    run.child.kill("SIGTERM");
+    expect(await run.exit).toBe(0);
+  });
+
+  it("logs nothing at info level when LOG_LEVEL=warn", async () => {
+    const port = await freePort();
+    const run = start(["--port", String(port), "--host", "127.0.0.1"], { LOG_LEVEL: "warn" });
+    await expect
+      .poll(() => fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.status, () => 0), { timeout: 10_000 })
+      .toBe(200);
+    run.child.kill("SIGTERM");
+    expect(await run.exit).toBe(0);
+    expect(run.stdout.filter((line) => line.includes('"level":30'))).toEqual([]);
+  });
+
+  it.each([
+    [{ PORT: "abc" }, [], /PORT \/ --port/],
+    [{ PORT: "70000" }, [], /PORT/],
+    [{ LOG_LEVEL: "loud" }, [], /LOG_LEVEL/],
+    [{ TLS_CERT: "/tmp/cert.pem" }, [], /TLS_CERT and TLS_KEY must be set together/],
+    [{ MAX_MESSAGE_BYTES: "100", HARD_MAX_MESSAGE_BYTES: "50" }, [], /HARD_MAX_MESSAGE_BYTES/],
+    [{}, ["--no-such-flag"], /Invalid command line/],
+  ])("stops at start-up with a clear message for %j %j", async (env, args, message) => {
+    const run = start(args as string[], env as Record<string, string>);
+    expect(await run.exit).toBe(2);
+    expect(run.stderr).toMatch(message);
+  });
+
+  it("prints every option with --help", async () => {
+    const run = start(["--help"]);
+    expect(await run.exit).toBe(0);
+    expect(run.stdout.join("\n")).toMatch(/--max-message-bytes\s+env MAX_MESSAGE_BYTES/);
+  });
+});

@@ -1,0 +1,116 @@
+// Point 1 of the server issue: one port for health, the app and WebSockets; TLS on demand.
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, mkdirSync, writeFileSync } from "node:fs";
+import { request as httpsRequest } from "node:https";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { WebSocket } from "ws";
+import { TestClient } from "./support/test-client.js";
+import { startServer, type RunningServer } from "./support/server.js";
+
+let running: RunningServer | undefined;
+afterEach(async () => {
+  await running?.server.close();
+  running = undefined;
+});
+
+function appDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), "switchboard-app-"));
+  writeFileSync(join(dir, "index.html"), "<!doctype html><title>app</title>");
+  mkdirSync(join(dir, "assets"));
+  writeFileSync(join(dir, "assets", "main-abc123.js"), "console.log(1)");
+  return dir;
+}
+
+describe("HTTP", () => {
+  it("answers /healthz with 200 once listening", async () => {
+    running = await startServer();
+    const response = await fetch(`${running.httpUrl}/healthz`);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({ status: "ok", connections: 0, users: 0 });
+  });
+
+  it("serves the built app at / with safe headers and long-lived hashed assets", async () => {
+    running = await startServer({ staticDir: appDir() });
+    const index = await fetch(`${running.httpUrl}/`);
+    expect(index.status).toBe(200);
+    expect(index.headers.get("content-type")).toContain("text/html");
+    expect(index.headers.get("x-content-type-options")).toBe("nosniff");
+    expect(await index.text()).toContain("<title>app</title>");
+    const asset = await fetch(`${running.httpUrl}/assets/main-abc123.js`);
+    expect(asset.headers.get("content-type")).toContain("javascript");
+    expect(asset.headers.get("cache-control")).toContain("immutable");
+  });
+
+  it("serves a placeholder at / when the app is not built, and 404 elsewhere", async () => {
+    running = await startServer({ staticDir: join(tmpdir(), "switchboard-no-such-dir") });
+    const index = await fetch(`${running.httpUrl}/`);
+    expect(index.status).toBe(200);
+    expect(await index.text()).toContain("Switchboard");
+    expect((await fetch(`${running.httpUrl}/nope.js`)).status).toBe(404);
+  });
+
+  it("never serves files outside the app directory", async () => {
+    running = await startServer({ staticDir: appDir() });
+    for (const path of ["/../../etc/passwd", "/%2e%2e/%2e%2e/etc/passwd", "/..%2f..%2fetc%2fpasswd", "/%00"]) {
+      const response = await fetch(`${running.httpUrl}${path}`);
+      expect(response.status, path).toBe(404);
+    }
+  });
+
+  it("refuses methods other than GET and HEAD", async () => {
+    running = await startServer();
+    expect((await fetch(`${running.httpUrl}/`, { method: "POST" })).status).toBe(405);
+  });
+});
+
+describe("WebSocket upgrades", () => {
+  it.each(["/", "/ws"])("are accepted on %s and select the json subprotocol", async (path) => {
+    running = await startServer();
+    const client = await TestClient.connect(`ws://127.0.0.1:${running.port}${path}`, "json");
+    expect(client.socket.protocol).toBe("json");
+    expect(await client.next("id")).toMatchObject({ type: "id" });
+    await client.close();
+  });
+
+  it("are accepted without a subprotocol", async () => {
+    running = await startServer();
+    const client = await TestClient.connect(running.wsUrl, []);
+    expect(client.socket.protocol).toBe("");
+    await client.next("id");
+    await client.close();
+  });
+
+  it("are refused on other paths", async () => {
+    running = await startServer();
+    const socket = new WebSocket(`ws://127.0.0.1:${running.port}/elsewhere`);
+    const status = await new Promise<number>((resolve) => socket.once("unexpected-response", (_, res) => resolve(res.statusCode!)));
+    expect(status).toBe(404);
+  });
+});
+
+describe("TLS", () => {
+  it("serves https and wss with TLS_CERT and TLS_KEY", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "switchboard-tls-"));
+    const cert = join(dir, "cert.pem");
+    const key = join(dir, "key.pem");
+    execFileSync("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert, "-days", "1", "-subj", "/CN=localhost"], {
+      stdio: "ignore",
+    });
+    running = await startServer({ tlsCert: cert, tlsKey: key });
+    const status = await new Promise<number>((resolve, reject) => {
+      httpsRequest(`https://127.0.0.1:${running!.port}/healthz`, { rejectUnauthorized: false }, (res) => {
+        res.resume();
+        resolve(res.statusCode!);
+      })
+        .on("error", reject)
+        .end();
+    });
+    expect(status).toBe(200);
+    const socket = new WebSocket(`wss://127.0.0.1:${running.port}/ws`, "json", { rejectUnauthorized: false });
+    const first = await new Promise<string>((resolve) => socket.once("message", (data) => resolve(data.toString())));
+    expect(JSON.parse(first)).toMatchObject({ type: "id" });
+    socket.close();
+  });
+});
