@@ -1,0 +1,22 @@
+/**
+ * `window.__switchboard`: a small, read-only hook for tests and debugging. It exposes nothing
+ * that the UI does not already show:
+ *
+ *   window.__switchboard.callState()  -> "idle" | "ringing-out" | "ringing-in" | "connecting" | "active"
+ *   window.__switchboard.stats()      -> Promise<{ framesDecoded, rttMs, lossFraction } | null>
+ *                                        (the current call's stats snapshot from the SDK; null when idle)
+ */
+export interface StatsSnapshotView {
+  framesDecoded: number;
+  rttMs: number | null;
+  lossFraction: number | null;
+}
+
+export interface DebugHook {
+  callState(): string;
+  stats(): Promise<StatsSnapshotView | null>;
+}
+
+export function installDebugHook(hook: DebugHook): void {
+  Object.defineProperty(window, "__switchboard", { value: Object.freeze(hook), configurable: true });
+}

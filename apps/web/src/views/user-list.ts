@@ -1,0 +1,88 @@
+import { h } from "../dom.js";
+
+export interface UserEntry {
+  name: string;
+  busy: boolean;
+  /** Speaks only the article's protocol: callable, but it answers at once (no ringing). */
+  legacy: boolean;
+}
+
+export interface UserListHandlers {
+  call(name: string): void;
+  message(name: string): void;
+}
+
+export interface UserListView {
+  readonly element: HTMLElement;
+  render(users: readonly UserEntry[], self: string | null, inCall: boolean): void;
+}
+
+/**
+ * Everyone online. Each row is a real button (click or Enter calls), plus a button that opens a
+ * private conversation. Yourself and busy users are marked and cannot be called.
+ */
+export function createUserList(handlers: UserListHandlers): UserListView {
+  const count = h("span", { className: "count", attrs: { "aria-live": "polite" } });
+  const list = h("ul", { className: "user-list", attrs: { "aria-labelledby": "users-title" } });
+  const element = h("section", { className: "panel users", attrs: { "aria-labelledby": "users-title" } }, [
+    h("h2", { attrs: { id: "users-title" } }, ["People ", count]),
+    list,
+  ]);
+
+  return {
+    element,
+    render(users, self, inCall) {
+      const sorted = [...users].sort((a, b) => {
+        if (a.name === self) return -1;
+        if (b.name === self) return 1;
+        return a.name.localeCompare(b.name);
+      });
+      count.textContent = `(${users.length})`;
+      list.replaceChildren(...sorted.map((user) => row(user, user.name === self, inCall)));
+    },
+  };
+
+  function row(user: UserEntry, isSelf: boolean, inCall: boolean): HTMLLIElement {
+    const badges: HTMLElement[] = [];
+    if (isSelf) badges.push(h("span", { className: "badge badge-self", text: "you" }));
+    if (user.busy && !isSelf) badges.push(h("span", { className: "badge badge-busy", text: "busy" }));
+    if (user.legacy) {
+      badges.push(h("span", { className: "badge badge-legacy", text: "basic", attrs: { title: "Uses a basic client: calls connect without ringing" } }));
+    }
+    const status = isSelf ? "you" : user.busy ? "busy" : "available";
+    const callable = !isSelf && !user.busy && !inCall;
+    const callButton = h(
+      "button",
+      {
+        className: "user-call",
+        attrs: {
+          type: "button",
+          "aria-label": isSelf ? `${user.name} (you)` : `Call ${user.name}${user.busy ? " (busy)" : ""}`,
+          disabled: !callable,
+          "data-user": user.name,
+        },
+        on: { click: () => handlers.call(user.name) },
+      },
+      [
+        h("span", { className: `avatar status-${status}`, text: initials(user.name), attrs: { "aria-hidden": "true" } }),
+        h("span", { className: "user-name", text: user.name }),
+        ...badges,
+      ],
+    );
+    const messageButton = isSelf
+      ? null
+      : h("button", {
+          className: "icon-button",
+          text: "✉",
+          attrs: { type: "button", "aria-label": `Message ${user.name}`, title: `Message ${user.name}` },
+          on: { click: () => handlers.message(user.name) },
+        });
+    return h("li", { className: "user-row", attrs: { "data-user": user.name, "data-status": status } }, [callButton, messageButton]);
+  }
+}
+
+function initials(name: string): string {
+  const parts = name.split(/[\s_.-]+/).filter(Boolean);
+  const letters = parts.length > 1 ? [parts[0]!, parts[1]!].map((p) => [...p][0]) : [...name].slice(0, 2);
+  return letters.join("").toUpperCase();
+}

@@ -1,0 +1,111 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { AppPage } from "./support/app-page.js";
+import { launchBrowser, type TestBrowser } from "./support/browser.js";
+import { startServer, type RunningServer } from "./support/server.js";
+
+/** Markup that would set window.__xss (or open an alert) if it were ever rendered as HTML. */
+export const MARKUP_PAYLOADS = [
+  "<img src=x onerror=alert(1)//",
+  '<img src=x onerror="window.__xss=true">',
+  "<script>window.__xss=true</script>",
+  "<b>bold</b>",
+  '<svg onload="window.__xss=true"></svg>',
+];
+
+describe("presence and chat", () => {
+  let server: RunningServer;
+  let browser: TestBrowser;
+  let alice: AppPage;
+  let bob: AppPage;
+  let carol: AppPage;
+  const dialogs: string[] = [];
+
+  beforeAll(async () => {
+    [server, browser] = await Promise.all([startServer(), launchBrowser()]);
+    const pages = await Promise.all(["alice", "bob", "carol"].map(() => browser.newUser(server.url)));
+    for (const { page } of pages) page.on("dialog", (dialog) => {
+      dialogs.push(dialog.message());
+      void dialog.dismiss();
+    });
+    [alice, bob, carol] = await Promise.all(pages.map(({ page }, i) => AppPage.open(page, server.url, ["alice", "bob", "carol"][i]!)));
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it("three users log in and see each other, themselves marked", async () => {
+    for (const user of [alice, bob, carol]) await user.waitForUsers(["alice", "bob", "carol"]);
+    const seenByAlice = await alice.users();
+    expect(seenByAlice.map((u) => u.name).sort()).toEqual(["alice", "bob", "carol"]);
+    expect(seenByAlice.find((u) => u.name === "alice")?.status).toBe("you");
+    await expect(alice.page.getByRole("button", { name: "Call bob", exact: true })).toBeTruthy();
+    expect(await alice.page.getByRole("button", { name: "Call bob", exact: true }).isEnabled()).toBe(true);
+  });
+
+  it("a taken name is renamed by the server and the app says so", async () => {
+    const { page } = await browser.newUser(server.url);
+    const second = await AppPage.open(page, server.url, "alice");
+    expect(second.name).toBe("alice1");
+    await second.waitForNotice(/"alice" was taken/);
+    await alice.waitForUsers(["alice1"]);
+    await page.close();
+  });
+
+  it("rejects an invalid name before sending it", async () => {
+    const { page } = await browser.newUser(server.url);
+    await page.goto(server.url + "/");
+    await page.getByLabel("Your name").fill("<b>x</b>");
+    await page.getByRole("button", { name: "Join" }).click();
+    await page.getByRole("alert").filter({ hasText: /letters, digits/ }).waitFor();
+    expect(await page.locator("#app").getAttribute("data-phase")).toBe("login");
+    await page.close();
+  });
+
+  it("public chat goes both ways", async () => {
+    await alice.sendChat("hello from alice");
+    await bob.waitForChat("alice", "hello from alice");
+    await carol.waitForChat("alice", "hello from alice");
+    await bob.sendChat("hi alice, bob here");
+    await alice.waitForChat("bob", "hi alice, bob here");
+  });
+
+  it("markup in chat stays literal text and runs nothing, both ways", async () => {
+    for (const payload of MARKUP_PAYLOADS) await alice.sendChat(payload);
+    for (const payload of MARKUP_PAYLOADS) await bob.sendChat(payload);
+    for (const user of [alice, bob, carol]) {
+      for (const payload of MARKUP_PAYLOADS) {
+        await user.waitForChat("alice", payload);
+        await user.waitForChat("bob", payload);
+      }
+      const state = await user.page.evaluate(() => ({
+        xss: window.__xss === true,
+        injected: document.querySelectorAll(".chat-log img, .chat-log script, .chat-log b, .chat-log svg").length,
+      }));
+      expect(state).toEqual({ xss: false, injected: 0 });
+    }
+    expect(dialogs).toEqual([]);
+  });
+
+  it("private chat reaches only its recipient", async () => {
+    await alice.sendChat("just for bob", "bob");
+    await bob.page.getByLabel("Conversation").locator("option", { hasText: "alice — 1 new" }).waitFor({ state: "attached" });
+    await bob.openConversation("alice");
+    await bob.waitForChat("alice", "just for bob");
+    await bob.sendChat("just for alice", "alice");
+    await alice.waitForChat("bob", "just for alice");
+    // Carol's conversations never saw it.
+    await carol.sendChat("marker after the private lines");
+    await carol.waitForChat("carol", "marker after the private lines");
+    expect(await carol.chatTexts()).not.toContain("just for bob");
+    await carol.openConversation("alice");
+    expect(await carol.chatTexts()).toEqual([]);
+  });
+
+  it("a user who leaves disappears from the others' lists", async () => {
+    await carol.page.close();
+    await alice.page.waitForFunction(() => !document.querySelector('.user-row[data-user="carol"]'));
+    await bob.page.waitForFunction(() => !document.querySelector('.user-row[data-user="carol"]'));
+  });
+});
