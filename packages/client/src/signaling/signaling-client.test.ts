@@ -1,0 +1,122 @@
+// The client against a scripted in-memory socket: the cases a real server will not produce.
+import { describe, expect, it } from "vitest";
+import { SignalingClient } from "./signaling-client.js";
+import type { SignalingError } from "./signaling-error.js";
+import type { WebSocketLike } from "./websocket-like.js";
+
+class FakeSocket implements WebSocketLike {
+  static last: FakeSocket | undefined;
+  readyState = 0;
+  sent: Record<string, unknown>[] = [];
+  onopen: WebSocketLike["onopen"] = null;
+  onmessage: WebSocketLike["onmessage"] = null;
+  onclose: WebSocketLike["onclose"] = null;
+  onerror: WebSocketLike["onerror"] = null;
+
+  constructor(readonly url: string) {
+    FakeSocket.last = this;
+  }
+  send(data: string): void {
+    this.sent.push(JSON.parse(data) as Record<string, unknown>);
+  }
+  close(): void {
+    this.readyState = 3;
+  }
+  open(): void {
+    this.readyState = 1;
+    this.onopen?.({});
+  }
+  deliver(data: unknown): void {
+    this.onmessage?.({ data: typeof data === "string" ? data : JSON.stringify(data) });
+  }
+  /** Answers the client's hello with a welcome. */
+  welcome(): void {
+    const hello = this.sent.find((message) => message.type === "hello")!;
+    this.deliver({ type: "welcome", protocol: 1, id: "s1", features: [], limits: { maxMessageBytes: 65536 }, iceServers: [], ref: hello.ref });
+  }
+}
+
+const client = (options = {}) => new SignalingClient({ url: "ws://example.test/ws", WebSocket: FakeSocket, reconnect: false, ...options });
+
+async function opened(options = {}): Promise<{ client: SignalingClient; socket: FakeSocket }> {
+  const c = client(options);
+  const connected = c.connect();
+  const socket = FakeSocket.last!;
+  socket.open();
+  socket.welcome();
+  await connected;
+  return { client: c, socket };
+}
+
+describe("SignalingClient (scripted socket)", () => {
+  it("rejects bad options at construction", () => {
+    expect(() => new SignalingClient({ url: "http://x/ws", WebSocket: FakeSocket })).toThrow(TypeError);
+    expect(() => new SignalingClient({ WebSocket: FakeSocket })).toThrow(/no `url`/);
+  });
+
+  it("queues requests until the handshake is done, then sends them after hello", async () => {
+    const c = client();
+    void c.connect();
+    const socket = FakeSocket.last!;
+    const status = c.setStatus("busy");
+    socket.open();
+    expect(socket.sent.map((m) => m.type)).toEqual(["hello"]);
+    socket.welcome();
+    await c.connect();
+    expect(socket.sent.map((m) => m.type)).toEqual(["hello", "set-status"]);
+    socket.deliver({ type: "ack", ref: socket.sent[1]!.ref });
+    await expect(status).resolves.toBeUndefined();
+    c.close();
+  });
+
+  it("times out a request the server never answers", async () => {
+    const { client: c } = await opened({ requestTimeoutMs: 5 });
+    await expect(c.request({ type: "set-status", status: "busy" })).rejects.toMatchObject({ source: "client", code: "timeout" });
+    c.close();
+  });
+
+  it("reports invalid frames as error events and never throws them", async () => {
+    const { client: c, socket } = await opened();
+    const errors: SignalingError[] = [];
+    c.on("error", (error) => errors.push(error));
+    expect(() => {
+      socket.deliver("not json");
+      socket.deliver({ type: "user-joined", users: "nope" });
+      socket.deliver({ type: "surprise" });
+      socket.deliver({ type: "hang-up" }); // No sender name.
+    }).not.toThrow();
+    expect(errors.map((e) => e.code)).toEqual(Array(4).fill("invalid-server-message"));
+    c.close();
+  });
+
+  it("fails requests in flight with connection-lost when the socket drops", async () => {
+    const { client: c, socket } = await opened();
+    const request = c.request({ type: "set-status", status: "busy" });
+    socket.onclose?.({ code: 1006, reason: "" });
+    await expect(request).rejects.toMatchObject({ code: "connection-lost" });
+    expect(c.state).toBe("closed"); // reconnect: false
+  });
+
+  it("closes for good when the server does not speak our protocol version", async () => {
+    const c = client({ reconnect: { nextRetryDelayMs: () => 1 } });
+    const connected = c.connect();
+    const socket = FakeSocket.last!;
+    socket.open();
+    socket.deliver({ type: "error", code: "unsupported-protocol", message: "no", ref: socket.sent[0]!.ref });
+    await expect(connected).rejects.toMatchObject({ code: "closed" });
+    expect(c.state).toBe("closed");
+  });
+
+  it("emits server errors without a waiting request as error events", async () => {
+    const { client: c, socket } = await opened();
+    const errors: SignalingError[] = [];
+    c.on("error", (error) => errors.push(error));
+    socket.deliver({ type: "error", code: "no-call", message: "nope" });
+    socket.deliver({ type: "error", code: "internal-error", message: "late", ref: "r999" });
+    expect(errors.map((e) => [e.source, e.code])).toEqual([
+      ["server", "no-call"],
+      ["server", "internal-error"],
+    ]);
+    c.close();
+  });
+});

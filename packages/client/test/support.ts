@@ -1,0 +1,72 @@
+import { createServer, type SwitchboardServer } from "@switchboard/server";
+import { WebSocket } from "ws";
+import { ExponentialBackoff, SignalingClient, type SignalingClientEvents, type SignalingClientOptions } from "@switchboard/client";
+
+export interface RunningServer {
+  server: SwitchboardServer;
+  port: number;
+  wsUrl: string;
+}
+
+export async function startServer(port = 0): Promise<RunningServer> {
+  const server = createServer({ port, host: "127.0.0.1", logLevel: "silent" });
+  const address = await server.listen();
+  return { server, port: address.port, wsUrl: `${address.url.replace(/^http/, "ws")}/ws` };
+}
+
+/** Quick retries so reconnect tests take milliseconds, not seconds. */
+export const fastReconnect = new ExponentialBackoff({ initialDelayMs: 20, maxDelayMs: 100 });
+
+/** Clients made here are closed by `closeAll()` (call it in afterEach). */
+export class ClientPool {
+  readonly #clients: SignalingClient[] = [];
+
+  constructor(private readonly url: () => string) {}
+
+  create(options: Partial<SignalingClientOptions> = {}): SignalingClient {
+    const client = new SignalingClient({ url: this.url(), WebSocket, reconnect: fastReconnect, ...options });
+    this.#clients.push(client);
+    return client;
+  }
+
+  async loggedIn(name: string): Promise<SignalingClient> {
+    const client = this.create();
+    await client.login(name);
+    return client;
+  }
+
+  closeAll(): void {
+    for (const client of this.#clients.splice(0)) client.close();
+  }
+}
+
+type Args<E extends keyof SignalingClientEvents> = Parameters<SignalingClientEvents[E]>;
+
+/** Resolves with the arguments of the next `event` that satisfies `accept`. */
+export function nextEvent<E extends keyof SignalingClientEvents>(
+  client: SignalingClient,
+  event: E,
+  accept: (...args: Args<E>) => boolean = () => true,
+): Promise<Args<E>> {
+  return new Promise((resolve) => {
+    const dispose = client.on(event, ((...args: Args<E>) => {
+      if (!accept(...args)) return;
+      dispose();
+      resolve(args);
+    }) as SignalingClientEvents[E]);
+  });
+}
+
+/** Resolves once `condition` holds, re-checking whenever the client emits `event`. */
+export async function until(client: SignalingClient, event: keyof SignalingClientEvents, condition: () => boolean): Promise<void> {
+  if (condition()) return;
+  await new Promise<void>((resolve) => {
+    const dispose = client.on(event, () => {
+      if (!condition()) return;
+      dispose();
+      resolve();
+    });
+  });
+}
+
+export const names = (client: SignalingClient) => client.users.map((user) => user.name).sort();
