@@ -1,18 +1,22 @@
 /**
  * @switchboard/client — the Switchboard client SDK.
  *
- * SignalingClient: reconnecting WebSocket, typed events, requests with acks.
+ * - SignalingClient: reconnecting WebSocket, typed events, presence, requests with acks.
+ * - Call: one RTCPeerConnection with perfect negotiation and ICE restart.
+ * - CallManager: 1:1 calls with ringing, busy, cancel, hang-up, and article-client interop.
+ *
+ * Imports without a DOM (Node): browser globals are used only when present or injected.
  */
 export { TypedEmitter, type Disposer, type EventMap } from "./typed-emitter.js";
+export { SignalingClient } from "./signaling/signaling-client.js";
 export {
-  SignalingClient,
   DEFAULT_SIGNALING_OPTIONS,
   type SignalingClientEvents,
   type SignalingClientOptions,
   type IncomingCallMessage,
   type OutgoingMessage,
   type ChatEntry,
-} from "./signaling/signaling-client.js";
+} from "./signaling/signaling-types.js";
 export { SignalingError, type ClientErrorCode } from "./signaling/signaling-error.js";
 export {
   ExponentialBackoff,
@@ -24,3 +28,16 @@ export {
 export { type ConnectionState, IllegalTransitionError } from "./signaling/connection-state.js";
 export { PresenceState, type UserInfo, type PresenceChange, type PresenceMessage } from "./signaling/presence.js";
 export { type WebSocketLike, type WebSocketConstructor, defaultSignalingUrl } from "./signaling/websocket-like.js";
+
+export {
+  Call,
+  type CallEvents,
+  type CallOptions,
+  type NegotiationMessage,
+  type RTCPeerConnectionConstructor,
+  type MediaStreamConstructor,
+} from "./call/call.js";
+export { type CallState, type CallEndReason, canTransitionCall } from "./call/call-state.js";
+export { type CallQuality, summarizeStats } from "./call/call-quality.js";
+export { isPolite } from "./call/perfect-negotiation.js";
+export { DEFAULT_ICE_RECOVERY, type IceRecoveryOptions } from "./call/ice-recovery.js";

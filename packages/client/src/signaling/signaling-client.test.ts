@@ -1,5 +1,6 @@
 // The client against a scripted in-memory socket: the cases a real server will not produce.
 import { describe, expect, it } from "vitest";
+import type { ConnectionState } from "./connection-state.js";
 import { SignalingClient } from "./signaling-client.js";
 import type { SignalingError } from "./signaling-error.js";
 import type { WebSocketLike } from "./websocket-like.js";
@@ -30,9 +31,14 @@ class FakeSocket implements WebSocketLike {
     this.onmessage?.({ data: typeof data === "string" ? data : JSON.stringify(data) });
   }
   /** Answers the client's hello with a welcome. */
-  welcome(): void {
+  welcome(extra: Record<string, unknown> = {}, limits: Record<string, unknown> = {}): void {
     const hello = this.sent.find((message) => message.type === "hello")!;
-    this.deliver({ type: "welcome", protocol: 1, id: "s1", features: [], limits: { maxMessageBytes: 65536 }, iceServers: [], ref: hello.ref });
+    this.deliver({ type: "welcome", protocol: 1, id: "s1", features: [], limits: { maxMessageBytes: 65536, ...limits }, iceServers: [], ref: hello.ref, ...extra });
+  }
+  /** Answers the client's login. */
+  ack(type: string, extra: Record<string, unknown> = {}): void {
+    const request = this.sent.findLast((message) => message.type === type)!;
+    this.deliver({ type: "ack", ref: request.ref, ...extra });
   }
 }
 
@@ -119,4 +125,73 @@ describe("SignalingClient (scripted socket)", () => {
     ]);
     c.close();
   });
+
+  it("asks to resume the dropped session with the count of frames received, and skips re-login when resumed", async () => {
+    const c = client({ reconnect: { nextRetryDelayMs: () => 1 } });
+    const login = c.login("Naomi");
+    const first = FakeSocket.last!;
+    first.open();
+    first.welcome({ resumeToken: "t1" });
+    await Promise.resolve();
+    first.ack("username", { name: "Naomi" });
+    await login;
+    first.deliver({ type: "userlist", users: ["Naomi"] });
+    first.deliver({ type: "pong" });
+    first.deliver("garbage counts too"); // With the login ack: 4 frames after the welcome.
+
+    const reopened = waitForState(c, "open");
+    first.onclose?.({ code: 1006, reason: "" });
+    await waitFor(() => FakeSocket.last !== first);
+    const second = FakeSocket.last!;
+    second.open();
+    expect(second.sent[0]).toMatchObject({ type: "hello", resume: "t1", received: 4 });
+    second.welcome({ resumed: true, resumeToken: "t2" });
+    await reopened;
+    expect(second.sent.map((m) => m.type)).toEqual(["hello"]); // No second login.
+    expect(c.name).toBe("Naomi");
+
+    // Replayed and new frames continue the count; a fresh (non-resumed) session restarts it.
+    second.deliver({ type: "pong" });
+    const third = await reconnectOnce(c, second);
+    third.open();
+    expect(third.sent[0]).toMatchObject({ resume: "t2", received: 5 });
+    third.welcome({ resumed: false });
+    await waitFor(() => third.sent.some((m) => m.type === "username"));
+    expect(third.sent[1]).toMatchObject({ type: "username", name: "Naomi" });
+    c.close();
+  });
+
+  it("pings at the server's heartbeat interval and reconnects when nothing comes back", async () => {
+    const c = client({ reconnect: { nextRetryDelayMs: () => 1 } });
+    const connected = c.connect();
+    const socket = FakeSocket.last!;
+    socket.open();
+    socket.welcome({}, { heartbeatIntervalMs: 10 });
+    await connected;
+    await waitFor(() => socket.sent.some((m) => m.type === "ping"));
+    expect(socket.sent.find((m) => m.type === "ping")).toMatchObject({ received: 0 });
+    await waitForState(c, "reconnecting");
+    c.close();
+  });
 });
+
+function waitForState(c: SignalingClient, wanted: ConnectionState): Promise<void> {
+  return new Promise((resolve) => {
+    const dispose = c.on("state", (state) => {
+      if (state !== wanted) return;
+      dispose();
+      resolve();
+    });
+  });
+}
+
+async function waitFor(condition: () => boolean): Promise<void> {
+  while (!condition()) await new Promise((resolve) => setTimeout(resolve, 1));
+}
+
+async function reconnectOnce(c: SignalingClient, socket: FakeSocket): Promise<FakeSocket> {
+  socket.onclose?.({ code: 1006, reason: "" });
+  await waitFor(() => FakeSocket.last !== socket);
+  void c;
+  return FakeSocket.last!;
+}

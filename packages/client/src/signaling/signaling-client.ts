@@ -1,102 +1,37 @@
 import {
   PROTOCOL_VERSION,
-  ServerMessage,
   type AckMessage,
-  type CallMessage,
   type Ref,
+  type ServerMessage,
   type UserStatus,
   type WelcomeMessage,
 } from "@switchboard/protocol";
 import { TypedEmitter, type Disposer } from "../typed-emitter.js";
-import { ExponentialBackoff, RetrySchedule, type ReconnectPolicy } from "./backoff.js";
+import { ExponentialBackoff, RetrySchedule } from "./backoff.js";
 import { assertTransition, type ConnectionState } from "./connection-state.js";
-import { PendingRequests } from "./pending-requests.js";
+import { chatEntry, decodeServerFrame } from "./decode.js";
+import { Heartbeat } from "./heartbeat.js";
+import { Outbound, type Reply } from "./outbound.js";
 import { PresenceState, type PresenceChange, type PresenceMessage, type UserInfo } from "./presence.js";
 import { SignalingError } from "./signaling-error.js";
 import {
-  WEBSOCKET_OPEN,
-  defaultSignalingUrl,
-  globalWebSocket,
-  type WebSocketConstructor,
-  type WebSocketLike,
-} from "./websocket-like.js";
-
-/** A call message as received: the server has stamped the sender's real `name`. */
-export type IncomingCallMessage = CallMessage & { name: string };
-
-/** Any message the client sends; `ref` is added by `request()`. */
-export type OutgoingMessage = { type: string; [key: string]: unknown };
-
-/** A chat line, public or private, as the app shows it. */
-export interface ChatEntry {
-  /** Who wrote it (the server's stamp, or our own name for our private lines). */
-  readonly from: string;
-  readonly text: string;
-  /** The server's timestamp (ms since epoch), or the sender's for article clients. */
-  readonly date: number | string;
-  /** The recipient of a private message; null for public chat. */
-  readonly to: string | null;
-}
-
-export interface SignalingClientEvents {
-  /** The connection state changed (see ConnectionState). */
-  state: (state: ConnectionState, previous: ConnectionState) => void;
-  /** The server's `welcome`, after every (re)connection: features, limits, ICE servers. */
-  welcome: (welcome: WelcomeMessage) => void;
-  /** The full user list after any change (the logged-in user is in it too). */
-  users: (users: readonly UserInfo[]) => void;
-  /** A user came online. */
-  "user-joined": (user: UserInfo) => void;
-  /** A user went offline. */
-  "user-left": (name: string) => void;
-  /** A user became busy (in a call) or available. */
-  "user-status": (name: string, status: UserStatus) => void;
-  /** A chat line: public (everyone's, ours included) or private (to us, or ours once acked). */
-  chat: (entry: ChatEntry) => void;
-  /** A call message from another user (`call-invite`, `video-offer`, `hang-up`, ...). */
-  signal: (message: IncomingCallMessage) => void;
-  /** The server gave us a different name than asked for (it was taken): at login or re-login. */
-  renamed: (event: { requested: string; name: string }) => void;
-  /** A server error no request is waiting for, or an invalid message from the server. Never thrown. */
-  error: (error: SignalingError) => void;
-}
-
-export interface SignalingClientOptions {
-  /** The signaling endpoint; default: the page's own origin, path `/ws`. */
-  url: string;
-  /** The WebSocket implementation; default: the global one. In Node pass `ws`'s `WebSocket`. */
-  WebSocket: WebSocketConstructor;
-  /** How to retry after the connection drops; `false` never reconnects. */
-  reconnect: ReconnectPolicy | false;
-  /** Deadline for a request's `ack`, counted from when it is actually sent. */
-  requestTimeoutMs: number;
-  /** Deadline for `hello` -> `welcome` (and the re-login) after a socket opens. */
-  handshakeTimeoutMs: number;
-  /** Messages kept while not connected; more are refused with "queue-full". */
-  maxQueuedMessages: number;
-}
-
-export const DEFAULT_SIGNALING_OPTIONS = Object.freeze({
-  requestTimeoutMs: 10_000,
-  handshakeTimeoutMs: 10_000,
-  maxQueuedMessages: 1000,
-});
-
-type Reply = AckMessage | WelcomeMessage;
-
-interface Outgoing {
-  message: OutgoingMessage;
-  /** Present for requests: how to settle them. */
-  request?: { ref: Ref; timeoutMs: number; resolve(reply: Reply): void; reject(error: SignalingError): void };
-}
+  DEFAULT_SIGNALING_OPTIONS,
+  type IncomingCallMessage,
+  type OutgoingMessage,
+  type SignalingClientEvents,
+  type SignalingClientOptions,
+  stripUndefined,
+} from "./signaling-types.js";
+import { closeQuietly, defaultSignalingUrl, detach, globalWebSocket, type WebSocketLike } from "./websocket-like.js";
 
 /**
  * The signaling connection: a WebSocket that reconnects by itself, speaks the modern protocol
  * (`hello`), keeps the user list, and turns `ref`/`ack`/`error` into promises. Nothing the
  * server sends is trusted before it passed the protocol's `ServerMessage` schema.
  *
- * After a reconnect it says `hello` again and logs in again under the same name, then sends
- * whatever was queued meanwhile. A request already sent when the connection dropped fails with
+ * After a reconnect it says `hello` again — asking to resume the dropped session when the
+ * server offered that (then nothing is lost: the server replays what we missed) — or else logs
+ * in again under the same name; then it sends whatever was queued meanwhile. A request already sent when the connection dropped fails with
  * "connection-lost" (the server may have acted on it), never silently resent.
  */
 export class SignalingClient {
@@ -104,16 +39,23 @@ export class SignalingClient {
   readonly options: Readonly<SignalingClientOptions>;
   readonly #events = new TypedEmitter<SignalingClientEvents>();
   readonly #presence = new PresenceState();
-  readonly #pending = new PendingRequests<Reply>();
-  readonly #outbox: Outgoing[] = [];
+  readonly #out: Outbound;
   readonly #retry: RetrySchedule | null;
   #state: ConnectionState = "idle";
   #socket: WebSocketLike | null = null;
   #retryTimer: ReturnType<typeof setTimeout> | undefined;
-  #nextRef = 0;
   #name: string | null = null;
   #sessionId: string | null = null;
   #welcome: WelcomeMessage | null = null;
+  /** From the last welcome: lets the next connection take this session back. */
+  #resumeToken: string | null = null;
+  /** Frames received since this session's first welcome (the server numbers them the same way). */
+  #received = 0;
+  #counting = false;
+  readonly #heartbeat = new Heartbeat({
+    ping: () => this.#out.send({ type: "ping", received: this.#received }, true),
+    dead: () => this.#dropSocket(),
+  });
 
   constructor(options: Partial<SignalingClientOptions> = {}) {
     const url = options.url ?? defaultSignalingUrl();
@@ -130,6 +72,7 @@ export class SignalingClient {
       url,
       WebSocket,
     });
+    this.#out = new Outbound(this.options.maxQueuedMessages, (error) => this.#events.emit("error", error));
     this.#retry = this.options.reconnect ? new RetrySchedule(this.options.reconnect) : null;
   }
 
@@ -208,7 +151,7 @@ export class SignalingClient {
       this.#events.emit("error", SignalingError.client("closed", `Not sent (${message.type}): the client is closed.`));
       return;
     }
-    this.#dispatch({ message }, false);
+    this.#out.send(message, this.#state === "open");
   }
 
   /** Public chat when `target` is absent; else private, shown to us as a `chat` event once acked. */
@@ -232,49 +175,12 @@ export class SignalingClient {
 
   // --- sending --------------------------------------------------------------------------------
 
+  /** Requests go out now when open (or when they are the handshake itself), else queue. */
   #request(message: OutgoingMessage, timeoutMs: number, handshake: boolean): Promise<Reply> {
-    return new Promise((resolve, reject) => {
-      if (this.#state === "closed") {
-        reject(SignalingError.client("closed", `Not sent (${message.type}): the client is closed.`));
-        return;
-      }
-      const ref = `r${++this.#nextRef}`;
-      this.#dispatch({ message: { ...message, ref }, request: { ref, timeoutMs, resolve, reject } }, handshake);
-    });
-  }
-
-  /** Sends now when open (or for the handshake itself), else queues. */
-  #dispatch(outgoing: Outgoing, handshake: boolean): void {
-    if (handshake || this.#state === "open") {
-      this.#transmit(outgoing);
-      return;
+    if (this.#state === "closed") {
+      return Promise.reject(SignalingError.client("closed", `Not sent (${message.type}): the client is closed.`));
     }
-    if (this.#outbox.length >= this.options.maxQueuedMessages) {
-      const error = SignalingError.client("queue-full", `Not sent (${outgoing.message.type}): the send queue is full.`);
-      if (outgoing.request) outgoing.request.reject(error);
-      else this.#events.emit("error", error);
-      return;
-    }
-    this.#outbox.push(outgoing);
-  }
-
-  #transmit({ message, request }: Outgoing): void {
-    const socket = this.#socket;
-    if (request) this.#pending.add(request.ref, request.timeoutMs, request.resolve, request.reject);
-    try {
-      if (!socket || socket.readyState !== WEBSOCKET_OPEN) throw new Error("socket not open");
-      socket.send(JSON.stringify(message));
-    } catch (cause) {
-      const error = SignalingError.client("connection-lost", `Not sent (${message.type}): the connection is down.`, request?.ref, cause);
-      if (request) this.#pending.reject(request.ref, error);
-      else this.#events.emit("error", error);
-    }
-  }
-
-  #flushOutbox(): void {
-    // Sending can drop the socket (and re-queue nothing): take the queue first.
-    const queued = this.#outbox.splice(0);
-    for (const outgoing of queued) this.#transmit(outgoing);
+    return this.#out.request(message, timeoutMs, handshake || this.#state === "open");
   }
 
   // --- connection life ------------------------------------------------------------------------
@@ -288,7 +194,7 @@ export class SignalingClient {
       this.#scheduleRetry();
       return;
     }
-    this.#socket = socket;
+    this.#socket = this.#out.socket = socket;
     socket.onopen = () => {
       if (this.#socket === socket) void this.#handshake(socket);
     };
@@ -305,12 +211,16 @@ export class SignalingClient {
   async #handshake(socket: WebSocketLike): Promise<void> {
     const timeoutMs = this.options.handshakeTimeoutMs;
     try {
-      const welcome = await this.#request({ type: "hello", protocol: PROTOCOL_VERSION }, timeoutMs, true);
+      const resume = this.#resumeToken === null ? {} : { resume: this.#resumeToken, received: this.#received };
+      const welcome = await this.#request({ type: "hello", protocol: PROTOCOL_VERSION, ...resume }, timeoutMs, true);
       if (this.#socket !== socket || welcome.type !== "welcome") return;
       this.#welcome = welcome;
+      this.#resumeToken = welcome.resumeToken ?? null;
+      const heartbeatMs = welcome.limits.heartbeatIntervalMs;
+      if (heartbeatMs !== undefined && heartbeatMs > 0) this.#heartbeat.start(heartbeatMs);
       this.#events.emit("welcome", welcome);
       const name = this.#name;
-      if (name !== null) {
+      if (name !== null && welcome.resumed !== true) {
         const ack = await this.#request({ type: "username", name }, timeoutMs, true);
         if (this.#socket !== socket) return;
         const given = ack.type === "ack" && ack.name !== undefined ? ack.name : name;
@@ -328,7 +238,7 @@ export class SignalingClient {
     }
     this.#transition("open");
     this.#retry?.reset();
-    this.#flushOutbox();
+    this.#out.flush();
   }
 
   #dropSocket(): void {
@@ -341,14 +251,14 @@ export class SignalingClient {
   /** The socket is gone: fail what was in flight, then retry or give up. */
   #socketLost(): void {
     const socket = this.#socket;
-    this.#socket = null;
+    this.#socket = this.#out.socket = null;
+    this.#heartbeat.stop();
+    this.#counting = false;
     if (socket) {
       detach(socket);
       closeQuietly(socket);
     }
-    this.#pending.rejectAll((ref) =>
-      SignalingError.client("connection-lost", "The connection dropped before the server answered.", ref),
-    );
+    this.#out.failInFlight();
     if (this.#state === "closed") return;
     this.#scheduleRetry();
   }
@@ -367,17 +277,16 @@ export class SignalingClient {
   }
 
   #shutdown(reason: SignalingError): void {
+    this.#heartbeat.stop();
     clearTimeout(this.#retryTimer);
     this.#retryTimer = undefined;
     const socket = this.#socket;
-    this.#socket = null;
+    this.#socket = this.#out.socket = null;
     if (socket) {
       detach(socket);
       closeQuietly(socket);
     }
-    const withRef = (ref?: Ref) => new SignalingError(reason.source, reason.code, reason.message, ref);
-    this.#pending.rejectAll(withRef);
-    for (const { request } of this.#outbox.splice(0)) request?.reject(withRef(request.ref));
+    this.#out.failAll(reason);
     this.#transition("closed");
     this.#emitPresence(this.#presence.clear());
   }
@@ -405,21 +314,18 @@ export class SignalingClient {
   // --- receiving ------------------------------------------------------------------------------
 
   #receive(data: unknown): void {
-    let json: unknown;
-    try {
-      if (typeof data !== "string") throw new TypeError("not a text frame");
-      json = JSON.parse(data);
-    } catch (cause) {
-      this.#invalid("The server sent a frame that is not JSON text.", cause);
-      return;
-    }
-    const parsed = ServerMessage.safeParse(json);
-    if (!parsed.success) {
-      const type = (json as { type?: unknown } | null)?.type;
-      this.#invalid(`The server sent an invalid message (type ${JSON.stringify(type)}).`, parsed.error);
-      return;
-    }
-    this.#handle(parsed.data);
+    this.#heartbeat.activity();
+    // Every frame after the welcome counts, valid or not: the server's numbering does not judge.
+    if (this.#counting) this.#received += 1;
+    const decoded = decodeServerFrame(data);
+    if (decoded.ok) this.#handle(decoded.message);
+    else this.#invalid(decoded.reason, decoded.cause);
+  }
+
+  /** Frames after this welcome are numbered: from 0 on a new session, continuing on a resumed one. */
+  #startCounting(welcome: WelcomeMessage): void {
+    if (welcome.resumed !== true) this.#received = 0;
+    this.#counting = true;
   }
 
   /** One handler per message type; the switch is exhaustive over ServerMessage. */
@@ -429,12 +335,19 @@ export class SignalingClient {
         this.#sessionId = message.id;
         return;
       case "welcome":
+        if (message.ref !== undefined && this.#out.pending.resolve(message.ref, message)) this.#startCounting(message);
+        return;
       case "ack":
-        if (message.ref !== undefined) this.#pending.resolve(message.ref, message);
+        if (message.ref !== undefined) this.#out.pending.resolve(message.ref, message);
+        return;
+      case "pong":
+        return; // Liveness only; #receive noted it.
+      case "history":
+        this.#events.emit("history", message.messages.map(chatEntry));
         return;
       case "error": {
         const error = new SignalingError("server", message.code, message.message, message.ref);
-        if (message.ref === undefined || !this.#pending.reject(message.ref, error)) this.#events.emit("error", error);
+        if (message.ref === undefined || !this.#out.pending.reject(message.ref, error)) this.#events.emit("error", error);
         return;
       }
       case "rejectusername":
@@ -446,7 +359,7 @@ export class SignalingClient {
         this.#emitPresence(this.#presence.apply(message as PresenceMessage));
         return;
       case "message":
-        this.#events.emit("chat", { from: message.name, text: message.text, date: message.date, to: message.target ?? null });
+        this.#events.emit("chat", chatEntry(message));
         return;
       case "call-invite":
       case "call-accept":
@@ -482,23 +395,4 @@ export class SignalingClient {
   #invalid(message: string, cause?: unknown): void {
     this.#events.emit("error", SignalingError.client("invalid-server-message", message, undefined, cause));
   }
-}
-
-function detach(socket: WebSocketLike): void {
-  socket.onopen = socket.onmessage = socket.onclose = null;
-  // Not null: closing a socket that is still connecting makes `ws` emit an error, which would
-  // be thrown if no one listened.
-  socket.onerror = () => {};
-}
-
-function closeQuietly(socket: WebSocketLike): void {
-  try {
-    socket.close(1000);
-  } catch {
-    // Closing a socket that never opened can throw in some implementations; it is gone anyway.
-  }
-}
-
-function stripUndefined<T extends object>(options: T): Partial<T> {
-  return Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined)) as Partial<T>;
 }

@@ -36,3 +36,19 @@ export function defaultSignalingUrl(): string | undefined {
   if (!location?.host) return undefined;
   return `${location.protocol === "https:" ? "wss:" : "ws:"}//${location.host}/ws`;
 }
+
+/** Stops listening to a socket we are done with. */
+export function detach(socket: WebSocketLike): void {
+  socket.onopen = socket.onmessage = socket.onclose = null;
+  // Not null: closing a socket that is still connecting makes `ws` emit an error, which would
+  // be thrown if no one listened.
+  socket.onerror = () => {};
+}
+
+export function closeQuietly(socket: WebSocketLike): void {
+  try {
+    socket.close(1000);
+  } catch {
+    // Closing a socket that never opened can throw in some implementations; it is gone anyway.
+  }
+}

@@ -1,0 +1,286 @@
+import type { CallMessage } from "@switchboard/protocol";
+import { TypedEmitter, type Disposer } from "../typed-emitter.js";
+import { CandidateBuffer } from "./candidate-buffer.js";
+import type { CallEndReason } from "./call-state.js";
+import { summarizeStats, type CallQuality, type StatsEntry } from "./call-quality.js";
+import { IceRecovery, type IceRecoveryOptions } from "./ice-recovery.js";
+import { isOfferCollision, shouldIgnoreOffer } from "./perfect-negotiation.js";
+
+export type RTCPeerConnectionConstructor = new (configuration?: RTCConfiguration) => RTCPeerConnection;
+export type MediaStreamConstructor = new (tracks?: MediaStreamTrack[]) => MediaStream;
+
+/** The signals a Call consumes: SDP and candidates, in the article's message shapes. */
+export type NegotiationMessage = Extract<CallMessage, { type: "video-offer" | "video-answer" | "new-ice-candidate" }>;
+
+export interface CallEvents {
+  /** A remote track arrived (RTCPeerConnection `track` event). */
+  track: (track: MediaStreamTrack, streams: readonly MediaStream[]) => void;
+  /** The remote stream gained a track: show it with `video.srcObject = stream`. */
+  "remote-stream": (stream: MediaStream) => void;
+  /** RTCPeerConnection.connectionState changed. */
+  "connection-state": (state: RTCPeerConnectionState) => void;
+  /** A negotiation step failed; the call goes on (perfect negotiation retries on the next round). */
+  error: (error: unknown) => void;
+  /** The peer connection is closed; emitted once. */
+  ended: (reason: CallEndReason) => void;
+}
+
+export interface CallOptions extends Partial<IceRecoveryOptions> {
+  /** The remote user's name: every message goes to it. */
+  remote: string;
+  /** Sent along with SDP and candidates so stale messages of an older call can be told apart. */
+  callId?: string | undefined;
+  /** See isPolite(): the polite side yields in an offer collision. */
+  polite: boolean;
+  /**
+   * The initiator adds its tracks at once, which starts negotiation (it sends the first offer).
+   * The other side attaches its tracks to the first remote offer's transceivers before
+   * answering, so a normal call has no offer collision at all.
+   */
+  initiator: boolean;
+  /** Our camera/microphone; null = receive only. */
+  localStream: MediaStream | null;
+  /** Sends a call message through signaling (targeted at `remote` already). */
+  send: (message: CallMessage) => void;
+  configuration?: RTCConfiguration;
+  /** Default: the global RTCPeerConnection. Inject one to run outside a browser. */
+  RTCPeerConnection?: RTCPeerConnectionConstructor;
+  /** For a remote stream when a track arrives without one. Default: the global MediaStream, if any. */
+  MediaStream?: MediaStreamConstructor;
+}
+
+/**
+ * One RTCPeerConnection to one remote user, negotiated with the W3C/MDN perfect-negotiation
+ * pattern (makingOffer / ignoreOffer / isSettingRemoteAnswerPending), so that either side may
+ * (re)negotiate at any time — adding a track, restarting ICE — and collisions resolve by role.
+ * Incoming signals are processed one at a time, in order.
+ */
+export class Call {
+  readonly remote: string;
+  readonly callId: string | undefined;
+  readonly polite: boolean;
+  readonly peerConnection: RTCPeerConnection;
+  readonly #events = new TypedEmitter<CallEvents>();
+  readonly #send: (message: CallMessage) => void;
+  readonly #candidates = new CandidateBuffer();
+  readonly #recovery: IceRecovery;
+  readonly #MediaStream: MediaStreamConstructor | undefined;
+  #makingOffer = false;
+  #ignoreOffer = false;
+  #isSettingRemoteAnswerPending = false;
+  #inbox: Promise<void> = Promise.resolve();
+  #tracksForFirstOffer: MediaStream | null = null;
+  #remoteStream: MediaStream | null = null;
+  #endReason: CallEndReason | null = null;
+  #lastQuality: CallQuality | undefined;
+
+  constructor(options: CallOptions) {
+    const PeerConnection =
+      options.RTCPeerConnection ?? (globalThis as { RTCPeerConnection?: RTCPeerConnectionConstructor }).RTCPeerConnection;
+    if (!PeerConnection) throw new TypeError("Call: no RTCPeerConnection here; pass the `RTCPeerConnection` option.");
+    this.remote = options.remote;
+    this.callId = options.callId;
+    this.polite = options.polite;
+    this.#send = options.send;
+    this.#MediaStream = options.MediaStream ?? (globalThis as { MediaStream?: MediaStreamConstructor }).MediaStream;
+    this.#recovery = new IceRecovery(
+      { restartIce: () => this.restartIce(), giveUp: () => this.end("connection-failed") },
+      { disconnectedGraceMs: options.disconnectedGraceMs, recoveryTimeoutMs: options.recoveryTimeoutMs } as Partial<IceRecoveryOptions>,
+    );
+
+    const pc = new PeerConnection(options.configuration);
+    this.peerConnection = pc;
+    // Handlers fire on later tasks, so whoever constructs us can subscribe before anything happens.
+    pc.onnegotiationneeded = () => void this.#negotiate();
+    pc.onicecandidate = ({ candidate }) => {
+      // null marks the end of candidates; the article's client would choke on it, so it is not sent.
+      if (candidate) this.#signal({ type: "new-ice-candidate", candidate: candidateInit(candidate) });
+    };
+    pc.ontrack = (event) => this.#onTrack(event);
+    pc.onconnectionstatechange = () => {
+      const state = pc.connectionState;
+      this.#events.emit("connection-state", state);
+      this.#recovery.update(state);
+    };
+
+    if (options.initiator) this.#attachLocal(options.localStream, true);
+    else this.#tracksForFirstOffer = options.localStream;
+  }
+
+  on<E extends keyof CallEvents>(event: E, listener: CallEvents[E]): Disposer {
+    return this.#events.on(event, listener);
+  }
+
+  get connectionState(): RTCPeerConnectionState {
+    return this.peerConnection.connectionState;
+  }
+
+  /** The remote side's media, once a track arrived. */
+  get remoteStream(): MediaStream | null {
+    return this.#remoteStream;
+  }
+
+  get ended(): boolean {
+    return this.#endReason !== null;
+  }
+
+  /** Feeds one `video-offer` / `video-answer` / `new-ice-candidate` from the remote user. */
+  handleSignal(message: NegotiationMessage): Promise<void> {
+    const run = () => (this.ended ? undefined : this.#process(message));
+    const step = this.#inbox.then(run).catch((error: unknown) => this.#events.emit("error", error));
+    this.#inbox = step;
+    return step;
+  }
+
+  /** Asks for new ICE credentials; the resulting offer goes out through negotiation. */
+  restartIce(): void {
+    if (this.ended) return;
+    this.peerConnection.restartIce();
+  }
+
+  /** A quality snapshot; bitrates are relative to the previous call of getStats(). */
+  async getStats(): Promise<CallQuality> {
+    const report = await this.peerConnection.getStats();
+    const quality = summarizeStats(report.values() as Iterable<StatsEntry>, this.#lastQuality);
+    this.#lastQuality = quality;
+    return quality;
+  }
+
+  /** Closes the peer connection (sends nothing: hanging up is the manager's job). Idempotent. */
+  end(reason: CallEndReason): void {
+    if (this.#endReason !== null) return;
+    this.#endReason = reason;
+    this.#recovery.stop();
+    this.#candidates.clear();
+    const pc = this.peerConnection;
+    pc.onnegotiationneeded = pc.onicecandidate = pc.ontrack = pc.onconnectionstatechange = null;
+    pc.close();
+    this.#events.emit("ended", reason);
+  }
+
+  // --- perfect negotiation ---------------------------------------------------------------------
+
+  async #negotiate(): Promise<void> {
+    if (this.ended) return;
+    const pc = this.peerConnection;
+    try {
+      this.#makingOffer = true;
+      await pc.setLocalDescription();
+      this.#sendLocalDescription();
+    } catch (error) {
+      this.#events.emit("error", error);
+    } finally {
+      this.#makingOffer = false;
+    }
+  }
+
+  async #process(message: NegotiationMessage): Promise<void> {
+    if (message.type === "new-ice-candidate") return this.#addRemoteCandidate(message.candidate);
+    const description = message.sdp;
+    if (description.type !== "offer" && description.type !== "answer") {
+      throw new Error(`Call: unsupported remote description type "${description.type}"`);
+    }
+    const pc = this.peerConnection;
+    const collision = isOfferCollision(description.type, {
+      makingOffer: this.#makingOffer,
+      isSettingRemoteAnswerPending: this.#isSettingRemoteAnswerPending,
+      signalingState: pc.signalingState,
+    });
+    this.#ignoreOffer = shouldIgnoreOffer(this.polite, collision);
+    if (this.#ignoreOffer) return;
+
+    this.#isSettingRemoteAnswerPending = description.type === "answer";
+    try {
+      // On the polite side a colliding offer rolls our own offer back implicitly.
+      await pc.setRemoteDescription({ type: description.type, sdp: description.sdp ?? "" });
+    } finally {
+      this.#isSettingRemoteAnswerPending = false;
+    }
+    await this.#applyBufferedCandidates();
+    if (description.type === "offer") {
+      this.#attachLocal(this.#tracksForFirstOffer, false);
+      this.#tracksForFirstOffer = null;
+      await pc.setLocalDescription();
+      this.#sendLocalDescription();
+    }
+  }
+
+  async #addRemoteCandidate(candidate: RTCIceCandidateInit | null): Promise<void> {
+    if (!candidate) return;
+    if (!this.peerConnection.remoteDescription) {
+      this.#candidates.add(candidate);
+      return;
+    }
+    await this.#applyCandidate(candidate);
+  }
+
+  async #applyBufferedCandidates(): Promise<void> {
+    for (const candidate of this.#candidates.drain()) {
+      try {
+        await this.#applyCandidate(candidate);
+      } catch (error) {
+        this.#events.emit("error", error); // One bad candidate must not cost the others.
+      }
+    }
+  }
+
+  async #applyCandidate(candidate: RTCIceCandidateInit): Promise<void> {
+    try {
+      await this.peerConnection.addIceCandidate(candidate);
+    } catch (error) {
+      // Candidates of an offer we ignored fail by design.
+      if (!this.#ignoreOffer) throw error;
+    }
+  }
+
+  #sendLocalDescription(): void {
+    const description = this.peerConnection.localDescription;
+    if (!description || this.ended) return;
+    const sdp = { type: description.type, sdp: description.sdp };
+    if (description.type === "offer") this.#signal({ type: "video-offer", sdp });
+    else if (description.type === "answer") this.#signal({ type: "video-answer", sdp });
+  }
+
+  // --- media -----------------------------------------------------------------------------------
+
+  /**
+   * Adds our tracks (today's API: addTrack, never addStream). With no stream, the initiator
+   * asks to receive audio and video, so a receive-only call still has something to negotiate.
+   */
+  #attachLocal(stream: MediaStream | null, initiator: boolean): void {
+    const pc = this.peerConnection;
+    if (stream) {
+      for (const track of stream.getTracks()) pc.addTrack(track, stream);
+    } else if (initiator) {
+      pc.addTransceiver("audio", { direction: "recvonly" });
+      pc.addTransceiver("video", { direction: "recvonly" });
+    }
+  }
+
+  #onTrack(event: RTCTrackEvent): void {
+    this.#events.emit("track", event.track, event.streams);
+    let stream = event.streams[0] ?? this.#remoteStream;
+    if (!stream && this.#MediaStream) stream = new this.#MediaStream();
+    if (!stream) return;
+    if (!stream.getTracks().includes(event.track)) stream.addTrack(event.track);
+    this.#remoteStream = stream;
+    this.#events.emit("remote-stream", stream);
+  }
+
+  #signal(message: { type: "video-offer" | "video-answer"; sdp: { type: RTCSdpType; sdp: string } } | { type: "new-ice-candidate"; candidate: RTCIceCandidateInit }): void {
+    if (this.ended) return;
+    const routed = { ...message, target: this.remote, ...(this.callId === undefined ? {} : { callId: this.callId }) };
+    this.#send(routed as CallMessage);
+  }
+}
+
+/** RTCIceCandidate -> plain init object (toJSON where available, else the fields by hand). */
+function candidateInit(candidate: RTCIceCandidate): RTCIceCandidateInit {
+  if (typeof candidate.toJSON === "function") return candidate.toJSON();
+  return {
+    candidate: candidate.candidate,
+    sdpMid: candidate.sdpMid,
+    sdpMLineIndex: candidate.sdpMLineIndex,
+    usernameFragment: candidate.usernameFragment,
+  };
+}

@@ -1,0 +1,81 @@
+import type { CallMessage, UserStatus, WelcomeMessage } from "@switchboard/protocol";
+import type { ReconnectPolicy } from "./backoff.js";
+import type { ConnectionState } from "./connection-state.js";
+import type { UserInfo } from "./presence.js";
+import type { SignalingError } from "./signaling-error.js";
+import type { WebSocketConstructor } from "./websocket-like.js";
+
+/** A call message as received: the server has stamped the sender's real `name`. */
+export type IncomingCallMessage = CallMessage & { name: string };
+
+/** Any message the client sends; `ref` is added by `request()`. */
+export type OutgoingMessage = { type: string; [key: string]: unknown };
+
+/** A chat line, public or private, as the app shows it. */
+export interface ChatEntry {
+  /** Who wrote it (the server's stamp, or our own name for our private lines). */
+  readonly from: string;
+  readonly text: string;
+  /** The server's timestamp (ms since epoch), or the sender's for article clients. */
+  readonly date: number | string;
+  /** The recipient of a private message; null for public chat. */
+  readonly to: string | null;
+  /** Public chat: its place in the room's history (1, 2, ...), when the server numbers it. */
+  readonly seq?: number;
+}
+
+export interface SignalingClientEvents {
+  /** The connection state changed (see ConnectionState). */
+  state: (state: ConnectionState, previous: ConnectionState) => void;
+  /**
+   * The server's `welcome`, after every (re)connection: features, limits, ICE servers.
+   * `welcome.resumed` is true when a dropped session was taken back (name, presence and calls
+   * kept, missed messages replayed); otherwise the client has logged in afresh.
+   */
+  welcome: (welcome: WelcomeMessage) => void;
+  /** The full user list after any change (the logged-in user is in it too). */
+  users: (users: readonly UserInfo[]) => void;
+  /** A user came online. */
+  "user-joined": (user: UserInfo) => void;
+  /** A user went offline. */
+  "user-left": (name: string) => void;
+  /** A user became busy (in a call) or available. */
+  "user-status": (name: string, status: UserStatus) => void;
+  /** A chat line: public (everyone's, ours included) or private (to us, or ours once acked). */
+  chat: (entry: ChatEntry) => void;
+  /** Recent public chat, oldest first, sent by the server right after login. */
+  history: (entries: readonly ChatEntry[]) => void;
+  /** A call message from another user (`call-invite`, `video-offer`, `hang-up`, ...). */
+  signal: (message: IncomingCallMessage) => void;
+  /** The server gave us a different name than asked for (it was taken): at login or re-login. */
+  renamed: (event: { requested: string; name: string }) => void;
+  /** A server error no request is waiting for, or an invalid message from the server. Never thrown. */
+  error: (error: SignalingError) => void;
+}
+
+export interface SignalingClientOptions {
+  /** The signaling endpoint; default: the page's own origin, path `/ws`. */
+  url: string;
+  /** The WebSocket implementation; default: the global one. In Node pass `ws`'s `WebSocket`. */
+  WebSocket: WebSocketConstructor;
+  /** How to retry after the connection drops; `false` never reconnects. */
+  reconnect: ReconnectPolicy | false;
+  /** Deadline for a request's `ack`, counted from when it is actually sent. */
+  requestTimeoutMs: number;
+  /** Deadline for `hello` -> `welcome` (and the re-login) after a socket opens. */
+  handshakeTimeoutMs: number;
+  /** Messages kept while not connected; more are refused with "queue-full". */
+  maxQueuedMessages: number;
+}
+
+export const DEFAULT_SIGNALING_OPTIONS = Object.freeze({
+  requestTimeoutMs: 10_000,
+  handshakeTimeoutMs: 10_000,
+  maxQueuedMessages: 1000,
+});
+
+
+/** Options given as `undefined` fall back to their defaults. */
+export function stripUndefined<T extends object>(options: T): Partial<T> {
+  return Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined)) as Partial<T>;
+}
