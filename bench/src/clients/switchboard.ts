@@ -1,0 +1,35 @@
+import { Connection } from "./connection.js";
+import type { ClientAdapter, Message } from "./adapter.js";
+import type { Envelope } from "./frames.js";
+
+const RELAY_TYPES = { candidate: "new-ice-candidate", offer: "video-offer" } as const;
+
+/** The article's message shape (`type` + `target`), shared with the bare relay. */
+export const articleEnvelope: Envelope = (to, kind) => [`{"type":"${RELAY_TYPES[kind]}","target":${JSON.stringify(to)},`, "}"];
+
+/** A modern Switchboard client: waits for `id`, says `hello`, logs in and waits for the `ack`. */
+export const switchboardAdapter: ClientAdapter = {
+  server: "switchboard",
+  envelope: articleEnvelope,
+  broadcast: (text) => JSON.stringify({ type: "message", text }),
+  async connect(baseUrl, name) {
+    const connection = await Connection.open(`${baseUrl}/ws`);
+    await connection.waitFor((message: Message) => {
+      if (message.type === "id") {
+        connection.send('{"type":"hello","protocol":1}');
+        connection.send(JSON.stringify({ type: "username", name, ref: "login" }));
+      } else if (message.type === "error") {
+        throw new Error(`login of ${name} failed: ${String(message.message)}`);
+      }
+      return message.type === "ack" && message.ref === "login" ? true : undefined;
+    });
+    return connection;
+  },
+};
+
+/** A connection that has its `id` but never logs in: the cost of an open socket and its session. */
+export async function connectAnonymous(baseUrl: string): Promise<Connection> {
+  const connection = await Connection.open(`${baseUrl}/ws`);
+  await connection.waitFor((message) => (message.type === "id" ? true : undefined));
+  return connection;
+}

@@ -1,0 +1,77 @@
+/** Command-line options and the sizes each mode runs at. */
+import { parseArgs } from "node:util";
+
+export const WORKLOADS = ["relay", "latency", "storm", "idle", "fanout"] as const;
+export type Workload = (typeof WORKLOADS)[number];
+
+export interface Options {
+  quick: boolean;
+  workloads: Set<Workload>;
+  reps: number;
+  profile: boolean;
+  switchboardCli: string | undefined;
+  client: "raw" | "ws";
+  relay: { pairs: number; window: number; warmupMs: number; measureMs: number };
+  latency: { pairs: number; warmupMs: number; measureMs: number; rate: number | undefined };
+  storm: { sizes: number[]; reps: number; concurrency: number };
+  idle: { sizes: number[]; loggedIn: number };
+  fanOut: { users: number; reps: number };
+}
+
+export const USAGE = `Usage: npm run bench -- [--quick] [--only relay,latency,storm,idle,fanout] [--reps N] [--rate MSGS] [--profile] [--switchboard-cli PATH]
+  --quick     small sizes, few repetitions (CI smoke test, under 2 minutes)
+  --only      run only these workloads
+  --reps      repetitions of relay/latency/fan-out (interleaved across servers)
+  --rate      fixed rate for the latency workload (default: half the bare relay's measured maximum)
+  --profile   write a V8 CPU profile of each Switchboard child to .bench-results/profiles
+  --client    the generator's WebSocket client: raw (lean, default) or ws
+  --switchboard-cli PATH   measure another build of Switchboard (its dist/cli.js), e.g. a git worktree`;
+
+export function parseOptions(argv: string[]): Options {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      quick: { type: "boolean", default: false },
+      only: { type: "string" },
+      reps: { type: "string" },
+      rate: { type: "string" },
+      profile: { type: "boolean", default: false },
+      "switchboard-cli": { type: "string" },
+      client: { type: "string", default: "raw" },
+      help: { type: "boolean", short: "h", default: false },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    console.log(USAGE);
+    process.exit(0);
+  }
+  const workloads = new Set<Workload>(WORKLOADS);
+  if (values.only) {
+    workloads.clear();
+    for (const name of values.only.split(",")) {
+      if (!(WORKLOADS as readonly string[]).includes(name)) throw new Error(`unknown workload "${name}"\n${USAGE}`);
+      workloads.add(name as Workload);
+    }
+  }
+  const quick = values.quick;
+  const reps = values.reps ? Number(values.reps) : quick ? 2 : 5;
+  return {
+    quick,
+    workloads,
+    reps,
+    profile: values.profile,
+    switchboardCli: values["switchboard-cli"],
+    client: values.client === "ws" ? "ws" : "raw",
+    relay: quick
+      ? { pairs: 16, window: 8, warmupMs: 300, measureMs: 1000 }
+      : { pairs: 32, window: 8, warmupMs: 1000, measureMs: 4000 },
+    latency: {
+      ...(quick ? { pairs: 16, warmupMs: 300, measureMs: 1000 } : { pairs: 32, warmupMs: 1000, measureMs: 3000 }),
+      rate: values.rate ? Number(values.rate) : undefined,
+    },
+    storm: quick ? { sizes: [250, 1000], reps: 1, concurrency: 256 } : { sizes: [250, 1000, 2500, 5000], reps: 3, concurrency: 256 },
+    idle: quick ? { sizes: [2000], loggedIn: 1000 } : { sizes: [5000, 10000, 20000], loggedIn: 5000 },
+    fanOut: { users: 1000, reps: quick ? 5 : 20 },
+  };
+}

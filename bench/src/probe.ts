@@ -1,0 +1,36 @@
+/**
+ * Preloaded (`node --import`) into every server child: answers the bench over the IPC channel
+ * with the process's CPU time and memory, so the three servers are measured the same way
+ * without touching their code. `exit` ends the process normally (so `--cpu-prof` is written).
+ */
+export interface ProcessStats {
+  /** CPU time used so far, in microseconds (user + system). */
+  cpuMicros: number;
+  rss: number;
+  heapUsed: number;
+  external: number;
+}
+
+const gc = (globalThis as { gc?: () => void }).gc;
+
+if (process.send) {
+  process.on("message", (request) => {
+    if (request === "exit") process.exit(0);
+    if (request !== "stats" && request !== "memory") return;
+    if (request === "memory" && gc) {
+      gc();
+      gc();
+    }
+    const cpu = process.cpuUsage();
+    const memory = process.memoryUsage();
+    const stats: ProcessStats = {
+      cpuMicros: cpu.user + cpu.system,
+      rss: memory.rss,
+      heapUsed: memory.heapUsed,
+      external: memory.external,
+    };
+    process.send!(stats);
+  });
+  // The IPC channel must not keep a server alive that would otherwise exit.
+  process.channel?.unref();
+}

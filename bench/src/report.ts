@@ -1,0 +1,142 @@
+/** The run's results, the targets they are judged by, and the Markdown report. */
+import type { ServerKind } from "./servers.js";
+import { median, summarize, type Summary } from "./stats.js";
+import type { IdleRun } from "./workloads/idle-memory.js";
+import type { StormRun } from "./workloads/join-storm.js";
+import type { StreamRun } from "./workloads/relay.js";
+
+export interface Results {
+  date: string;
+  commit: string;
+  /** packages/server or packages/protocol had uncommitted changes. */
+  dirty: boolean;
+  mode: "quick" | "full";
+  machine: { cpus: number; client: string; model: string; node: string; pinned: boolean; generatorNofile: number };
+  relay?: Record<ServerKind, StreamRun[]>;
+  latency?: { rate: number; runs: Record<ServerKind, StreamRun[]> };
+  storm?: StormRun[];
+  fanOut?: { users: number; runs: Partial<Record<ServerKind, number[]>> };
+  idle?: IdleRun[];
+  targets: Target[];
+  warnings: string[];
+  durationSeconds?: number;
+}
+
+export interface Target {
+  name: string;
+  value: string;
+  target: string;
+  pass: boolean;
+}
+
+const med = (runs: StreamRun[] | undefined, pick: (run: StreamRun) => number) => median((runs ?? []).map(pick));
+
+export function evaluateTargets(results: Results): Target[] {
+  const targets: Target[] = [];
+  const add = (name: string, value: number, target: string, pass: boolean, digits = 2) => {
+    if (Number.isFinite(value)) targets.push({ name, value: value.toFixed(digits), target, pass });
+  };
+  if (results.relay) {
+    const ratio = med(results.relay.switchboard, (r) => r.messagesPerSecond) / med(results.relay.bare, (r) => r.messagesPerSecond);
+    add("relay throughput, Switchboard / bare", ratio, ">= 0.90", ratio >= 0.9);
+  }
+  if (results.latency) {
+    const ratio = med(results.latency.runs.switchboard, (r) => r.latencyMs.p99) / med(results.latency.runs.bare, (r) => r.latencyMs.p99);
+    add(`p99 at ${results.latency.rate} msg/s, Switchboard / bare`, ratio, "<= 1.20", ratio <= 1.2);
+  }
+  const allStreams = [...Object.values(results.relay ?? {}), ...Object.values(results.latency?.runs ?? {})].flat();
+  if (allStreams.length > 0) {
+    const faults = allStreams.reduce((n, r) => n + r.integrity.lost + r.integrity.duplicated + r.integrity.reordered, 0);
+    add("lost + duplicated + reordered messages (all servers)", faults, "= 0", faults === 0, 0);
+  }
+  if (results.storm) {
+    for (const [users, limitMs] of [[1000, 1000], [5000, 10_000]] as const) {
+      const runs = results.storm.filter((run) => run.users === users);
+      if (runs.length === 0) continue;
+      const ms = runs.some((run) => !run.converged) ? Number.POSITIVE_INFINITY : median(runs.map((run) => run.ms));
+      targets.push({ name: `join storm of ${users}, ms to converge`, value: ms.toFixed(0), target: `< ${limitMs}`, pass: ms < limitMs });
+    }
+    const sizes = [...new Set(results.storm.map((run) => run.users))].sort((a, b) => a - b);
+    const small = sizes[0];
+    const large = sizes[sizes.length - 1];
+    if (small !== undefined && large !== undefined && large > small) {
+      const bytes = (users: number) => median(results.storm!.filter((run) => run.users === users).map((run) => run.bytes));
+      const exponent = Math.log(bytes(large) / bytes(small)) / Math.log(large / small);
+      add(`join storm bytes growth exponent (${small}..${large} users)`, exponent, "<= 2.00", exponent <= 2.0);
+    }
+  }
+  for (const run of results.idle ?? []) {
+    if (run.server !== "switchboard") continue;
+    const kb = run.rssBytesPerConnection / 1024;
+    add(`idle RSS per ${run.mode} connection at ${run.connections}, KB`, kb, "<= 12", kb <= 12, 1);
+  }
+  const fanOut = results.fanOut?.runs.switchboard;
+  if (fanOut) {
+    const ms = median(fanOut);
+    add(`chat fan-out to ${results.fanOut!.users} users, ms`, ms, "< 50", ms < 50, 1);
+  }
+  return targets;
+}
+
+const fmt = (s: Summary, digits = 0) =>
+  s.n === 0 ? "n/a" : `${s.median.toFixed(digits)} (${s.min.toFixed(digits)}–${s.max.toFixed(digits)})`;
+const pct = (s: Summary) => (s.n === 0 ? "n/a" : `${Math.round(s.median * 100)} %`);
+
+function streamTable(runs: Record<ServerKind, StreamRun[]>): string[] {
+  const lines = [
+    "| server | msg/s | p50 ms | p99 ms | max ms | server CPU | generator CPU | lost / dup / reordered |",
+    "|---|---|---|---|---|---|---|---|",
+  ];
+  for (const [kind, list] of Object.entries(runs)) {
+    const s = (pick: (run: StreamRun) => number) => summarize(list.map(pick));
+    const faults = ["lost", "duplicated", "reordered"].map((key) => list.reduce((n, r) => n + r.integrity[key as "lost"], 0));
+    lines.push(
+      `| ${kind} | ${fmt(s((r) => r.messagesPerSecond))} | ${fmt(s((r) => r.latencyMs.p50), 2)} | ${fmt(s((r) => r.latencyMs.p99), 2)} | ` +
+        `${fmt(s((r) => r.latencyMs.max), 1)} | ${pct(s((r) => r.cpu.server))} | ${pct(s((r) => r.cpu.generator))} | ${faults.join(" / ")} |`,
+    );
+  }
+  return lines;
+}
+
+export function renderReport(results: Results): string {
+  const out: string[] = [];
+  const { machine } = results;
+  out.push(`## Bench ${results.mode} run, ${results.date.slice(0, 16).replace("T", " ")} UTC, commit ${results.commit}${results.dirty ? " (server modified)" : ""}`);
+  out.push("");
+  out.push(`${machine.cpus} CPUs (${machine.model}), Node ${machine.node}, ${machine.client} client; ${machine.pinned ? "generator pinned to CPU 0, servers to CPU 1" : "not pinned"}. Figures: median (min–max) over repetitions.`);
+  if (results.relay) {
+    out.push("", "### Relay (closed loop, max throughput)", "", ...streamTable(results.relay));
+  }
+  if (results.latency) {
+    out.push("", `### Latency at a fixed ${results.latency.rate} msg/s`, "", ...streamTable(results.latency.runs));
+  }
+  if (results.storm) {
+    out.push("", "### Join storm (Switchboard, modern clients)", "", "| users | ms to converge | MB sent | bytes / N² | server CPU | generator CPU |", "|---|---|---|---|---|---|");
+    for (const users of [...new Set(results.storm.map((run) => run.users))]) {
+      const runs = results.storm.filter((run) => run.users === users);
+      const failed = runs.filter((run) => !run.converged).length;
+      out.push(
+        `| ${users} | ${fmt(summarize(runs.map((r) => r.ms)))}${failed ? ` (${failed} did not converge)` : ""} | ${fmt(summarize(runs.map((r) => r.bytes / 1e6)), 1)} | ` +
+          `${fmt(summarize(runs.map((r) => r.bytes / users / users)), 1)} | ${pct(summarize(runs.map((r) => r.cpu.server)))} | ${pct(summarize(runs.map((r) => r.cpu.generator)))} |`,
+      );
+    }
+  }
+  if (results.fanOut) {
+    out.push("", `### Chat fan-out to ${results.fanOut.users} users (ms until the last has it)`, "", "| server | ms |", "|---|---|");
+    for (const [kind, ms] of Object.entries(results.fanOut.runs)) out.push(`| ${kind} | ${fmt(summarize(ms), 1)} |`);
+  }
+  if (results.idle) {
+    out.push("", "### Idle memory per connection (server, after GC)", "", "| server | mode | connections | RSS KB/conn | heap KB/conn | connect s | server open-file limit |", "|---|---|---|---|---|---|---|");
+    for (const run of results.idle) {
+      out.push(
+        `| ${run.server} | ${run.mode} | ${run.connections} | ${(run.rssBytesPerConnection / 1024).toFixed(1)} | ${(run.heapBytesPerConnection / 1024).toFixed(1)} | ${(run.connectMs / 1000).toFixed(1)} | ${run.serverNofile} |`,
+      );
+    }
+  }
+  out.push("", "### Targets", "", "| target | value | goal | |", "|---|---|---|---|");
+  for (const target of results.targets) out.push(`| ${target.name} | ${target.value} | ${target.target} | ${target.pass ? "pass" : "**MISS**"} |`);
+  for (const warning of results.warnings) out.push("", `> warning: ${warning}`);
+  const misses = results.targets.filter((target) => !target.pass);
+  out.push("", misses.length === 0 ? "All measured targets met." : `${misses.length} target(s) missed: ${misses.map((t) => t.name).join("; ")}.`);
+  return out.join("\n");
+}

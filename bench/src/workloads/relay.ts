@@ -1,0 +1,59 @@
+/**
+ * Throughput: P pairs, W messages in flight per client (closed loop: each delivery releases the
+ * sender's next message). Reports delivered messages/s in a window after a warm-up, latency,
+ * integrity after draining, and the CPU both sides used.
+ */
+import type { ClientAdapter } from "../clients/index.js";
+import { closeAll } from "../clients/index.js";
+import type { RunningServer } from "../servers.js";
+import { percentiles, type Percentiles } from "../stats.js";
+import { sleep, startCpuWindow, type CpuUse } from "./common.js";
+import { PairStreams, type Integrity } from "./streams.js";
+
+export interface RelayParams {
+  pairs: number;
+  window: number;
+  warmupMs: number;
+  measureMs: number;
+}
+
+export interface StreamRun {
+  server: string;
+  messagesPerSecond: number;
+  latencyMs: Percentiles;
+  integrity: Integrity;
+  cpu: CpuUse;
+}
+
+export async function runRelay(server: RunningServer, adapter: ClientAdapter, params: RelayParams): Promise<StreamRun> {
+  const streams = await PairStreams.open(adapter, server.url, params.pairs);
+  let running = true;
+  streams.onDelivered = (i) => {
+    if (running) streams.send(i);
+  };
+  for (let i = 0; i < streams.count; i++) for (let w = 0; w < params.window; w++) streams.send(i);
+
+  await sleep(params.warmupMs);
+  const endCpu = await startCpuWindow(server);
+  streams.windowStart = performance.now();
+  streams.windowEnd = streams.windowStart + params.measureMs;
+  await sleep(params.measureMs);
+  const cpu = await endCpu();
+  running = false;
+  return finish(server, streams, params.measureMs, cpu);
+}
+
+/** Drains what is in flight, checks integrity and closes the clients. */
+export async function finish(server: RunningServer, streams: PairStreams, measureMs: number, cpu: CpuUse): Promise<StreamRun> {
+  const drainDeadline = performance.now() + 10_000;
+  while (streams.inFlight() > 0 && performance.now() < drainDeadline) await sleep(20);
+  const result: StreamRun = {
+    server: server.kind,
+    messagesPerSecond: (streams.windowDeliveries * 1000) / measureMs,
+    latencyMs: percentiles(streams.latencies.values()),
+    integrity: streams.integrity(),
+    cpu,
+  };
+  await closeAll(streams.connections);
+  return result;
+}
