@@ -19,6 +19,8 @@ export const ERROR_CODES = {
   "unknown-target": "No user of that name is online.",
   "no-call": "This call message has no target and you are in no call.",
   "internal-error": "The server failed to handle this message; nothing else is affected.",
+  "rate-limited": "Too many messages: this one was dropped. Slow down.",
+  "too-many-logins": "Too many logins from this address; try again in a minute.",
 } as const satisfies Record<string, string>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
@@ -31,10 +33,16 @@ export function isErrorCode(code: string): code is ErrorCode {
  * WebSocket close codes the server uses. 1000-1015 are RFC 6455's; 4000-4999 are ours.
  */
 export const CLOSE_CODES = {
-  /** The server is shutting down or restarting: reconnect. */
-  goingAway: 1001,
-  /** The upgrade or the traffic broke a policy (origin not allowed). */
-  policyViolation: 1008,
+  /** A text frame that is not UTF-8 (closed by the WebSocket layer). */
+  invalidUtf8: 1007,
   /** A message above the hard size cap: the server cannot skip it safely, so it closes. */
   messageTooBig: 1009,
+  /** The server is restarting or shutting down: reconnect (to the next process). */
+  serviceRestart: 1012,
+  /** Sent by a client that closes its connection to reconnect at once: keep its session. */
+  reconnecting: 4000,
+  /** The session was resumed on another connection; this one is closed. */
+  sessionReplaced: 4001,
+  /** The client kept sending far above its rate limit. */
+  rateLimitAbuse: 4008,
 } as const;

@@ -24,6 +24,10 @@ export const HelloMessage = z.looseObject({
   type: z.literal("hello"),
   protocol: z.number().int(),
   features: z.array(z.string().max(64)).max(32).optional(),
+  /** Resume a session whose connection dropped: the `resumeToken` of its `welcome`... */
+  resume: z.string().max(128).optional(),
+  /** ...and how many messages this client received on it after that `welcome`. */
+  received: z.number().int().nonnegative().optional(),
   ref: Ref.optional(),
 });
 export type HelloMessage = z.infer<typeof HelloMessage>;
@@ -54,15 +58,27 @@ export const SetStatusMessage = z.looseObject({
 });
 export type SetStatusMessage = z.infer<typeof SetStatusMessage>;
 
+/**
+ * Keeps the connection known to be alive both ways (browsers cannot see WebSocket pings), and
+ * tells the server how many messages arrived, so it can forget them from the resume buffer.
+ */
+export const PingMessage = z.looseObject({
+  type: z.literal("ping"),
+  received: z.number().int().nonnegative().optional(),
+  ref: Ref.optional(),
+});
+export type PingMessage = z.infer<typeof PingMessage>;
+
 /** The client messages the server interprets; every other type is relayed. */
 export const ControlMessage = z.discriminatedUnion("type", [
   HelloMessage,
   UsernameMessage,
   ChatMessage,
   SetStatusMessage,
+  PingMessage,
 ]);
 export type ControlMessage = z.infer<typeof ControlMessage>;
-export const CONTROL_TYPES: ReadonlySet<string> = new Set(["hello", "username", "message", "set-status"]);
+export const CONTROL_TYPES: ReadonlySet<string> = new Set(["hello", "username", "message", "set-status", "ping"]);
 
 // ---------------------------------------------------------------------------------------------
 // Call messages: client -> client, routed by `target`, stamped with the sender's `name`.
@@ -167,6 +183,13 @@ export type IceServer = z.infer<typeof IceServer>;
 export const Limits = z.object({
   /** Largest message the server accepts; a larger one gets `frame-too-large`. */
   maxMessageBytes: z.number().int(),
+  /** Sustained messages per second per connection, and the burst allowed above it. */
+  messagesPerSecond: z.number().optional(),
+  messageBurst: z.number().optional(),
+  /** A client should send `ping` at least this often; the server drops silent connections. */
+  heartbeatIntervalMs: z.number().int().optional(),
+  /** How long a dropped session can be resumed. */
+  resumeGraceMs: z.number().int().optional(),
 });
 export type Limits = z.infer<typeof Limits>;
 
@@ -178,6 +201,10 @@ export const WelcomeMessage = z.object({
   features: z.array(z.string()),
   limits: Limits,
   iceServers: z.array(IceServer),
+  /** Present this in `hello.resume` to take the session back after a drop. */
+  resumeToken: z.string().optional(),
+  /** True when `hello.resume` succeeded: the session, its name and its presence are kept. */
+  resumed: z.boolean().optional(),
   ref: Ref.optional(),
 });
 export type WelcomeMessage = z.infer<typeof WelcomeMessage>;
@@ -215,8 +242,14 @@ export const DeliveredChatMessage = z.looseObject({
   text: z.string(),
   date: z.union([z.number(), z.string()]),
   target: Target.optional().nullable(),
+  /** Public chat only: the message's place in the room's history (1, 2, ...). */
+  seq: z.number().int().optional(),
 });
 export type DeliveredChatMessage = z.infer<typeof DeliveredChatMessage>;
+/** Recent public chat, sent to a modern client at login (oldest first). */
+export const HistoryMessage = z.object({ type: z.literal("history"), messages: z.array(DeliveredChatMessage) });
+export type HistoryMessage = z.infer<typeof HistoryMessage>;
+export const PongMessage = z.looseObject({ type: z.literal("pong"), ref: Ref.optional() });
 
 export const ServerMessage = z.discriminatedUnion("type", [
   IdMessage,
@@ -229,6 +262,8 @@ export const ServerMessage = z.discriminatedUnion("type", [
   ErrorMessage,
   AckMessage,
   DeliveredChatMessage,
+  HistoryMessage,
+  PongMessage,
   ...CallMessage.options,
 ]);
 export type ServerMessage = z.infer<typeof ServerMessage>;

@@ -30,6 +30,26 @@ export const ConfigSchema = z
     hardMaxMessageBytes: positiveInt.default(4 * 1024 * 1024),
     /** Presence changes are coalesced into at most one update per interval. */
     presenceIntervalMs: z.coerce.number().int().min(0).default(100),
+    /** A connection silent this long (no message, no pong) is dead: its user leaves. */
+    heartbeatTimeoutMs: z.coerce.number().int().min(1000).default(30_000),
+    /** Token bucket per connection: sustained messages per second, and the burst above it. */
+    rateLimitPerSecond: z.coerce.number().positive().default(50),
+    rateLimitBurst: z.coerce.number().int().positive().default(200),
+    /** Bytes waiting to be written to one client before it counts as not reading and is cut off. */
+    maxQueuedBytes: positiveInt.default(1024 * 1024),
+    /** 0 means no limit. */
+    maxConnectionsPerIp: z.coerce.number().int().min(0).default(200),
+    loginsPerMinutePerIp: z.coerce.number().int().min(0).default(300),
+    /** Origins allowed to open a WebSocket; empty allows every origin, as the article does. */
+    allowedOrigins: commaList.default([]),
+    /** How long a modern client's session outlives its dropped connection, waiting to be resumed. */
+    resumeGraceMs: z.coerce.number().int().min(0).default(30_000),
+    /** Per session: bytes of sent messages kept until the client confirms them, for resume. */
+    resumeBufferBytes: positiveInt.default(256 * 1024),
+    /** Public chat messages kept and sent to clients at login. */
+    historySize: z.coerce.number().int().min(0).default(100),
+    /** On shutdown, how long to wait for queued messages to reach clients. */
+    drainTimeoutMs: z.coerce.number().int().min(0).default(5000),
     /** Directory of the built web app served at `/`. */
     staticDir: z.string().min(1).default(defaultStaticDir),
     stunUrls: commaList.default([]),
@@ -67,6 +87,17 @@ const ENV_NAMES: Record<keyof Config, string> = {
   maxMessageBytes: "MAX_MESSAGE_BYTES",
   hardMaxMessageBytes: "HARD_MAX_MESSAGE_BYTES",
   presenceIntervalMs: "PRESENCE_INTERVAL_MS",
+  heartbeatTimeoutMs: "HEARTBEAT_TIMEOUT_MS",
+  rateLimitPerSecond: "RATE_LIMIT_PER_SECOND",
+  rateLimitBurst: "RATE_LIMIT_BURST",
+  maxQueuedBytes: "MAX_QUEUED_BYTES",
+  maxConnectionsPerIp: "MAX_CONNECTIONS_PER_IP",
+  loginsPerMinutePerIp: "LOGINS_PER_MINUTE_PER_IP",
+  allowedOrigins: "ALLOWED_ORIGINS",
+  resumeGraceMs: "RESUME_GRACE_MS",
+  resumeBufferBytes: "RESUME_BUFFER_BYTES",
+  historySize: "HISTORY_SIZE",
+  drainTimeoutMs: "DRAIN_TIMEOUT_MS",
   staticDir: "STATIC_DIR",
   stunUrls: "STUN_URLS",
   turnUrls: "TURN_URLS",

@@ -8,6 +8,7 @@ import { resolveConfig, type Config, type ConfigInput } from "./config.js";
 import { createRequestHandler } from "./http/routes.js";
 import { Hub } from "./hub/hub.js";
 import { createLogger, type Logger } from "./logger.js";
+import { Metrics } from "./metrics.js";
 import { WebSocketEndpoint } from "./transport/websocket.js";
 
 export interface SwitchboardServer {
@@ -15,12 +16,15 @@ export interface SwitchboardServer {
   readonly logger: Logger;
   /** Starts listening; resolves with the address actually bound (port 0 picks one). */
   listen(): Promise<AddressInfo & { url: string }>;
-  /** Closes every connection with "going away" and stops listening. */
+  /**
+   * Drains: stops accepting, tells every client to reconnect (close code 1012) once what is
+   * queued for it is sent, waits up to `drainTimeoutMs`, and stops listening.
+   */
   close(): Promise<void>;
 }
 
 /** Features a modern client can rely on, announced in `welcome`. */
-const FEATURES = ["presence-deltas", "acks", "user-status", "raw-chat-text"];
+const FEATURES = ["presence-deltas", "acks", "user-status", "raw-chat-text", "resume", "history"];
 
 function iceServersOf(config: Config): IceServer[] {
   const servers: IceServer[] = [];
@@ -38,31 +42,47 @@ function iceServersOf(config: Config): IceServer[] {
 export function createServer(input: ConfigInput = {}): SwitchboardServer {
   const config = resolveConfig(input);
   const logger = createLogger(config);
-  const hub = new Hub({ presenceIntervalMs: config.presenceIntervalMs });
+  const metrics = new Metrics();
+  const hub = new Hub({ presenceIntervalMs: config.presenceIntervalMs, historySize: config.historySize });
   const iceServers = iceServersOf(config);
+  const limits = {
+    maxMessageBytes: config.maxMessageBytes,
+    messagesPerSecond: config.rateLimitPerSecond,
+    messageBurst: config.rateLimitBurst,
+    heartbeatIntervalMs: Math.floor(config.heartbeatTimeoutMs / 3),
+    resumeGraceMs: config.resumeGraceMs,
+  };
   const websocket = new WebSocketEndpoint({
-    hardMaxMessageBytes: config.hardMaxMessageBytes,
+    config,
     logger,
+    metrics,
     session: {
       hub,
       logger,
-      maxMessageBytes: config.maxMessageBytes,
-      welcome: (id) => ({
+      metrics,
+      config,
+      welcome: (session) => ({
         type: "welcome",
         protocol: PROTOCOL_VERSION,
-        id,
+        id: session.id,
         features: FEATURES,
-        limits: { maxMessageBytes: config.maxMessageBytes },
+        limits,
         iceServers,
       }),
     },
   });
 
   let ready = false;
+  const gauges = () => ({
+    connections: websocket.connectionCount,
+    users: hub.userCount,
+    detachedSessions: websocket.detachedSessionCount,
+  });
   const handler = createRequestHandler({
     staticDir: resolve(config.staticDir),
     isReady: () => ready,
-    stats: () => ({ connections: websocket.connectionCount, users: hub.userCount }),
+    stats: gauges,
+    metrics: () => metrics.render(gauges()),
   });
   const http: HttpServer =
     config.tlsCert && config.tlsKey
@@ -87,13 +107,13 @@ export function createServer(input: ConfigInput = {}): SwitchboardServer {
           resolveListen({ ...address, url });
         });
       }),
-    close: () =>
-      new Promise((resolveClose) => {
-        ready = false;
-        hub.close();
-        websocket.close();
-        http.close(() => resolveClose());
-        http.closeAllConnections();
-      }),
+    close: async () => {
+      ready = false;
+      const stopped = new Promise<void>((resolveClose) => http.close(() => resolveClose()));
+      await websocket.drain(config.drainTimeoutMs);
+      hub.close();
+      http.closeAllConnections();
+      await stopped;
+    },
   };
 }

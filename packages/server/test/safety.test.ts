@@ -184,14 +184,28 @@ describe("disconnect mid-call", () => {
     await bystander.expectNone("hang-up");
   });
 
-  it("hangs up on an article client whose partner vanished", async () => {
+  it("hangs up on an article client whose partner closed its connection", async () => {
     const naomi = await modern("Naomi");
     const priya = await legacy("Priya");
     priya.send({ type: "video-offer", target: "Naomi", sdp: { type: "offer", sdp: "" } });
     await naomi.next("video-offer");
-    naomi.socket.terminate();
+    await naomi.close();
     clients.splice(clients.indexOf(naomi), 1);
     expect(await priya.next("hang-up")).toMatchObject({ name: "Naomi" });
     expect((await priya.next("userlist", (m) => !(m.users as string[]).includes("Naomi"))).users).toEqual(["Priya"]);
+  });
+
+  it("hangs up on the partner of a modern user whose connection dropped, once its resume window ends", async () => {
+    await running.server.close();
+    running = await startServer({ resumeGraceMs: 300 });
+    const naomi = await modern("Naomi");
+    const priya = await legacy("Priya");
+    priya.send({ type: "video-offer", target: "Naomi", sdp: { type: "offer", sdp: "" } });
+    await naomi.next("video-offer");
+    const droppedAt = Date.now();
+    naomi.socket.terminate();
+    clients.splice(clients.indexOf(naomi), 1);
+    expect(await priya.next("hang-up")).toMatchObject({ name: "Naomi", reason: "gone" });
+    expect(Date.now() - droppedAt).toBeGreaterThanOrEqual(250);
   });
 });

@@ -5,10 +5,29 @@ export interface RouteContext {
   staticDir: string;
   isReady(): boolean;
   stats(): { connections: number; users: number };
+  /** Prometheus text. */
+  metrics(): string;
 }
 
-/** Headers every response carries. */
+/**
+ * Headers every response carries. The app's scripts and styles come only from its own files,
+ * media only from the camera and peers, and the socket only goes back to this origin.
+ */
 const SAFE_HEADERS = {
+  "content-security-policy": [
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data: blob:",
+    "media-src 'self' blob: mediastream:",
+    "connect-src 'self'",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+  ].join("; "),
+  "permissions-policy": "camera=(self), microphone=(self), geolocation=(), payment=(), usb=()",
+  "cross-origin-opener-policy": "same-origin",
   "x-content-type-options": "nosniff",
   "referrer-policy": "no-referrer",
   "x-frame-options": "DENY",
@@ -28,6 +47,10 @@ export function createRequestHandler(context: RouteContext) {
     if (pathname === "/healthz") {
       const ready = context.isReady();
       return sendJson(response, ready ? 200 : 503, { status: ready ? "ok" : "starting", ...context.stats() });
+    }
+    if (pathname === "/metrics") {
+      response.writeHead(200, { "content-type": "text/plain; version=0.0.4; charset=utf-8", "cache-control": "no-store" });
+      return void response.end(context.metrics());
     }
     if (request.method !== "GET" && request.method !== "HEAD") {
       response.setHeader("allow", "GET, HEAD");

@@ -27,7 +27,7 @@ class FakePeer implements Peer {
 let hub: Hub;
 beforeEach(() => {
   vi.useFakeTimers();
-  hub = new Hub({ presenceIntervalMs: 100 });
+  hub = new Hub({ presenceIntervalMs: 100, historySize: 2 });
 });
 afterEach(() => {
   hub.close();
@@ -72,7 +72,7 @@ describe("Hub", () => {
     const x2 = new FakePeer("x2");
     x2.name = hub.login(x2, "x");
     vi.advanceTimersByTime(100);
-    expect(watcher.inbox.slice(1).filter((m) => m.type !== "userlist")).toEqual([
+    expect(watcher.inbox.slice(1).filter((m) => m.type !== "userlist" && m.type !== "history")).toEqual([
       { type: "user-joined", users: ["w"] },
       { type: "user-joined", users: ["x", "y"], legacy: ["x"] },
       { type: "user-left", users: ["x"] },
@@ -118,8 +118,20 @@ describe("Hub", () => {
     const old = join("old");
     const modern = join("new", true);
     hub.chat(modern, { type: "message", text: "<b>&" });
-    expect(old.of("message")).toEqual([{ type: "message", text: "&lt;b&gt;&amp;", name: "new", date: 1_000_000 }]);
-    expect(modern.of("message")).toEqual([{ type: "message", text: "<b>&", name: "new", date: 1_000_000 }]);
+    expect(old.of("message")).toEqual([{ type: "message", text: "&lt;b&gt;&amp;", name: "new", date: 1_000_000, seq: 1 }]);
+    expect(modern.of("message")).toEqual([{ type: "message", text: "<b>&", name: "new", date: 1_000_000, seq: 1 }]);
+  });
+
+  it("numbers public chat and gives modern clients the most recent at login", () => {
+    const a = join("a");
+    for (const text of ["one", "two", "three"]) hub.chat(a, { type: "message", text });
+    hub.chat(a, { type: "message", text: "private", target: "a" });
+    expect(a.of("message").map((m) => m.seq)).toEqual([1, 2, 3, undefined]);
+    const late = join("late", true);
+    expect(late.of("history")).toEqual([
+      { type: "history", messages: [expect.objectContaining({ text: "two", seq: 2 }), expect.objectContaining({ text: "three", seq: 3 })] },
+    ]);
+    expect(join("old").of("history")).toEqual([]);
   });
 
   it("refuses everything from a peer that is not logged in", () => {

@@ -4,10 +4,12 @@ import {
   checkUsername,
   uniqueUsername,
   type ChatMessage,
+  type DeliveredChatMessage,
   type UserStatus,
   type UserlistMessage,
 } from "@switchboard/protocol";
 import { CallGraph } from "./call-graph.js";
+import { ChatHistory } from "./chat-history.js";
 import { escapeHtml } from "./html-escape.js";
 import type { Frame, Peer } from "./peer.js";
 import { PresenceFeed } from "./presence-feed.js";
@@ -18,6 +20,8 @@ export type RelayedMessage = Record<string, unknown> & { type: string };
 
 export interface HubOptions {
   presenceIntervalMs: number;
+  /** Public chat messages kept for clients that log in. */
+  historySize: number;
 }
 
 const encoder = new TextEncoder();
@@ -31,8 +35,10 @@ export class Hub {
   readonly #busy = new Set<string>();
   readonly #calls = new CallGraph();
   readonly #presence: PresenceFeed;
+  readonly #history: ChatHistory;
 
   constructor(options: HubOptions) {
+    this.#history = new ChatHistory(options.historySize);
     this.#presence = new PresenceFeed(
       { peers: () => this.#users.values(), names: () => [...this.#users.keys()] },
       options.presenceIntervalMs,
@@ -53,7 +59,10 @@ export class Hub {
     const name = uniqueUsername(check.name, (candidate) => this.#users.has(candidate));
     if (name !== check.name) peer.send(JSON.stringify({ type: "rejectusername", name }));
     this.#users.set(name, peer);
-    if (peer.modern) peer.send(JSON.stringify(this.#snapshot()));
+    if (peer.modern) {
+      peer.send(JSON.stringify(this.#snapshot()));
+      peer.send(JSON.stringify({ type: "history", messages: this.#history.recent() }));
+    }
     this.#presence.joined(name, !peer.modern);
     return name;
   }
@@ -79,6 +88,7 @@ export class Hub {
       recipient.send(JSON.stringify(forRecipient(message, recipient)));
       return;
     }
+    this.#history.record(message as DeliveredChatMessage);
     let modernFrame: Frame | undefined;
     let legacyFrame: Frame | undefined;
     for (const peer of this.#users.values()) {

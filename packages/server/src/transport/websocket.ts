@@ -2,68 +2,241 @@ import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import { CLOSE_CODES, WEBSOCKET_PATHS, WEBSOCKET_SUBPROTOCOL } from "@switchboard/protocol";
 import { WebSocketServer, type WebSocket } from "ws";
+import type { Config } from "../config.js";
+import type { Frame } from "../hub/peer.js";
+import { IpLimits } from "../limits/ip-limits.js";
 import type { Logger } from "../logger.js";
-import { Session, type SessionContext } from "../session.js";
+import type { Metrics } from "../metrics.js";
+import { ResumeRegistry } from "../session/resume-registry.js";
+import { Session, type Connection, type SessionContext } from "../session/session.js";
 
 export interface WebSocketEndpointOptions {
-  hardMaxMessageBytes: number;
+  config: Pick<
+    Config,
+    | "hardMaxMessageBytes"
+    | "heartbeatTimeoutMs"
+    | "maxQueuedBytes"
+    | "maxConnectionsPerIp"
+    | "loginsPerMinutePerIp"
+    | "allowedOrigins"
+    | "resumeGraceMs"
+  >;
   logger: Logger;
-  session: SessionContext;
+  metrics: Metrics;
+  /** What sessions share; the endpoint adds resume and per-IP login limits. */
+  session: Omit<SessionContext, "registerResumable" | "resume" | "allowLogin" | "overflowed">;
 }
 
 const ACCEPTED_PATHS: ReadonlySet<string> = new Set(WEBSOCKET_PATHS);
+/**
+ * Close codes after which a session waits to be resumed: the connection dropped without a close
+ * frame (1006), or the client closed it to reconnect at once (4000). Any other close, a client's
+ * normal close (1000, 1001, 1005) above all, means the user left.
+ */
+const RESUMABLE_CLOSE_CODES: ReadonlySet<number> = new Set([1006, CLOSE_CODES.reconnecting]);
+
+/** One WebSocket and what the endpoint knows of it. */
+class SocketConnection implements Connection {
+  session!: Session;
+  alive = true;
+  /** Cut off by the server: its session must not be kept for resuming. */
+  cut = false;
+  /** Its session moved to another connection. */
+  replaced = false;
+
+  constructor(
+    readonly socket: WebSocket,
+    readonly remoteAddress: string,
+    private readonly onOverfull: (connection: SocketConnection) => void,
+    private readonly maxQueuedBytes: number,
+  ) {}
+
+  send(frame: Frame): void {
+    this.socket.send(frame, { binary: false });
+    if (this.socket.bufferedAmount > this.maxQueuedBytes) this.onOverfull(this);
+  }
+
+  close(code: number, reason: string): void {
+    this.cut = true;
+    this.socket.close(code, reason);
+  }
+}
 
 /**
- * The WebSocket side of the one HTTP port: accepts upgrades on `/` and `/ws`, selects the
- * article's `json` subprotocol when offered, and gives each socket a Session.
+ * The WebSocket side of the one HTTP port: checks upgrades (path, origin, per-IP connections),
+ * selects the article's `json` subprotocol when offered, gives each socket a Session, finds dead
+ * connections by heartbeat, cuts clients that stop reading, and keeps dropped modern sessions
+ * for resuming.
  */
 export class WebSocketEndpoint {
   readonly #wss: WebSocketServer;
-  readonly #sessions = new Map<WebSocket, Session>();
+  readonly #connections = new Set<SocketConnection>();
+  readonly #connectionOf = new Map<Session, SocketConnection>();
+  readonly #ipLimits: IpLimits;
+  readonly #registry: ResumeRegistry;
+  readonly #sessionContext: SessionContext;
+  readonly #heartbeat: ReturnType<typeof setInterval>;
+  #accepting = true;
 
   constructor(private readonly options: WebSocketEndpointOptions) {
+    const { config } = options;
+    this.#ipLimits = new IpLimits(config);
+    this.#registry = new ResumeRegistry({
+      graceMs: config.resumeGraceMs,
+      onExpired: (session) => {
+        options.metrics.sessionsExpired++;
+        session.end();
+      },
+    });
+    this.#sessionContext = {
+      ...options.session,
+      registerResumable: (session) => this.#registry.register(session),
+      resume: (token, received, connection) => this.#resume(token, received, connection as SocketConnection),
+      allowLogin: (address) => this.#ipLimits.allowLogin(address),
+      // Deferred: this is called while the hub is sending, and ending a session sends too.
+      overflowed: (session) => setImmediate(() => this.#registry.expire(session)),
+    };
     this.#wss = new WebSocketServer({
       noServer: true,
       // Messages above the soft limit get an error and the connection lives on; only past this
       // hard cap is the connection closed (1009), since ws must buffer a message to skip it.
-      maxPayload: options.hardMaxMessageBytes,
+      maxPayload: config.hardMaxMessageBytes,
       // Compression costs CPU per message and invites decompression bombs; SDP is small.
       perMessageDeflate: false,
       handleProtocols: (offered) => (offered.has(WEBSOCKET_SUBPROTOCOL) ? WEBSOCKET_SUBPROTOCOL : false),
     });
-    this.#wss.on("connection", (socket) => this.#accept(socket));
+    // Each round pings every connection; one that did not answer the previous round is dead.
+    this.#heartbeat = setInterval(() => this.#checkHeartbeats(), config.heartbeatTimeoutMs / 2);
+    this.#heartbeat.unref();
   }
 
   get connectionCount(): number {
-    return this.#sessions.size;
+    return this.#connections.size;
   }
 
-  /** Handles an HTTP upgrade request; answers 404 off the WebSocket paths. */
+  get detachedSessionCount(): number {
+    return this.#registry.detachedCount;
+  }
+
+  /** Handles an HTTP upgrade request, refusing it with an HTTP status when it breaks a rule. */
   handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
     const path = new URL(request.url ?? "/", "http://localhost").pathname;
-    if (!ACCEPTED_PATHS.has(path)) {
-      socket.end("HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");
-      return;
+    if (!this.#accepting) return refuse(socket, 503, "Service Unavailable");
+    if (!ACCEPTED_PATHS.has(path)) return refuse(socket, 404, "Not Found");
+    const { allowedOrigins } = this.options.config;
+    const origin = request.headers.origin;
+    // Browsers always send Origin; other clients may omit it (and could forge it anyway).
+    if (origin !== undefined && allowedOrigins.length > 0 && !allowedOrigins.includes(origin)) {
+      this.options.metrics.connectionsRefusedOrigin++;
+      return refuse(socket, 403, "Forbidden");
     }
-    this.#wss.handleUpgrade(request, socket, head, (ws) => this.#wss.emit("connection", ws, request));
+    const address = request.socket.remoteAddress ?? "unknown";
+    if (!this.#ipLimits.openConnection(address)) {
+      this.options.metrics.connectionsRefusedIp++;
+      return refuse(socket, 429, "Too Many Requests");
+    }
+    this.#wss.handleUpgrade(request, socket, head, (ws) => this.#accept(ws, address));
   }
 
-  /** Closes every connection with "going away" so that clients reconnect elsewhere. */
-  close(): void {
-    for (const socket of this.#sessions.keys()) socket.close(CLOSE_CODES.goingAway, "server shutting down");
+  /**
+   * Shutdown: accept nothing more, tell every client to reconnect (1012) after what is queued
+   * for it, wait for the closes up to `timeoutMs`, then end what is left.
+   */
+  async drain(timeoutMs: number): Promise<void> {
+    this.#accepting = false;
+    clearInterval(this.#heartbeat);
+    const closed = [...this.#connections].map(
+      (connection) => new Promise<void>((resolve) => connection.socket.once("close", () => resolve())),
+    );
+    for (const connection of this.#connections) connection.close(CLOSE_CODES.serviceRestart, "server restarting");
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([Promise.all(closed), new Promise((resolve) => (timer = setTimeout(resolve, timeoutMs)))]);
+    clearTimeout(timer);
+    for (const connection of this.#connections) connection.socket.terminate();
+    this.#registry.close();
     this.#wss.close();
   }
 
-  #accept(socket: WebSocket): void {
-    const session = new Session({ send: (frame) => socket.send(frame, { binary: false }) }, this.options.session);
-    this.#sessions.set(socket, session);
-    this.options.logger.debug({ session: session.id }, "connected");
-    socket.on("message", (data, isBinary) => session.receive(data as Buffer, isBinary));
-    socket.on("error", (error) => this.options.logger.debug({ session: session.id, err: error }, "socket error"));
-    socket.on("close", (code) => {
-      this.#sessions.delete(socket);
-      session.end();
-      this.options.logger.debug({ session: session.id, name: session.name, code }, "disconnected");
+  #accept(socket: WebSocket, address: string): void {
+    const connection = new SocketConnection(socket, address, (c) => this.#cutSlowConsumer(c), this.options.config.maxQueuedBytes);
+    this.#connections.add(connection);
+    connection.session = new Session(connection, this.#sessionContext);
+    this.#connectionOf.set(connection.session, connection);
+    socket.on("message", (data, isBinary) => {
+      connection.alive = true;
+      connection.session.receive(data as Buffer, isBinary);
     });
+    socket.on("pong", () => (connection.alive = true));
+    socket.on("error", (error: Error & { code?: string }) => {
+      // ws reports protocol violations (oversized message, bad UTF-8) as WS_ERR_* and closes the
+      // connection itself: the client broke the rules, so its session is not kept for resuming.
+      if (error.code?.startsWith("WS_ERR_")) connection.cut = true;
+      this.options.logger.debug({ err: error, session: connection.session.id }, "socket error");
+    });
+    socket.on("close", (code) => this.#closed(connection, code));
   }
+
+  #closed(connection: SocketConnection, code: number): void {
+    this.#connections.delete(connection);
+    this.#ipLimits.closeConnection(connection.remoteAddress);
+    if (connection.replaced) return;
+    const session = connection.session;
+    this.#connectionOf.delete(session);
+    this.options.logger.debug({ session: session.id, name: session.name, code }, "disconnected");
+    if (session.resumable && !connection.cut && RESUMABLE_CLOSE_CODES.has(code) && this.#accepting) {
+      this.#registry.detach(session);
+    } else {
+      this.#registry.forget(session);
+      session.end();
+    }
+  }
+
+  #resume(token: string, received: number, connection: SocketConnection): boolean {
+    const session = this.#registry.find(token);
+    if (!session) return false;
+    // The old connection may not have been found dead yet: the new one wins.
+    const previous = this.#connectionOf.get(session);
+    if (previous) {
+      previous.replaced = true;
+      previous.close(CLOSE_CODES.sessionReplaced, "session resumed on another connection");
+      this.#connectionOf.delete(session);
+      session.outbox.detach();
+    }
+    if (!session.attach(connection, received)) {
+      this.#registry.expire(session);
+      return false;
+    }
+    this.#registry.reattached(session);
+    this.#connectionOf.delete(connection.session);
+    connection.session = session;
+    this.#connectionOf.set(session, connection);
+    this.options.metrics.sessionsResumed++;
+    return true;
+  }
+
+  #cutSlowConsumer(connection: SocketConnection): void {
+    if (connection.cut) return;
+    connection.cut = true;
+    this.options.metrics.slowConsumersCut++;
+    this.options.logger.warn({ session: connection.session.id, name: connection.session.name }, "client not reading: cut off");
+    // Nothing more can be written to it, not even a close frame: drop the socket now.
+    connection.socket.terminate();
+  }
+
+  #checkHeartbeats(): void {
+    for (const connection of this.#connections) {
+      if (!connection.alive) {
+        this.options.metrics.heartbeatTimeouts++;
+        connection.socket.terminate();
+        continue;
+      }
+      connection.alive = false;
+      connection.socket.ping();
+    }
+    this.#ipLimits.sweep();
+  }
+}
+
+function refuse(socket: Duplex, status: number, text: string): void {
+  socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
 }

@@ -1,0 +1,46 @@
+/**
+ * Counters and gauges in Prometheus' text format, for GET /metrics. A handful of plain numbers:
+ * incrementing one on the message path is an add, not a map lookup.
+ */
+export class Metrics {
+  messagesReceived = 0;
+  rateLimited = 0;
+  framesTooLarge = 0;
+  connectionsRefusedOrigin = 0;
+  connectionsRefusedIp = 0;
+  loginsRefused = 0;
+  slowConsumersCut = 0;
+  rateLimitAbusersCut = 0;
+  heartbeatTimeouts = 0;
+  sessionsResumed = 0;
+  sessionsExpired = 0;
+  readonly errors = new Map<string, number>();
+
+  countError(code: string): void {
+    this.errors.set(code, (this.errors.get(code) ?? 0) + 1);
+  }
+
+  render(gauges: { connections: number; users: number; detachedSessions: number }): string {
+    const lines: string[] = [];
+    const metric = (name: string, type: "counter" | "gauge", help: string, value: number) => {
+      lines.push(`# HELP switchboard_${name} ${help}`, `# TYPE switchboard_${name} ${type}`, `switchboard_${name} ${value}`);
+    };
+    metric("connections", "gauge", "Open WebSocket connections.", gauges.connections);
+    metric("users", "gauge", "Logged-in users.", gauges.users);
+    metric("detached_sessions", "gauge", "Sessions waiting to be resumed.", gauges.detachedSessions);
+    metric("messages_received_total", "counter", "Messages received from clients.", this.messagesReceived);
+    metric("rate_limited_total", "counter", "Messages dropped by the per-connection rate limit.", this.rateLimited);
+    metric("frames_too_large_total", "counter", "Messages over the size limit.", this.framesTooLarge);
+    metric("connections_refused_origin_total", "counter", "Upgrades refused for their Origin.", this.connectionsRefusedOrigin);
+    metric("connections_refused_ip_total", "counter", "Upgrades refused by the per-IP connection limit.", this.connectionsRefusedIp);
+    metric("logins_refused_total", "counter", "Logins refused by the per-IP login rate.", this.loginsRefused);
+    metric("slow_consumers_cut_total", "counter", "Connections cut for not reading.", this.slowConsumersCut);
+    metric("rate_limit_abusers_cut_total", "counter", "Connections cut for sustained flooding.", this.rateLimitAbusersCut);
+    metric("heartbeat_timeouts_total", "counter", "Connections found dead by the heartbeat.", this.heartbeatTimeouts);
+    metric("sessions_resumed_total", "counter", "Sessions resumed after a dropped connection.", this.sessionsResumed);
+    metric("sessions_expired_total", "counter", "Dropped sessions not resumed in time.", this.sessionsExpired);
+    lines.push("# HELP switchboard_errors_total Error messages sent, by code.", "# TYPE switchboard_errors_total counter");
+    for (const [code, count] of this.errors) lines.push(`switchboard_errors_total{code="${code}"} ${count}`);
+    return `${lines.join("\n")}\n`;
+  }
+}

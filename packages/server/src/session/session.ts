@@ -1,0 +1,204 @@
+import { randomBytes, randomUUID } from "node:crypto";
+import {
+  ChatMessage,
+  CLOSE_CODES,
+  HelloMessage,
+  PingMessage,
+  PROTOCOL_VERSION,
+  Ref,
+  SetStatusMessage,
+  UsernameMessage,
+  errorMessage,
+  type ErrorCode,
+  type WelcomeMessage,
+} from "@switchboard/protocol";
+import type { z } from "zod";
+import { decodeFrame } from "../codec.js";
+import type { Config } from "../config.js";
+import type { Hub, RelayedMessage } from "../hub/hub.js";
+import type { Frame, Peer } from "../hub/peer.js";
+import { ProtocolError } from "../hub/protocol-error.js";
+import { MessageRate } from "../limits/message-rate.js";
+import type { Logger } from "../logger.js";
+import type { Metrics } from "../metrics.js";
+import { Outbox, type SessionTransport } from "./outbox.js";
+
+/** The socket, as far as a session needs it. */
+export interface Connection extends SessionTransport {
+  readonly remoteAddress: string;
+  close(code: number, reason: string): void;
+}
+
+export interface SessionContext {
+  hub: Hub;
+  logger: Logger;
+  metrics: Metrics;
+  config: Pick<Config, "maxMessageBytes" | "rateLimitPerSecond" | "rateLimitBurst" | "resumeBufferBytes">;
+  /** The `welcome` for a session, minus what the session fills in. */
+  welcome(session: Session): Omit<WelcomeMessage, "ref" | "resumeToken" | "resumed">;
+  /** A session that can be resumed from now on. */
+  registerResumable(session: Session): void;
+  /** Moves the session of `token` onto `connection`; false when there is none to resume. */
+  resume(token: string, received: number, connection: Connection): boolean;
+  /** Counts a login from `address` against its per-minute allowance. */
+  allowLogin(address: string): boolean;
+  /** A detached session got more than it may keep: it can no longer resume. */
+  overflowed(session: Session): void;
+}
+
+/** Types accepted before login. */
+const PRE_LOGIN_TYPES = new Set(["hello", "username", "ping"]);
+
+/**
+ * One user's session: turns frames into hub calls for one identity, and hub failures into
+ * `error` messages. It usually lives as long as its connection; a modern session can outlive a
+ * dropped one and be resumed on the next. Nothing a client sends escapes as an exception.
+ */
+export class Session implements Peer {
+  readonly id = randomUUID();
+  name: string | null = null;
+  modern = false;
+  resumeToken: string | null = null;
+  readonly outbox: Outbox;
+  #connection: Connection;
+  readonly #rate: MessageRate;
+
+  constructor(
+    connection: Connection,
+    private readonly context: SessionContext,
+  ) {
+    this.#connection = connection;
+    this.outbox = new Outbox(connection, context.config.resumeBufferBytes);
+    this.#rate = new MessageRate(context.config.rateLimitPerSecond, context.config.rateLimitBurst);
+    this.send(JSON.stringify({ type: "id", id: this.id }));
+  }
+
+  /** Logged in and said hello: worth keeping when the connection drops. */
+  get resumable(): boolean {
+    return this.resumeToken !== null && this.name !== null;
+  }
+
+  send(frame: Frame): void {
+    this.outbox.send(frame);
+    if (this.outbox.overflowed) this.context.overflowed(this);
+  }
+
+  /** One incoming WebSocket message. */
+  receive(data: Buffer, isBinary: boolean): void {
+    const { metrics, config } = this.context;
+    metrics.messagesReceived++;
+    // Before any parsing: a flood costs as little as possible.
+    const verdict = this.#rate.check(Date.now());
+    if (verdict !== "accept") {
+      metrics.rateLimited++;
+      if (verdict === "drop-and-report") this.#reportError("rate-limited");
+      if (verdict === "cut") {
+        metrics.rateLimitAbusersCut++;
+        this.#connection.close(CLOSE_CODES.rateLimitAbuse, "message rate far above the limit");
+      }
+      return;
+    }
+    if (isBinary) return this.#reportError("binary-frame");
+    if (data.length > config.maxMessageBytes) {
+      metrics.framesTooLarge++;
+      return this.#reportError("frame-too-large", `${data.length} bytes; the limit is ${config.maxMessageBytes}.`);
+    }
+    const decoded = decodeFrame(data.toString("utf8"));
+    if (!decoded.ok) return this.#reportError(decoded.code, undefined, decoded.ref);
+
+    const message = decoded.message;
+    const ref = Ref.safeParse(message.ref).data;
+    try {
+      this.#dispatch(message, ref);
+    } catch (error) {
+      if (error instanceof ProtocolError) return this.#reportError(error.code, error.detail, ref);
+      this.context.logger.error({ err: error, session: this.id, type: message.type }, "message handler failed");
+      this.#reportError("internal-error", undefined, ref);
+    }
+  }
+
+  /** Takes over `connection` after a drop; false if messages it missed were already forgotten. */
+  attach(connection: Connection, received: number): boolean {
+    const welcome = { ...this.context.welcome(this), resumeToken: this.resumeToken!, resumed: true };
+    if (!this.outbox.attach(connection, received, JSON.stringify(welcome))) return false;
+    this.#connection = connection;
+    return true;
+  }
+
+  /** The user is gone for good. */
+  end(): void {
+    this.context.hub.logout(this);
+  }
+
+  #dispatch(message: RelayedMessage, ref: Ref | undefined): void {
+    const { hub } = this.context;
+    if (this.name === null && !PRE_LOGIN_TYPES.has(message.type)) throw new ProtocolError("not-logged-in");
+    switch (message.type) {
+      case "hello":
+        return this.#hello(validate(HelloMessage, message), ref);
+      case "username":
+        return this.#login(validate(UsernameMessage, message), ref);
+      case "ping":
+        return this.#ping(validate(PingMessage, message), ref);
+      case "message":
+        hub.chat(this, validate(ChatMessage, message));
+        break;
+      case "set-status":
+        hub.setStatus(this, validate(SetStatusMessage, message).status);
+        break;
+      default:
+        hub.relay(this, message);
+    }
+    this.#acknowledge(ref);
+  }
+
+  #hello(hello: HelloMessage, ref: Ref | undefined): void {
+    if (this.name !== null) throw new ProtocolError("hello-after-login");
+    if (hello.protocol !== PROTOCOL_VERSION) {
+      throw new ProtocolError("unsupported-protocol", `Asked for ${hello.protocol}; this server speaks ${PROTOCOL_VERSION}.`);
+    }
+    // On success this connection now belongs to the resumed session; this one is dropped unused.
+    if (hello.resume && this.context.resume(hello.resume, hello.received ?? 0, this.#connection)) return;
+    this.modern = true;
+    this.resumeToken ??= randomBytes(24).toString("base64url");
+    const welcome = { ...this.context.welcome(this), resumeToken: this.resumeToken, resumed: false };
+    this.send(JSON.stringify(ref === undefined ? welcome : { ...welcome, ref }));
+    this.outbox.startNumbering();
+  }
+
+  #login(message: UsernameMessage, ref: Ref | undefined): void {
+    if (this.name !== null) throw new ProtocolError("already-logged-in", `You are "${this.name}".`);
+    if (!this.context.allowLogin(this.#connection.remoteAddress)) {
+      this.context.metrics.loginsRefused++;
+      throw new ProtocolError("too-many-logins");
+    }
+    this.name = this.context.hub.login(this, message.name);
+    if (this.modern) this.context.registerResumable(this);
+    this.context.logger.debug({ session: this.id, name: this.name }, "logged in");
+    this.#acknowledge(ref, { name: this.name });
+  }
+
+  #ping(ping: PingMessage, ref: Ref | undefined): void {
+    if (ping.received !== undefined) this.outbox.confirm(ping.received);
+    this.send(JSON.stringify(ref === undefined ? { type: "pong" } : { type: "pong", ref }));
+  }
+
+  /** Modern clients learn that a request with a `ref` succeeded. */
+  #acknowledge(ref: Ref | undefined, result?: { name: string }): void {
+    if (this.modern && ref !== undefined) this.send(JSON.stringify({ type: "ack", ref, ...result }));
+  }
+
+  #reportError(code: ErrorCode, detail?: string, ref?: unknown): void {
+    this.context.metrics.countError(code);
+    this.context.logger.debug({ session: this.id, code, detail }, "client error");
+    this.send(JSON.stringify(errorMessage(code, detail, Ref.safeParse(ref).data)));
+  }
+}
+
+function validate<Schema extends z.ZodType>(schema: Schema, message: unknown): z.output<Schema> {
+  const result = schema.safeParse(message);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0]!;
+  const where = issue.path.length > 0 ? `"${issue.path.join(".")}": ` : "";
+  throw new ProtocolError("invalid-message", `${where}${issue.message}`);
+}
