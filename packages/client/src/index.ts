@@ -41,3 +41,11 @@ export { type CallState, type CallEndReason, canTransitionCall } from "./call/ca
 export { type CallQuality, summarizeStats } from "./call/call-quality.js";
 export { isPolite } from "./call/perfect-negotiation.js";
 export { DEFAULT_ICE_RECOVERY, type IceRecoveryOptions } from "./call/ice-recovery.js";
+export { CallSession, type CallSessionEvents, type CallSessionInit } from "./call/call-session.js";
+export {
+  CallManager,
+  DEFAULT_CALL_MANAGER_OPTIONS,
+  type CallManagerEvents,
+  type CallManagerOptions,
+  type LocalMedia,
+} from "./call/call-manager.js";

@@ -1,7 +1,7 @@
 import { PROTOCOL_VERSION, type CallMessage } from "@switchboard/protocol";
 import { SignalingError, type ChatEntry, type ConnectionState, type IncomingCallMessage } from "@switchboard/client";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { ClientPool, names, nextEvent, startServer, until, type RunningServer } from "./support.js";
+import { ClientPool, names, nextEvent, startServer, until, type RunningServer } from "./support/server.js";
 
 let running: RunningServer;
 const pool = new ClientPool(() => running.wsUrl);

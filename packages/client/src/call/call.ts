@@ -85,7 +85,10 @@ export class Call {
     this.#MediaStream = options.MediaStream ?? (globalThis as { MediaStream?: MediaStreamConstructor }).MediaStream;
     this.#recovery = new IceRecovery(
       { restartIce: () => this.restartIce(), giveUp: () => this.end("connection-failed") },
-      { disconnectedGraceMs: options.disconnectedGraceMs, recoveryTimeoutMs: options.recoveryTimeoutMs } as Partial<IceRecoveryOptions>,
+      {
+        ...(options.disconnectedGraceMs === undefined ? {} : { disconnectedGraceMs: options.disconnectedGraceMs }),
+        ...(options.recoveryTimeoutMs === undefined ? {} : { recoveryTimeoutMs: options.recoveryTimeoutMs }),
+      },
     );
 
     const pc = new PeerConnection(options.configuration);
@@ -134,7 +137,7 @@ export class Call {
 
   /** Asks for new ICE credentials; the resulting offer goes out through negotiation. */
   restartIce(): void {
-    if (this.ended) return;
+    if (this.ended || typeof this.peerConnection.restartIce !== "function") return;
     this.peerConnection.restartIce();
   }
 
@@ -217,9 +220,10 @@ export class Call {
   async #applyBufferedCandidates(): Promise<void> {
     for (const candidate of this.#candidates.drain()) {
       try {
-        await this.#applyCandidate(candidate);
-      } catch (error) {
-        this.#events.emit("error", error); // One bad candidate must not cost the others.
+        await this.peerConnection.addIceCandidate(candidate);
+      } catch {
+        // Expected after an offer collision: early candidates may belong to the offer that was
+        // ignored or rolled back. One failing must not cost the others.
       }
     }
   }

@@ -1,0 +1,354 @@
+import type { CallMessage } from "@switchboard/protocol";
+import type { SignalingClient } from "../signaling/signaling-client.js";
+import type { IncomingCallMessage } from "../signaling/signaling-types.js";
+import { TypedEmitter, type Disposer } from "../typed-emitter.js";
+import { Call, type MediaStreamConstructor, type NegotiationMessage, type RTCPeerConnectionConstructor } from "./call.js";
+import { CallSession, type CallSessionController } from "./call-session.js";
+import type { CallEndReason } from "./call-state.js";
+import type { IceRecoveryOptions } from "./ice-recovery.js";
+import { isPolite } from "./perfect-negotiation.js";
+
+/** Our camera/microphone: a stream, nothing (receive only), or a function asked once per call. */
+export type LocalMedia = MediaStream | null | (() => MediaStream | null | Promise<MediaStream | null>);
+
+export interface CallManagerOptions {
+  /** Default local media for calls (call() and accept() can override it). Default: null. */
+  localMedia: LocalMedia;
+  /** Outgoing ringing ends with "no-answer" after this; the callee stops ringing a little later. */
+  ringTimeoutMs: number;
+  /** From "connecting", the call must reach "connected" within this, or ends "connection-failed". */
+  connectTimeoutMs: number;
+  /** ICE restart timing (see IceRecoveryOptions). */
+  iceRecovery: Partial<IceRecoveryOptions>;
+  /** Peer connection settings; `iceServers` defaults to the server's welcome. */
+  rtcConfiguration: RTCConfiguration;
+  /** Default: the global one. Inject to run outside a browser. */
+  RTCPeerConnection: RTCPeerConnectionConstructor | undefined;
+  MediaStream: MediaStreamConstructor | undefined;
+  /** Call ids; default crypto.randomUUID(). */
+  createCallId: () => string;
+}
+
+export const DEFAULT_CALL_MANAGER_OPTIONS = Object.freeze({
+  localMedia: null,
+  ringTimeoutMs: 30_000,
+  connectTimeoutMs: 30_000,
+  iceRecovery: {},
+  rtcConfiguration: {},
+});
+
+/** The callee keeps ringing this much longer than the caller, so the caller's cancel wins. */
+const CALLEE_RING_GRACE_MS = 2_000;
+
+export interface CallManagerEvents {
+  /** Someone calls us: show it, then `session.accept()` or `session.decline()`. */
+  "incoming-call": (session: CallSession) => void;
+  /** Any new call, outgoing or incoming (subscribe to its events here). */
+  call: (session: CallSession) => void;
+  /** Something failed outside any promise (e.g. getting local media: the call goes on receive-only). */
+  error: (error: unknown) => void;
+}
+
+interface Timers {
+  ring?: ReturnType<typeof setTimeout>;
+  connect?: ReturnType<typeof setTimeout>;
+}
+
+/**
+ * 1:1 calls over a SignalingClient, one at a time: ringing (`call-invite`, accept, decline,
+ * cancel, busy), then a Call (perfect negotiation) per accepted call, and hang-up. Call state
+ * lives here in the client; the server only routes and says when a user is gone.
+ *
+ * Article clients (listed `legacy`) never ring: calling one sends the offer straight away, and
+ * an offer from one (with no invite) rings here as an incoming call. Their messages carry no
+ * call id, so calls are matched by the remote user's name.
+ */
+export class CallManager {
+  readonly options: Readonly<CallManagerOptions>;
+  readonly #events = new TypedEmitter<CallManagerEvents>();
+  readonly #subscriptions: Disposer[];
+  readonly #timers = new WeakMap<CallSession, Timers>();
+  readonly #controller: CallSessionController = {
+    accept: (session, stream) => this.#accept(session, stream),
+    decline: (session) => this.#decline(session),
+    hangUp: (session) => this.#hangUp(session),
+  };
+  /** Local media of outgoing calls, being obtained while it rings. */
+  readonly #pendingStreams = new WeakMap<CallSession, Promise<MediaStream | null>>();
+  #current: CallSession | null = null;
+
+  constructor(
+    readonly signaling: SignalingClient,
+    options: Partial<CallManagerOptions> = {},
+  ) {
+    const createCallId = options.createCallId ?? (() => globalThis.crypto.randomUUID());
+    this.options = Object.freeze({
+      RTCPeerConnection: undefined,
+      MediaStream: undefined,
+      ...DEFAULT_CALL_MANAGER_OPTIONS,
+      ...options,
+      createCallId,
+    });
+    this.#subscriptions = [
+      signaling.on("signal", (message) => this.#onSignal(message)),
+      signaling.on("user-left", (name) => {
+        if (this.#current?.remote === name) this.#end(this.#current, "gone", false);
+      }),
+      signaling.on("state", (state) => {
+        if (state === "closed" && this.#current) this.#end(this.#current, "signaling-lost", false);
+      }),
+      signaling.on("welcome", (welcome) => {
+        // A fresh session (not resumed): the server told our partner we left; the call is over.
+        if (welcome.resumed !== true && this.#current) this.#end(this.#current, "signaling-lost", false);
+      }),
+    ];
+  }
+
+  on<E extends keyof CallManagerEvents>(event: E, listener: CallManagerEvents[E]): Disposer {
+    return this.#events.on(event, listener);
+  }
+
+  /** The call in progress (ringing or connected), or null. */
+  get current(): CallSession | null {
+    return this.#current;
+  }
+
+  /**
+   * Calls `remote`. Rings (state "outgoing-ringing") until accepted, declined, cancelled or timed
+   * out; an article client is offered to at once (state "connecting"). Throws if already in a
+   * call, not logged in, or calling ourselves.
+   */
+  call(remote: string, options: { localStream?: MediaStream | null; media?: { audio: boolean; video: boolean } } = {}): CallSession {
+    const self = this.signaling.name;
+    if (self === null) throw new Error("CallManager.call: log in first.");
+    if (remote === self) throw new Error("CallManager.call: cannot call yourself.");
+    if (this.#current) throw new Error(`CallManager.call: already in a call with ${this.#current.remote}.`);
+    const legacy = this.signaling.user(remote)?.legacy ?? false;
+    const session = new CallSession({ id: this.options.createCallId(), remote, direction: "outgoing", legacy }, this.#controller);
+    // Start getting the camera now, in parallel with ringing.
+    const localStream = this.#localStream(options.localStream);
+    this.#begin(session);
+
+    if (legacy) {
+      session.transition("connecting");
+      void this.#startPeer(session, true, localStream);
+      return session;
+    }
+    session.transition("outgoing-ringing");
+    this.#timersOf(session).ring = setTimeout(() => this.#end(session, "no-answer", true), this.options.ringTimeoutMs);
+    const media = options.media ?? { audio: true, video: true };
+    this.signaling.request({ type: "call-invite", target: remote, callId: session.id, media }).catch((error: unknown) => {
+      const code = (error as { code?: unknown }).code;
+      if (session.state === "outgoing-ringing") this.#end(session, code === "unknown-target" ? "unavailable" : "error", false);
+    });
+    this.#pendingStreams.set(session, localStream);
+    return session;
+  }
+
+  /** Hangs up any call and stops listening to signaling. */
+  dispose(): void {
+    if (this.#current) this.#hangUp(this.#current);
+    for (const dispose of this.#subscriptions.splice(0)) dispose();
+  }
+
+  // --- incoming signals ------------------------------------------------------------------------
+
+  #onSignal(message: IncomingCallMessage): void {
+    const session = this.#current;
+    const partner = session?.remote === message.name ? session : null;
+    // Article clients send no callId; a modern partner's stale messages carry an old one.
+    const sameCall = partner !== null && (message.callId === undefined || partner.legacy || message.callId === partner.id);
+    switch (message.type) {
+      case "call-invite":
+        return this.#onInvite(message);
+      case "call-accept":
+        if (sameCall && partner.state === "outgoing-ringing") void this.#onAccepted(partner);
+        return;
+      case "call-decline":
+        if (sameCall && partner.state === "outgoing-ringing") this.#end(partner, message.reason, false);
+        return;
+      case "call-cancel":
+        if (sameCall && partner.direction === "incoming") this.#end(partner, "cancelled", false);
+        return;
+      case "hang-up":
+        if (sameCall) this.#end(partner, message.reason === "gone" ? "gone" : "remote-hung-up", false);
+        return;
+      case "video-offer":
+      case "video-answer":
+      case "new-ice-candidate":
+        if (sameCall) partner.deliver(message as NegotiationMessage);
+        else if (message.type === "video-offer" && message.callId === undefined) this.#onArticleOffer(message);
+        return;
+    }
+  }
+
+  #onInvite(invite: Extract<IncomingCallMessage, { type: "call-invite" }>): void {
+    const current = this.#current;
+    if (current?.remote === invite.name && current.state === "outgoing-ringing") {
+      // Both called each other at once: the polite side takes the other's call, the impolite
+      // side ignores this invite and will get an accept for its own.
+      if (isPolite(this.signaling.name ?? "", invite.name, false)) {
+        current.adoptId(invite.callId);
+        void this.#accept(current, this.#pendingStreams.get(current));
+      }
+      return;
+    }
+    if (current) {
+      if (current.remote !== invite.name || current.id !== invite.callId) {
+        this.#sendTo(invite.name, { type: "call-decline", callId: invite.callId, reason: "busy" });
+      }
+      return;
+    }
+    const session = new CallSession(
+      { id: invite.callId, remote: invite.name, direction: "incoming", legacy: false, media: invite.media },
+      this.#controller,
+    );
+    this.#ringIn(session);
+  }
+
+  /** An offer with no invite: an article client calling (it expects an answer, no ringing). */
+  #onArticleOffer(offer: Extract<IncomingCallMessage, { type: "video-offer" }>): void {
+    if (this.#current) {
+      // The article's client knows no "busy": a hang-up ends its attempt.
+      this.#sendTo(offer.name, { type: "hang-up" });
+      return;
+    }
+    const session = new CallSession(
+      { id: this.options.createCallId(), remote: offer.name, direction: "incoming", legacy: true },
+      this.#controller,
+    );
+    session.deliver(offer as NegotiationMessage);
+    this.#ringIn(session);
+  }
+
+  #ringIn(session: CallSession): void {
+    this.#begin(session);
+    session.transition("incoming-ringing");
+    const ringMs = this.options.ringTimeoutMs + CALLEE_RING_GRACE_MS;
+    this.#timersOf(session).ring = setTimeout(() => this.#end(session, "no-answer", false), ringMs);
+    this.#events.emit("incoming-call", session);
+  }
+
+  // --- the user's actions ----------------------------------------------------------------------
+
+  async #accept(session: CallSession, explicit: MediaStream | null | undefined | Promise<MediaStream | null>): Promise<void> {
+    const glare = session.direction === "outgoing" && session.state === "outgoing-ringing";
+    if (session.state !== "incoming-ringing" && !glare) {
+      throw new Error(`CallSession.accept: the call is ${session.state}, not ringing.`);
+    }
+    this.#clearRing(session);
+    session.transition("connecting");
+    const stream = explicit instanceof Promise ? explicit : this.#localStream(explicit);
+    await this.#startPeer(session, false, stream);
+    // The peer connection exists before the caller hears "accept", so its offer finds it.
+    if (!session.legacy && session.active) this.#sendTo(session.remote, { type: "call-accept", callId: session.id });
+  }
+
+  #decline(session: CallSession): void {
+    if (session.state !== "incoming-ringing") return;
+    if (session.legacy) this.#sendTo(session.remote, { type: "hang-up" });
+    else this.#sendTo(session.remote, { type: "call-decline", callId: session.id, reason: "declined" });
+    this.#end(session, "declined", false);
+  }
+
+  #hangUp(session: CallSession): void {
+    if (session.state === "incoming-ringing") return this.#decline(session);
+    this.#end(session, session.state === "outgoing-ringing" ? "cancelled" : "hung-up", true);
+  }
+
+  // --- call life -------------------------------------------------------------------------------
+
+  async #onAccepted(session: CallSession): Promise<void> {
+    this.#clearRing(session);
+    session.transition("connecting");
+    await this.#startPeer(session, true, this.#pendingStreams.get(session) ?? Promise.resolve(null));
+  }
+
+  /** Creates the Call once local media is known; the initiator's tracks start negotiation. */
+  async #startPeer(session: CallSession, initiator: boolean, localStream: Promise<MediaStream | null>): Promise<void> {
+    const stream = await localStream;
+    if (!session.active) return; // Ended while the camera was opening.
+    let call: Call;
+    try {
+      const { rtcConfiguration, iceRecovery } = this.options;
+      call = new Call({
+        remote: session.remote,
+        callId: session.legacy ? undefined : session.id,
+        polite: isPolite(this.signaling.name ?? "", session.remote, session.legacy),
+        initiator,
+        localStream: stream,
+        send: (message) => this.signaling.send(message),
+        configuration: { ...rtcConfiguration, iceServers: rtcConfiguration.iceServers ?? this.signaling.welcome?.iceServers ?? [] },
+        ...iceRecovery,
+        ...(this.options.RTCPeerConnection ? { RTCPeerConnection: this.options.RTCPeerConnection } : {}),
+        ...(this.options.MediaStream ? { MediaStream: this.options.MediaStream } : {}),
+      });
+    } catch (error) {
+      this.#events.emit("error", error);
+      this.#end(session, "error", true);
+      return;
+    }
+    call.on("connection-state", (state) => {
+      if (state !== "connected" || session.state !== "connecting") return;
+      clearTimeout(this.#timersOf(session).connect);
+      session.transition("connected");
+    });
+    call.on("ended", (reason) => this.#end(session, reason, true));
+    call.on("error", (error) => this.#events.emit("error", error));
+    this.#timersOf(session).connect = setTimeout(() => {
+      if (session.state === "connecting") this.#end(session, "connection-failed", true);
+    }, this.options.connectTimeoutMs);
+    session.attach(call);
+  }
+
+  #begin(session: CallSession): void {
+    this.#current = session;
+    this.signaling.send({ type: "set-status", status: "busy" });
+    this.#events.emit("call", session);
+  }
+
+  /** Ends `session`; `notify` tells the other side (cancel while ringing, else hang-up). */
+  #end(session: CallSession, reason: CallEndReason, notify: boolean): void {
+    if (!session.active) return;
+    const timers = this.#timersOf(session);
+    clearTimeout(timers.ring);
+    clearTimeout(timers.connect);
+    if (notify) {
+      if (session.state === "outgoing-ringing") this.#sendTo(session.remote, { type: "call-cancel", callId: session.id });
+      else this.#sendTo(session.remote, session.legacy ? { type: "hang-up" } : { type: "hang-up", callId: session.id });
+    }
+    this.#pendingStreams.delete(session);
+    if (this.#current === session) {
+      this.#current = null;
+      this.signaling.send({ type: "set-status", status: "available" });
+    }
+    session.finish(reason);
+  }
+
+  // --- helpers ---------------------------------------------------------------------------------
+
+  /** Resolves the local stream: `explicit` if given, else the manager's; failures mean receive-only. */
+  #localStream(explicit: MediaStream | null | undefined): Promise<MediaStream | null> {
+    const source = explicit !== undefined ? explicit : this.options.localMedia;
+    return Promise.resolve()
+      .then(() => (typeof source === "function" ? source() : source))
+      .catch((error: unknown) => {
+        this.#events.emit("error", error);
+        return null;
+      });
+  }
+
+  #sendTo(target: string, message: Omit<CallMessage, "target" | "name"> & { type: CallMessage["type"] }): void {
+    this.signaling.send({ ...message, target });
+  }
+
+  #timersOf(session: CallSession): Timers {
+    let timers = this.#timers.get(session);
+    if (!timers) this.#timers.set(session, (timers = {}));
+    return timers;
+  }
+
+  #clearRing(session: CallSession): void {
+    clearTimeout(this.#timersOf(session).ring);
+  }
+}

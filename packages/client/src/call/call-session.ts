@@ -1,0 +1,165 @@
+import { TypedEmitter, type Disposer } from "../typed-emitter.js";
+import type { Call, NegotiationMessage } from "./call.js";
+import type { CallQuality } from "./call-quality.js";
+import { assertCallTransition, isActiveCallState, type CallEndReason, type CallState } from "./call-state.js";
+
+export interface CallSessionEvents {
+  /** The call moved to another state (see CallState). */
+  state: (state: CallState, previous: CallState) => void;
+  /** A remote track arrived. */
+  track: (track: MediaStreamTrack, streams: readonly MediaStream[]) => void;
+  /** The remote stream gained a track: show it with `video.srcObject = stream`. */
+  "remote-stream": (stream: MediaStream) => void;
+  /** The media connection's state (RTCPeerConnection.connectionState), e.g. to show "reconnecting". */
+  "connection-state": (state: RTCPeerConnectionState) => void;
+  /** The call is over; emitted once, right after the `state` event for "ended". */
+  ended: (reason: CallEndReason) => void;
+}
+
+/** What a session asks its manager to do; the manager owns signaling and timers. */
+export interface CallSessionController {
+  accept(session: CallSession, localStream: MediaStream | null | undefined): Promise<void>;
+  decline(session: CallSession): void;
+  hangUp(session: CallSession): void;
+}
+
+export interface CallSessionInit {
+  id: string;
+  remote: string;
+  direction: "outgoing" | "incoming";
+  /** The remote user speaks only the article's protocol: no ringing messages, no callId. */
+  legacy: boolean;
+  /** What the caller said it sends (from `call-invite`), when known. */
+  media?: { audio: boolean; video: boolean } | undefined;
+}
+
+/** Signals that arrive before the peer connection exists (an article caller trickles at once). */
+const MAX_EARLY_SIGNALS = 512;
+
+/**
+ * One 1:1 call as the app sees it: its state, its remote media, and what the user can do
+ * (accept, decline, cancel, hang up). The CallManager creates it and drives its state.
+ */
+export class CallSession {
+  readonly remote: string;
+  readonly direction: "outgoing" | "incoming";
+  readonly legacy: boolean;
+  readonly media: { audio: boolean; video: boolean } | undefined;
+  readonly #events = new TypedEmitter<CallSessionEvents>();
+  #id: string;
+  #state: CallState = "idle";
+  #endReason: CallEndReason | null = null;
+  #call: Call | null = null;
+  #early: NegotiationMessage[] = [];
+
+  constructor(
+    init: CallSessionInit,
+    private readonly controller: CallSessionController,
+  ) {
+    this.#id = init.id;
+    this.remote = init.remote;
+    this.direction = init.direction;
+    this.legacy = init.legacy;
+    this.media = init.media;
+  }
+
+  on<E extends keyof CallSessionEvents>(event: E, listener: CallSessionEvents[E]): Disposer {
+    return this.#events.on(event, listener);
+  }
+
+  /** The call id shared by both sides (for article clients a local one, never sent). */
+  get id(): string {
+    return this.#id;
+  }
+
+  get state(): CallState {
+    return this.#state;
+  }
+
+  get endReason(): CallEndReason | null {
+    return this.#endReason;
+  }
+
+  /** Ringing or in the call. */
+  get active(): boolean {
+    return isActiveCallState(this.#state);
+  }
+
+  /** The peer connection, from "connecting" on (after accept). */
+  get call(): Call | null {
+    return this.#call;
+  }
+
+  get remoteStream(): MediaStream | null {
+    return this.#call?.remoteStream ?? null;
+  }
+
+  /**
+   * Incoming only: answers. `localStream` overrides the manager's local media for this call
+   * (null: receive only). Rejects if the call is not ringing any more.
+   */
+  accept(localStream?: MediaStream | null): Promise<void> {
+    return this.controller.accept(this, localStream);
+  }
+
+  /** Incoming only, while ringing: says no ("declined" at the caller). */
+  decline(): void {
+    this.controller.decline(this);
+  }
+
+  /** Outgoing, while ringing: stops ringing at the callee. Same as hangUp() then. */
+  cancel(): void {
+    this.controller.hangUp(this);
+  }
+
+  /** Ends the call whatever its state: cancels, declines or hangs up as fits. */
+  hangUp(): void {
+    this.controller.hangUp(this);
+  }
+
+  /** A quality snapshot, or null before the peer connection exists. */
+  async getStats(): Promise<CallQuality | null> {
+    return this.#call && !this.#call.ended ? this.#call.getStats() : null;
+  }
+
+  // --- driven by the CallManager --------------------------------------------------------------
+
+  /** @internal Invite glare: we take the other side's call id. */
+  adoptId(id: string): void {
+    this.#id = id;
+  }
+
+  /** @internal */
+  transition(to: CallState): void {
+    const from = this.#state;
+    assertCallTransition(from, to);
+    this.#state = to;
+    this.#events.emit("state", to, from);
+  }
+
+  /** @internal Keeps a negotiation signal until the peer connection exists, or feeds it. */
+  deliver(message: NegotiationMessage): void {
+    if (this.#call) void this.#call.handleSignal(message);
+    else if (this.#early.length < MAX_EARLY_SIGNALS) this.#early.push(message);
+  }
+
+  /** @internal The peer connection exists: forward its events and feed it what came early. */
+  attach(call: Call): void {
+    this.#call = call;
+    call.on("track", (track, streams) => this.#events.emit("track", track, streams));
+    call.on("remote-stream", (stream) => this.#events.emit("remote-stream", stream));
+    call.on("connection-state", (state) => this.#events.emit("connection-state", state));
+    for (const message of this.#early.splice(0)) void call.handleSignal(message);
+  }
+
+  /** @internal */
+  finish(reason: CallEndReason): void {
+    if (this.#endReason !== null) return;
+    this.#endReason = reason;
+    this.#early = [];
+    // "ended" before closing the peer connection, so its own `ended` event finds the call over.
+    this.transition("ended");
+    this.#call?.end(reason);
+    this.#events.emit("ended", reason);
+  }
+}

@@ -1,0 +1,159 @@
+/**
+ * A stand-in for RTCPeerConnection with the signaling state machine of JSEP, enough to run
+ * perfect negotiation in Node: offers/answers, implicit rollback, negotiationneeded (only when
+ * stable), trickled candidates, and "connected" once both descriptions are in place.
+ * Media and ICE themselves are not simulated; Chromium e2e tests cover those.
+ */
+let nextId = 0;
+const tick = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
+
+type Description = { type: RTCSdpType; sdp: string };
+
+export class FakePeerConnection {
+  static readonly instances: FakePeerConnection[] = [];
+  readonly id = ++nextId;
+  signalingState: RTCSignalingState = "stable";
+  connectionState: RTCPeerConnectionState = "new";
+  localDescription: Description | null = null;
+  remoteDescription: Description | null = null;
+  onnegotiationneeded: ((event: unknown) => void) | null = null;
+  onicecandidate: ((event: { candidate: unknown }) => void) | null = null;
+  ontrack: ((event: unknown) => void) | null = null;
+  onconnectionstatechange: ((event: unknown) => void) | null = null;
+  readonly tracks: unknown[] = [];
+  readonly transceivers: { kind: string; direction?: string | undefined }[] = [];
+  readonly addedCandidates: RTCIceCandidateInit[] = [];
+  /** Every description set, in order, for assertions: "local:offer", "remote:answer", ... */
+  readonly log: string[] = [];
+  restarts = 0;
+  #offers = 0;
+  #negotiationNeeded = false;
+
+  constructor(readonly configuration?: RTCConfiguration) {
+    FakePeerConnection.instances.push(this);
+  }
+
+  addTrack(track: unknown): unknown {
+    this.tracks.push(track);
+    this.#needNegotiation();
+    return {};
+  }
+
+  addTransceiver(kind: string, init?: { direction?: string }): unknown {
+    this.transceivers.push({ kind, direction: init?.direction });
+    this.#needNegotiation();
+    return {};
+  }
+
+  restartIce(): void {
+    this.restarts += 1;
+    this.#needNegotiation();
+  }
+
+  async setLocalDescription(description?: { type: RTCSdpType }): Promise<void> {
+    await tick();
+    this.#assertOpen();
+    const type = description?.type ?? (this.signalingState === "have-remote-offer" ? "answer" : "offer");
+    if (type === "offer") {
+      if (this.signalingState !== "stable" && this.signalingState !== "have-local-offer") throw invalidState(`offer in ${this.signalingState}`);
+      this.localDescription = { type, sdp: `offer ${this.id}.${++this.#offers}` };
+      this.signalingState = "have-local-offer";
+      this.#negotiationNeeded = false;
+    } else if (type === "answer") {
+      if (this.signalingState !== "have-remote-offer") throw invalidState(`answer in ${this.signalingState}`);
+      this.localDescription = { type, sdp: `answer ${this.id}` };
+      this.signalingState = "stable";
+      this.#negotiationNeeded = false;
+    } else {
+      throw new Error(`unsupported ${type}`);
+    }
+    this.log.push(`local:${type}`);
+    this.#trickle();
+    this.#settled();
+  }
+
+  async setRemoteDescription(description: Description): Promise<void> {
+    await tick();
+    this.#assertOpen();
+    if (description.type === "offer") {
+      if (this.signalingState === "have-local-offer") {
+        this.log.push("rollback");
+        this.signalingState = "stable"; // Implicit rollback, as browsers do.
+      }
+      if (this.signalingState !== "stable") throw invalidState(`remote offer in ${this.signalingState}`);
+      this.signalingState = "have-remote-offer";
+    } else if (description.type === "answer") {
+      if (this.signalingState !== "have-local-offer") throw invalidState(`remote answer in ${this.signalingState}`);
+      this.signalingState = "stable";
+    }
+    this.remoteDescription = description;
+    this.log.push(`remote:${description.type}`);
+    this.#settled();
+  }
+
+  async addIceCandidate(candidate: RTCIceCandidateInit): Promise<void> {
+    await tick();
+    if (!this.remoteDescription) throw invalidState("addIceCandidate without a remote description");
+    this.addedCandidates.push(candidate);
+  }
+
+  async getStats(): Promise<Map<string, Record<string, unknown>>> {
+    const now = Date.now();
+    return new Map([
+      ["T", { id: "T", type: "transport", timestamp: now, selectedCandidatePairId: "P" }],
+      ["P", { id: "P", type: "candidate-pair", timestamp: now, currentRoundTripTime: 0.012 }],
+      ["V", { id: "V", type: "inbound-rtp", kind: "video", timestamp: now, packetsReceived: 99, packetsLost: 1, bytesReceived: 5000, framesDecoded: 30 }],
+    ]);
+  }
+
+  /** Test control: pretend ICE moved to `state`. */
+  setConnectionState(state: RTCPeerConnectionState): void {
+    this.connectionState = state;
+    this.onconnectionstatechange?.({});
+  }
+
+  close(): void {
+    this.signalingState = "closed";
+    this.connectionState = "closed";
+  }
+
+  #assertOpen(): void {
+    if (this.signalingState === "closed") throw invalidState("closed");
+  }
+
+  #needNegotiation(): void {
+    this.#negotiationNeeded = true;
+    setTimeout(() => this.#fireNegotiationNeeded(), 0);
+  }
+
+  #fireNegotiationNeeded(): void {
+    if (!this.#negotiationNeeded || this.signalingState !== "stable") return;
+    this.#negotiationNeeded = false;
+    this.onnegotiationneeded?.({});
+  }
+
+  /** Back in stable: connect once both sides are described, and renegotiate if still needed. */
+  #settled(): void {
+    if (this.signalingState !== "stable") return;
+    if (this.localDescription && this.remoteDescription && this.connectionState !== "connected") {
+      setTimeout(() => {
+        if (this.signalingState === "stable") this.setConnectionState("connected");
+      }, 0);
+    }
+    if (this.#negotiationNeeded) setTimeout(() => this.#fireNegotiationNeeded(), 0);
+  }
+
+  #trickle(): void {
+    const init = { candidate: `candidate:${this.id} 1 udp 1 127.0.0.1 ${9000 + this.id} typ host`, sdpMid: "0", sdpMLineIndex: 0 };
+    setTimeout(() => this.onicecandidate?.({ candidate: { ...init, toJSON: () => init } }), 0);
+  }
+}
+
+function invalidState(message: string): Error {
+  const error = new Error(`InvalidStateError: ${message}`);
+  error.name = "InvalidStateError";
+  return error;
+}
+
+/** The constructor, typed for the `RTCPeerConnection` option. */
+export const FakeRTCPeerConnection = FakePeerConnection as unknown as new (configuration?: RTCConfiguration) => RTCPeerConnection;
