@@ -1,16 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AppPage } from "./support/app-page.js";
 import { launchBrowser, type TestBrowser } from "./support/browser.js";
+import { MARKUP_PAYLOADS } from "./support/payloads.js";
 import { startServer, type RunningServer } from "./support/server.js";
 
-/** Markup that would set window.__xss (or open an alert) if it were ever rendered as HTML. */
-export const MARKUP_PAYLOADS = [
-  "<img src=x onerror=alert(1)//",
-  '<img src=x onerror="window.__xss=true">',
-  "<script>window.__xss=true</script>",
-  "<b>bold</b>",
-  '<svg onload="window.__xss=true"></svg>',
-];
 
 describe("presence and chat", () => {
   let server: RunningServer;
@@ -22,12 +15,15 @@ describe("presence and chat", () => {
 
   beforeAll(async () => {
     [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-    const pages = await Promise.all(["alice", "bob", "carol"].map(() => browser.newUser(server.url)));
-    for (const { page } of pages) page.on("dialog", (dialog) => {
-      dialogs.push(dialog.message());
-      void dialog.dismiss();
-    });
-    [alice, bob, carol] = await Promise.all(pages.map(({ page }, i) => AppPage.open(page, server.url, ["alice", "bob", "carol"][i]!)));
+    const open = async (name: string) => {
+      const { page } = await browser.newUser(server.url);
+      page.on("dialog", (dialog) => {
+        dialogs.push(dialog.message());
+        void dialog.dismiss();
+      });
+      return AppPage.open(page, server.url, name);
+    };
+    [alice, bob, carol] = await Promise.all([open("alice"), open("bob"), open("carol")]);
   });
 
   afterAll(async () => {

@@ -102,6 +102,28 @@ export class AppPage {
     await this.page.getByRole("button", { name: `Call ${name}`, exact: true }).click();
   }
 
+  /**
+   * Clicks "Call <name>" at the wall-clock time `at` (ms since epoch), for glare tests.
+   * Resolves with the app's call state right after the click ("ringing-out" when it went out).
+   */
+  async clickCallAt(name: string, at: number): Promise<string> {
+    const label = `Call ${name}`;
+    return this.page.evaluate(
+      ([wanted, when]) =>
+        new Promise<string>((resolve, reject) => {
+          const button = [...document.querySelectorAll<HTMLButtonElement>("button.user-call")].find(
+            (b) => b.getAttribute("aria-label") === wanted,
+          );
+          if (!button) return reject(new Error(`no button "${wanted}"`));
+          setTimeout(() => {
+            button.click();
+            resolve(window.__switchboard?.callState() ?? "unknown");
+          }, Math.max(0, when - Date.now()));
+        }),
+      [label, at] as const,
+    );
+  }
+
   async waitForIncoming(from: string, timeout = DEFAULT_TIMEOUT): Promise<void> {
     await this.page.getByRole("dialog", { name: "Incoming call" }).getByText(`${from} is calling you.`).waitFor({ timeout });
   }
@@ -172,6 +194,8 @@ declare global {
     /** apps/web's documented test/debug hook (see apps/web/src/debug-hook.ts). */
     __switchboard?: {
       callState(): string;
+      /** Whether the local microphone / camera tracks are enabled (false when absent). */
+      localTracks(): { audio: boolean; video: boolean };
       stats(): Promise<{ framesDecoded: number; rttMs: number | null; lossFraction: number | null } | null>;
     };
   }

@@ -62,6 +62,16 @@ export class ArticleClientPage {
     return this.page.evaluate(() => (window as any).articleClient.framesDecoded());
   }
 
+  /** Waits until inbound video `framesDecoded` rises by at least `frames`. */
+  async waitForFramesRising(frames = 10, timeout = 15_000): Promise<void> {
+    const start = await this.framesDecoded();
+    await this.page.waitForFunction(
+      async (target) => ((await (window as any).articleClient.framesDecoded()) as number) >= target,
+      start + frames,
+      { timeout, polling: 200 },
+    );
+  }
+
   chatText(): Promise<string> {
     return this.page.evaluate(() => (window as any).articleClient.chatText());
   }

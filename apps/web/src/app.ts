@@ -1,6 +1,7 @@
 import { SignalingClient, type UserInfo } from "@switchboard/client";
 import { h } from "./dom.js";
 import { createCallController, type CallController } from "./call-controller.js";
+import { createSdkCalls } from "./calls/sdk-calls.js";
 import { createChatView } from "./views/chat-view.js";
 import { createLoginView } from "./views/login-view.js";
 import { createNotices } from "./views/notices.js";
@@ -81,7 +82,7 @@ export function startApp(root: HTMLElement): void {
       const given = await client.login(name);
       setSelf(given);
       calls = createCallController({
-        client,
+        createCalls: (media) => createSdkCalls(client, media),
         root,
         notices,
         onChange: () => renderUsers(),

@@ -5,16 +5,15 @@
  *   window.__switchboard.callState()  -> "idle" | "ringing-out" | "ringing-in" | "connecting" | "active"
  *   window.__switchboard.stats()      -> Promise<{ framesDecoded, rttMs, lossFraction } | null>
  *                                        (the current call's stats snapshot from the SDK; null when idle)
+ *   window.__switchboard.localTracks() -> { audio, video }: whether the microphone / camera tracks
+ *                                        are enabled (false when absent); the mute buttons flip them
  */
-export interface StatsSnapshotView {
-  framesDecoded: number;
-  rttMs: number | null;
-  lossFraction: number | null;
-}
+import type { StatsSample } from "./calls/call-port.js";
 
 export interface DebugHook {
   callState(): string;
-  stats(): Promise<StatsSnapshotView | null>;
+  stats(): Promise<StatsSample | null>;
+  localTracks(): { audio: boolean; video: boolean };
 }
 
 export function installDebugHook(hook: DebugHook): void {

@@ -19,7 +19,8 @@ export interface UserListView {
 
 /**
  * Everyone online. Each row is a real button (click or Enter calls), plus a button that opens a
- * private conversation. Yourself and busy users are marked and cannot be called.
+ * private conversation. Yourself and busy users are marked; a busy user can still be called
+ * (the callee's app answers "busy"), nobody can be called while you are in a call.
  */
 export function createUserList(handlers: UserListHandlers): UserListView {
   const count = h("span", { className: "count", attrs: { "aria-live": "polite" } });
@@ -50,7 +51,7 @@ export function createUserList(handlers: UserListHandlers): UserListView {
       badges.push(h("span", { className: "badge badge-legacy", text: "basic", attrs: { title: "Uses a basic client: calls connect without ringing" } }));
     }
     const status = isSelf ? "you" : user.busy ? "busy" : "available";
-    const callable = !isSelf && !user.busy && !inCall;
+    const callable = !isSelf && !inCall;
     const callButton = h(
       "button",
       {

@@ -1,0 +1,44 @@
+/**
+ * The calls as the app's UI sees them. `sdk-calls.ts` implements this on top of the SDK's
+ * CallManager; the controller and views depend only on this shape.
+ */
+import type { CallEndReason } from "@switchboard/client";
+
+export type PortCallState = "ringing" | "connecting" | "active" | "ended";
+
+/** Why a call ended: the SDK's reasons. */
+export type EndReason = CallEndReason;
+
+export interface StatsSample {
+  rttMs: number | null;
+  /** Fraction of inbound packets lost, 0..1. */
+  lossFraction: number | null;
+  /** Inbound video frames decoded so far. */
+  framesDecoded: number;
+}
+
+export interface PortCall {
+  readonly peer: string;
+  readonly direction: "outgoing" | "incoming";
+  readonly state: PortCallState;
+  /** Callee only: answers (local media comes from the port's media source). */
+  accept(): Promise<void>;
+  /** Callee only: declines while ringing. */
+  decline(): void;
+  /** Hangs up, or cancels while still ringing. */
+  hangUp(): void;
+  onState(listener: (state: PortCallState, reason: EndReason | null) => void): () => void;
+  onRemoteStream(listener: (stream: MediaStream) => void): () => void;
+  stats(): Promise<StatsSample | null>;
+}
+
+export interface CallPort {
+  /** Starts an outgoing call (ringing, or straight to connecting for article clients). Throws when it can't. */
+  call(peer: string): PortCall;
+  onIncoming(listener: (call: PortCall) => void): () => void;
+  /** Asynchronous failures the SDK reports (e.g. negotiation errors). */
+  onError(listener: (error: unknown) => void): () => void;
+}
+
+/** Where a call's local media comes from; null means receive-only. */
+export type MediaSource = () => Promise<MediaStream | null>;

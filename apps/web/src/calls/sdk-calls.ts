@@ -1,0 +1,55 @@
+import { CallManager, type CallSession, type CallState, type SignalingClient } from "@switchboard/client";
+import type { CallPort, MediaSource, PortCall, PortCallState } from "./call-port.js";
+
+/** The SDK's CallManager as a CallPort. Local media is asked for once per call, while it rings. */
+export function createSdkCalls(client: SignalingClient, media: MediaSource): CallPort {
+  const manager = new CallManager(client, { localMedia: () => media() });
+  return {
+    call: (peer) => wrap(manager.call(peer)),
+    onIncoming: (listener) => manager.on("incoming-call", (session) => listener(wrap(session))),
+    onError: (listener) => manager.on("error", listener),
+  };
+}
+
+function portState(state: CallState): PortCallState {
+  switch (state) {
+    case "idle":
+    case "outgoing-ringing":
+    case "incoming-ringing":
+      return "ringing";
+    case "connecting":
+      return "connecting";
+    case "connected":
+      return "active";
+    case "ended":
+      return "ended";
+  }
+}
+
+function wrap(session: CallSession): PortCall {
+  return {
+    peer: session.remote,
+    direction: session.direction,
+    get state() {
+      return portState(session.state);
+    },
+    accept: () => session.accept(),
+    decline: () => session.decline(),
+    hangUp: () => session.hangUp(),
+    onState: (listener) =>
+      session.on("state", (state) => listener(portState(state), state === "ended" ? session.endReason : null)),
+    onRemoteStream(listener) {
+      if (session.remoteStream) queueMicrotask(() => session.remoteStream && listener(session.remoteStream));
+      return session.on("remote-stream", listener);
+    },
+    async stats() {
+      const quality = await session.getStats();
+      if (!quality) return null;
+      return {
+        rttMs: quality.roundTripTimeMs,
+        lossFraction: quality.packetLossPercent === null ? null : quality.packetLossPercent / 100,
+        framesDecoded: quality.framesDecoded ?? 0,
+      };
+    },
+  };
+}
