@@ -27,7 +27,7 @@ export class ArticleClientPage {
     });
     await page.goto(`${origin}${ARTICLE_PATH}index.html?name=${encodeURIComponent(name)}`);
     const client = new ArticleClientPage(page, name);
-    await page.waitForFunction((me) => (window as any).articleClient?.users().includes(me), name);
+    await page.waitForFunction((me) => (window as any).articleClient?.users().includes(me), name, { timeout: 5000 });
     return client;
   }
 

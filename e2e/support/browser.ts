@@ -11,6 +11,9 @@ export const CHROMIUM_ARGS = [
   "--use-fake-device-for-media-stream",
   "--use-fake-ui-for-media-stream",
   "--allow-loopback-in-peer-connection",
+  // The article client's page is fulfilled by page.route (no real network fetch), so Chromium
+  // cannot tell it is a loopback page and would block its WebSocket to 127.0.0.1.
+  "--disable-features=LocalNetworkAccessChecks",
   // Pages of other users are background tabs of the same browser: keep them decoding video.
   "--disable-background-timer-throttling",
   "--disable-renderer-backgrounding",
