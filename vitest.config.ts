@@ -20,7 +20,13 @@ export default defineConfig({
       },
       {
         resolve: { alias },
-        test: { name: "integration", include: ["packages/*/test/**/*.test.ts"], testTimeout: 20_000 },
+        test: {
+          name: "integration",
+          include: ["packages/*/test/**/*.test.ts"],
+          testTimeout: 20_000,
+          // The fuzz test checks that memory returns to its baseline after a forced collection.
+          execArgv: ["--expose-gc"],
+        },
       },
       {
         resolve: { alias },

@@ -27,3 +27,14 @@ export function decodeFrame(text: string): Decoded {
   }
   return { ok: true, message: message as RelayedMessage };
 }
+
+/**
+ * The JSON text of an object with `"name": name` added as its last member, built from the text
+ * the object was parsed from, which must not have a `name` of its own. The result parses to what
+ * `JSON.stringify` of the object with `name` set would give, without serializing the payload
+ * again: an offer's SDP is kilobytes, and re-serializing it was the largest cost of relaying
+ * (docs/performance.md). `text` parsed to an object, so its last `}` closes it.
+ */
+export function appendName(text: string, name: string): string {
+  return `${text.slice(0, text.lastIndexOf("}"))},"name":${JSON.stringify(name)}}`;
+}

@@ -8,6 +8,7 @@ import {
   type UserStatus,
   type UserlistMessage,
 } from "@switchboard/protocol";
+import { appendName } from "../codec.js";
 import { CallGraph } from "./call-graph.js";
 import { ChatHistory } from "./chat-history.js";
 import { escapeHtml } from "./html-escape.js";
@@ -100,22 +101,25 @@ export class Hub {
   /**
    * Any other message: to its `target` alone; an untargeted call message to the sender's call
    * partners only; anything else untargeted to everyone. The payload is passed through as is.
+   * `text`, the frame `message` was decoded from, is reused when it can be (see `appendName`).
    */
-  relay(sender: Peer, message: RelayedMessage): void {
+  relay(sender: Peer, message: RelayedMessage, text?: string): void {
     const name = this.#nameOf(sender);
+    const reusable = text !== undefined && !Object.hasOwn(message, "name") ? text : undefined;
     message.name = name;
     const recipient = this.#recipientOf(message);
+    const frame = reusable === undefined ? JSON.stringify(message) : appendName(reusable, name);
     if (recipient) {
       this.#trackCall(message.type, name, recipient.name!);
-      recipient.send(JSON.stringify(message));
+      recipient.send(frame);
       return;
     }
     if (CALL_OPENING_TYPES.has(message.type) || CALL_CLOSING_TYPES.has(message.type)) {
-      this.#relayToPartners(name, message);
+      this.#relayToPartners(name, message.type, frame);
       return;
     }
-    const frame = encoder.encode(JSON.stringify(message));
-    for (const peer of this.#users.values()) peer.send(frame);
+    const encoded = encoder.encode(frame);
+    for (const peer of this.#users.values()) peer.send(encoded);
   }
 
   setStatus(sender: Peer, status: UserStatus): void {
@@ -139,16 +143,16 @@ export class Hub {
     this.#presence.close();
   }
 
-  #relayToPartners(name: string, message: RelayedMessage): void {
+  #relayToPartners(name: string, type: string, text: string): void {
     const partners = this.#calls.partnersOf(name);
     if (partners.length === 0) {
       // The article's client sends its hang-up untargeted after every call: nothing to do.
-      if (message.type === "hang-up") return;
+      if (type === "hang-up") return;
       throw new ProtocolError("no-call");
     }
-    const frame = encoder.encode(JSON.stringify(message));
+    const frame = encoder.encode(text);
     for (const partner of partners) {
-      this.#trackCall(message.type, name, partner);
+      this.#trackCall(type, name, partner);
       this.#users.get(partner)?.send(frame);
     }
   }

@@ -62,6 +62,8 @@ export class Session implements Peer {
   readonly outbox: Outbox;
   #connection: Connection;
   readonly #rate: MessageRate;
+  /** Closed for abuse: what is still in flight from it is ignored. */
+  #cutOff = false;
 
   constructor(
     connection: Connection,
@@ -86,6 +88,7 @@ export class Session implements Peer {
   /** One incoming WebSocket message. */
   receive(data: Buffer, isBinary: boolean): void {
     const { metrics, config } = this.context;
+    if (this.#cutOff) return;
     metrics.messagesReceived++;
     // Before any parsing: a flood costs as little as possible.
     const verdict = this.#rate.check(Date.now());
@@ -93,6 +96,7 @@ export class Session implements Peer {
       metrics.rateLimited++;
       if (verdict === "drop-and-report") this.#reportError("rate-limited");
       if (verdict === "cut") {
+        this.#cutOff = true;
         metrics.rateLimitAbusersCut++;
         this.#connection.close(CLOSE_CODES.rateLimitAbuse, "message rate far above the limit");
       }
@@ -103,13 +107,15 @@ export class Session implements Peer {
       metrics.framesTooLarge++;
       return this.#reportError("frame-too-large", `${data.length} bytes; the limit is ${config.maxMessageBytes}.`);
     }
-    const decoded = decodeFrame(data.toString("utf8"));
+    const text = data.toString("utf8");
+    const decoded = decodeFrame(text);
     if (!decoded.ok) return this.#reportError(decoded.code, undefined, decoded.ref);
 
     const message = decoded.message;
-    const ref = Ref.safeParse(message.ref).data;
+    // Most messages have no ref: skip the schema then (a failed zod parse allocates an error).
+    const ref = message.ref === undefined ? undefined : Ref.safeParse(message.ref).data;
     try {
-      this.#dispatch(message, ref);
+      this.#dispatch(message, ref, text);
     } catch (error) {
       if (error instanceof ProtocolError) return this.#reportError(error.code, error.detail, ref);
       this.context.logger.error({ err: error, session: this.id, type: message.type }, "message handler failed");
@@ -130,7 +136,7 @@ export class Session implements Peer {
     this.context.hub.logout(this);
   }
 
-  #dispatch(message: RelayedMessage, ref: Ref | undefined): void {
+  #dispatch(message: RelayedMessage, ref: Ref | undefined, text: string): void {
     const { hub } = this.context;
     if (this.name === null && !PRE_LOGIN_TYPES.has(message.type)) throw new ProtocolError("not-logged-in");
     switch (message.type) {
@@ -147,7 +153,7 @@ export class Session implements Peer {
         hub.setStatus(this, validate(SetStatusMessage, message).status);
         break;
       default:
-        hub.relay(this, message);
+        hub.relay(this, message, text);
     }
     this.#acknowledge(ref);
   }

@@ -1,0 +1,195 @@
+// Issue 5, points 1-3: heartbeats, resuming a dropped session, draining on shutdown.
+import { CLOSE_CODES } from "@switchboard/protocol";
+import { afterEach, describe, expect, it } from "vitest";
+import { WebSocket } from "ws";
+import { TestClient } from "./support/test-client.js";
+import { startServer, type RunningServer } from "./support/server.js";
+
+let running: RunningServer | undefined;
+const clients: TestClient[] = [];
+afterEach(async () => {
+  await Promise.all(clients.splice(0).map((client) => client.close()));
+  await running?.server.close();
+  running = undefined;
+});
+const track = (client: TestClient) => (clients.push(client), client);
+
+/** Messages received after the session's (first) welcome: what the client counts for resuming. */
+function countedSinceWelcome(client: TestClient): number {
+  const welcome = client.received.findIndex((m) => m.type === "welcome");
+  return client.received.length - welcome - 1;
+}
+
+describe("heartbeat", () => {
+  it("finds a connection that stopped answering pings and drops its user", async () => {
+    running = await startServer({ heartbeatTimeoutMs: 1000 });
+    const watcher = track(await TestClient.legacy(running.wsUrl, "Watcher"));
+    // autoPong off: the socket stays open but never answers, like a peer that vanished.
+    const silent = new WebSocket(running.wsUrl, "json", { autoPong: false });
+    await new Promise((resolve) => silent.once("open", resolve));
+    silent.send(JSON.stringify({ type: "username", name: "Silent" }));
+    await watcher.next("userlist", (m) => (m.users as string[]).includes("Silent"));
+    const started = Date.now();
+    await watcher.next("userlist", (m) => !(m.users as string[]).includes("Silent"), 5000);
+    expect(Date.now() - started).toBeLessThan(2500);
+    silent.terminate();
+  });
+
+  it("keeps connections that answer, and answers ping with pong", async () => {
+    running = await startServer({ heartbeatTimeoutMs: 1000 });
+    const alice = track(await TestClient.modern(running.wsUrl, "Alice"));
+    alice.send({ type: "ping", ref: 1 });
+    expect(await alice.next("pong")).toEqual({ type: "pong", ref: 1 });
+    // Three heartbeat rounds, each answered (ws answers pings by itself).
+    let pings = 0;
+    alice.socket.on("ping", () => pings++);
+    await expect.poll(() => pings, { timeout: 5000 }).toBeGreaterThanOrEqual(3);
+    alice.send({ type: "ping", ref: 2 });
+    expect(await alice.next("pong")).toEqual({ type: "pong", ref: 2 });
+  });
+});
+
+describe("resume", () => {
+  async function dropAndResume(alice: TestClient, received: number) {
+    const { resumeToken } = alice.all("welcome")[0]!;
+    alice.socket.terminate();
+    await alice.closed;
+    const again = track(await TestClient.connect(running!.wsUrl));
+    await again.next("id");
+    again.send({ type: "hello", protocol: 1, resume: resumeToken, received });
+    return again;
+  }
+
+  it("keeps name and presence, and delivers what was sent meanwhile once, in order", async () => {
+    running = await startServer();
+    const alice = await TestClient.modern(running.wsUrl, "Alice");
+    const bob = track(await TestClient.modern(running.wsUrl, "Bob"));
+    const carol = track(await TestClient.legacy(running.wsUrl, "Carol"));
+    await alice.next("user-joined", (m) => (m.users as string[]).includes("Carol"));
+    const received = countedSinceWelcome(alice);
+
+    const { resumeToken } = alice.all("welcome")[0]!;
+    alice.socket.terminate();
+    await alice.closed;
+    for (let i = 0; i < 5; i++) bob.send({ type: "message", text: `public ${i}` });
+    bob.send({ type: "message", text: "private", target: "Alice" });
+    bob.send({ type: "video-offer", target: "Alice", sdp: { type: "offer", sdp: "v=0" } });
+    await bob.next("message", (m) => m.text === "public 4");
+
+    const again = track(await TestClient.connect(running.wsUrl));
+    await again.next("id");
+    again.send({ type: "hello", protocol: 1, resume: resumeToken, received });
+    const welcome = await again.next("welcome");
+    expect(welcome).toMatchObject({ resumed: true, id: alice.all("welcome")[0]!.id });
+    await again.next("video-offer");
+    const texts = again.all("message").map((m) => m.text);
+    expect(texts).toEqual(["public 0", "public 1", "public 2", "public 3", "public 4", "private"]);
+    // The user never left: nobody saw it go, and its name is still its own.
+    await bob.expectNone("user-left");
+    await carol.expectNone("userlist", (m) => !(m.users as string[]).includes("Alice"));
+    again.send({ type: "message", text: "back", target: "Bob" });
+    expect(await bob.next("message", (m) => m.text === "back")).toMatchObject({ name: "Alice" });
+  });
+
+  it("sends again what the client says it did not receive before the drop", async () => {
+    running = await startServer();
+    const alice = await TestClient.modern(running.wsUrl, "Alice");
+    const bob = track(await TestClient.modern(running.wsUrl, "Bob"));
+    for (let i = 0; i < 3; i++) bob.send({ type: "note", n: i, target: "Alice" });
+    await alice.next("note", (m) => m.n === 2);
+    // Pretend the last two notes were still in flight when the connection died.
+    const again = await dropAndResume(alice, countedSinceWelcome(alice) - 2);
+    await again.next("welcome", (m) => m.resumed === true);
+    await again.next("note", (m) => m.n === 2);
+    expect(again.all("note").map((m) => m.n)).toEqual([1, 2]);
+  });
+
+  it("forgets what the client confirmed with ping, and refuses a resume that needs it", async () => {
+    running = await startServer();
+    const alice = await TestClient.modern(running.wsUrl, "Alice");
+    const bob = track(await TestClient.modern(running.wsUrl, "Bob"));
+    bob.send({ type: "note", target: "Alice" });
+    await alice.next("note");
+    alice.send({ type: "ping", received: countedSinceWelcome(alice) });
+    await alice.next("pong");
+    const again = await dropAndResume(alice, 0);
+    expect(await again.next("welcome")).toMatchObject({ resumed: false });
+  });
+
+  it("refuses an unknown token with a fresh session, which can log in", async () => {
+    running = await startServer();
+    const client = track(await TestClient.connect(running.wsUrl));
+    await client.next("id");
+    client.send({ type: "hello", protocol: 1, resume: "no-such-token", received: 3 });
+    expect(await client.next("welcome")).toMatchObject({ resumed: false, resumeToken: expect.any(String) });
+    client.send({ type: "username", name: "Fresh", ref: 1 });
+    expect(await client.next("ack")).toMatchObject({ name: "Fresh" });
+  });
+
+  it("ends the session after the grace period; the user then gets recent history at login", async () => {
+    running = await startServer({ resumeGraceMs: 200 });
+    const alice = await TestClient.modern(running.wsUrl, "Alice");
+    const bob = track(await TestClient.modern(running.wsUrl, "Bob"));
+    bob.send({ type: "message", text: "before you left" });
+    await alice.next("message");
+    alice.socket.terminate();
+    await bob.next("user-left", (m) => (m.users as string[]).includes("Alice"));
+
+    const late = track(await TestClient.connect(running.wsUrl));
+    await late.next("id");
+    late.send({ type: "hello", protocol: 1, resume: alice.all("welcome")[0]!.resumeToken, received: 0 });
+    expect(await late.next("welcome")).toMatchObject({ resumed: false });
+    late.send({ type: "username", name: "Alice" });
+    const history = await late.next("history");
+    expect((history.messages as { text: string }[]).map((m) => m.text)).toEqual(["before you left"]);
+  });
+
+  it("closes the old connection with 4001 when a session is resumed while it still looks open", async () => {
+    running = await startServer();
+    const alice = track(await TestClient.modern(running.wsUrl, "Alice"));
+    const again = track(await TestClient.connect(running.wsUrl));
+    await again.next("id");
+    again.send({ type: "hello", protocol: 1, resume: alice.all("welcome")[0]!.resumeToken, received: countedSinceWelcome(alice) });
+    expect(await again.next("welcome")).toMatchObject({ resumed: true });
+    expect((await alice.closed).code).toBe(CLOSE_CODES.sessionReplaced);
+  });
+
+  it("ends at once the session of a client that closes normally", async () => {
+    running = await startServer();
+    const alice = await TestClient.modern(running.wsUrl, "Alice");
+    const bob = track(await TestClient.modern(running.wsUrl, "Bob"));
+    alice.socket.close(1000);
+    await bob.next("user-left", (m) => (m.users as string[]).includes("Alice"), 1000);
+  });
+});
+
+describe("drain", () => {
+  it("sends what is queued, then closes every connection with 1012", async () => {
+    running = await startServer();
+    const alice = await TestClient.modern(running.wsUrl, "Alice");
+    const bob = await TestClient.legacy(running.wsUrl, "Bob");
+    for (let i = 0; i < 50; i++) alice.send({ type: "message", text: `m${i}`, target: "Bob" });
+    await bob.next("message", (m) => m.text === "m0");
+    const closing = running.server.close();
+    running = undefined;
+    expect((await bob.closed).code).toBe(CLOSE_CODES.serviceRestart);
+    expect((await alice.closed).code).toBe(CLOSE_CODES.serviceRestart);
+    await closing;
+    const texts = bob.all("message").map((m) => m.text);
+    expect(texts).toEqual(texts.slice().sort((a, b) => Number(String(a).slice(1)) - Number(String(b).slice(1))));
+  });
+
+  it("answers /healthz 503 and refuses new upgrades while draining", async () => {
+    running = await startServer({ drainTimeoutMs: 2000 });
+    // A client that ignores the close frame keeps the drain waiting.
+    const stubborn = new WebSocket(running.wsUrl, "json");
+    await new Promise((resolve) => stubborn.once("open", resolve));
+    (stubborn as unknown as { _socket: { pause(): void } })._socket.pause();
+    const { port } = running;
+    const closing = running.server.close();
+    running = undefined;
+    await expect.poll(() => fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.status, () => 0)).not.toBe(200);
+    await closing;
+    stubborn.terminate();
+  });
+});
