@@ -1,4 +1,5 @@
 import type { Locator, Page } from "playwright-core";
+import { expect } from "vitest";
 
 export type CallState = "idle" | "ringing-out" | "ringing-in" | "connecting" | "active";
 
@@ -167,11 +168,9 @@ export class AppPage {
   /** Waits until inbound video `framesDecoded` rises by at least `frames` (media really flows). */
   async waitForFramesRising(frames = 10, timeout = DEFAULT_TIMEOUT): Promise<void> {
     const start = await this.framesDecoded();
-    await this.page.waitForFunction(
-      async (target) => ((await window.__switchboard?.stats())?.framesDecoded ?? 0) >= target,
-      start + frames,
-      { timeout, polling: 200 },
-    );
+    await expect
+      .poll(() => this.framesDecoded(), { timeout, interval: 100, message: `${this.name}: video frames decoded` })
+      .toBeGreaterThanOrEqual(start + frames);
   }
 
   // ---- notices -------------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 import { readFile } from "node:fs/promises";
 import type { Page } from "playwright-core";
+import { expect } from "vitest";
 
 const fixture = (name: string) => new URL(`../fixtures/${name}`, import.meta.url);
 
@@ -65,11 +66,9 @@ export class ArticleClientPage {
   /** Waits until inbound video `framesDecoded` rises by at least `frames`. */
   async waitForFramesRising(frames = 10, timeout = 15_000): Promise<void> {
     const start = await this.framesDecoded();
-    await this.page.waitForFunction(
-      async (target) => ((await (window as any).articleClient.framesDecoded()) as number) >= target,
-      start + frames,
-      { timeout, polling: 200 },
-    );
+    await expect
+      .poll(() => this.framesDecoded(), { timeout, interval: 100, message: `${this.name}: video frames decoded` })
+      .toBeGreaterThanOrEqual(start + frames);
   }
 
   chatText(): Promise<string> {
