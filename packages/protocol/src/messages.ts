@@ -246,6 +246,16 @@ export const DeliveredChatMessage = z.looseObject({
   seq: z.number().int().optional(),
 });
 export type DeliveredChatMessage = z.infer<typeof DeliveredChatMessage>;
+/**
+ * Fresh ICE servers: with short-lived TURN credentials, sent right after login and again before
+ * they expire (`expiresAt`, ms since the epoch). Use them for new connections and ICE restarts.
+ */
+export const IceServersMessage = z.object({
+  type: z.literal("ice-servers"),
+  iceServers: z.array(IceServer),
+  expiresAt: z.number().optional(),
+});
+export type IceServersMessage = z.infer<typeof IceServersMessage>;
 /** Recent public chat, sent to a modern client at login (oldest first). */
 export const HistoryMessage = z.object({ type: z.literal("history"), messages: z.array(DeliveredChatMessage) });
 export type HistoryMessage = z.infer<typeof HistoryMessage>;
@@ -264,6 +274,7 @@ export const ServerMessage = z.discriminatedUnion("type", [
   DeliveredChatMessage,
   HistoryMessage,
   PongMessage,
+  IceServersMessage,
   ...CallMessage.options,
 ]);
 export type ServerMessage = z.infer<typeof ServerMessage>;

@@ -57,6 +57,9 @@ export const ConfigSchema = z
     /** Static TURN credentials (short-lived ones come from a shared secret instead). */
     turnUsername: z.string().optional(),
     turnCredential: z.string().optional(),
+    /** coturn's `static-auth-secret`: each logged-in user gets its own short-lived credentials. */
+    turnSecret: z.string().min(1).optional(),
+    turnTtlSeconds: z.coerce.number().int().min(60).default(3600),
   })
   .superRefine((config, ctx) => {
     if (Boolean(config.tlsCert) !== Boolean(config.tlsKey)) {
@@ -69,8 +72,19 @@ export const ConfigSchema = z
         message: "must be at least maxMessageBytes",
       });
     }
-    if (config.turnUrls.length > 0 && !(config.turnUsername && config.turnCredential)) {
-      ctx.addIssue({ code: "custom", path: ["turnUrls"], message: "TURN_URLS needs TURN_USERNAME and TURN_CREDENTIAL" });
+    const staticCredentials = Boolean(config.turnUsername && config.turnCredential);
+    if (config.turnUrls.length > 0 && !staticCredentials && !config.turnSecret) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["turnUrls"],
+        message: "TURN_URLS needs TURN_SECRET, or TURN_USERNAME and TURN_CREDENTIAL",
+      });
+    }
+    if (config.turnSecret && (config.turnUsername || config.turnCredential)) {
+      ctx.addIssue({ code: "custom", path: ["turnSecret"], message: "use TURN_SECRET or static TURN credentials, not both" });
+    }
+    if (config.turnSecret && config.turnUrls.length === 0) {
+      ctx.addIssue({ code: "custom", path: ["turnSecret"], message: "TURN_SECRET needs TURN_URLS" });
     }
   });
 
@@ -103,6 +117,8 @@ const ENV_NAMES: Record<keyof Config, string> = {
   turnUrls: "TURN_URLS",
   turnUsername: "TURN_USERNAME",
   turnCredential: "TURN_CREDENTIAL",
+  turnSecret: "TURN_SECRET",
+  turnTtlSeconds: "TURN_TTL_SECONDS",
 };
 const KEYS = Object.keys(ENV_NAMES) as (keyof Config)[];
 const flagName = (key: string) => key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);

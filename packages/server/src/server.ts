@@ -3,9 +3,10 @@ import { createServer as createHttpServer, type Server as HttpServer } from "nod
 import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import { resolve } from "node:path";
-import { PROTOCOL_VERSION, type IceServer } from "@switchboard/protocol";
+import { PROTOCOL_VERSION } from "@switchboard/protocol";
 import { resolveConfig, type Config, type ConfigInput } from "./config.js";
 import { createRequestHandler } from "./http/routes.js";
+import { IceServerProvider } from "./ice/ice-servers.js";
 import { Hub } from "./hub/hub.js";
 import { createLogger, type Logger } from "./logger.js";
 import { Metrics } from "./metrics.js";
@@ -26,15 +27,6 @@ export interface SwitchboardServer {
 /** Features a modern client can rely on, announced in `welcome`. */
 const FEATURES = ["presence-deltas", "acks", "user-status", "raw-chat-text", "resume", "history"];
 
-function iceServersOf(config: Config): IceServer[] {
-  const servers: IceServer[] = [];
-  if (config.stunUrls.length > 0) servers.push({ urls: config.stunUrls });
-  if (config.turnUrls.length > 0) {
-    servers.push({ urls: config.turnUrls, username: config.turnUsername, credential: config.turnCredential });
-  }
-  return servers;
-}
-
 /**
  * The composition root: builds one server from its options. No globals, so a test can run
  * several in one process, each on its own port.
@@ -44,7 +36,7 @@ export function createServer(input: ConfigInput = {}): SwitchboardServer {
   const logger = createLogger(config);
   const metrics = new Metrics();
   const hub = new Hub({ presenceIntervalMs: config.presenceIntervalMs, historySize: config.historySize });
-  const iceServers = iceServersOf(config);
+  const iceServers = new IceServerProvider(config);
   const limits = {
     maxMessageBytes: config.maxMessageBytes,
     messagesPerSecond: config.rateLimitPerSecond,
@@ -61,13 +53,16 @@ export function createServer(input: ConfigInput = {}): SwitchboardServer {
       logger,
       metrics,
       config,
+      iceServers,
       welcome: (session) => ({
         type: "welcome",
         protocol: PROTOCOL_VERSION,
         id: session.id,
         features: FEATURES,
         limits,
-        iceServers,
+        // A resumed session is logged in and gets its own credentials; before login, only
+        // what anyone may know (no relay for strangers).
+        iceServers: session.name ? iceServers.forUser(session.name).iceServers : iceServers.shared(),
       }),
     },
   });
@@ -83,6 +78,10 @@ export function createServer(input: ConfigInput = {}): SwitchboardServer {
     isReady: () => ready,
     stats: gauges,
     metrics: () => metrics.render(gauges()),
+    iceServersFor: (resumeToken) => {
+      const session = websocket.sessionByToken(resumeToken);
+      return session && iceServers.forUser(session.name!);
+    },
   });
   const http: HttpServer =
     config.tlsCert && config.tlsKey

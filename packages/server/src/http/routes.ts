@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import type { UserIceServers } from "../ice/ice-servers.js";
 import { serveStatic } from "./static-files.js";
 
 export interface RouteContext {
@@ -7,6 +8,8 @@ export interface RouteContext {
   stats(): { connections: number; users: number };
   /** Prometheus text. */
   metrics(): string;
+  /** ICE servers for the session holding this resume token, if it is logged in. */
+  iceServersFor(resumeToken: string): UserIceServers | undefined;
 }
 
 /**
@@ -51,6 +54,13 @@ export function createRequestHandler(context: RouteContext) {
     if (pathname === "/metrics") {
       response.writeHead(200, { "content-type": "text/plain; version=0.0.4; charset=utf-8", "cache-control": "no-store" });
       return void response.end(context.metrics());
+    }
+    if (pathname === "/api/ice-servers") {
+      // The session's resume token is its secret: it authenticates the request.
+      const token = /^Bearer (\S+)$/.exec(request.headers.authorization ?? "")?.[1];
+      const servers = token === undefined ? undefined : context.iceServersFor(token);
+      if (!servers) return sendJson(response, 401, { error: "log in first; send Authorization: Bearer <resumeToken>" });
+      return sendJson(response, 200, servers);
     }
     if (request.method !== "GET" && request.method !== "HEAD") {
       response.setHeader("allow", "GET, HEAD");

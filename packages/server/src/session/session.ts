@@ -20,6 +20,7 @@ import type { Frame, Peer } from "../hub/peer.js";
 import { ProtocolError } from "../hub/protocol-error.js";
 import { MessageRate } from "../limits/message-rate.js";
 import type { Logger } from "../logger.js";
+import type { IceServerProvider } from "../ice/ice-servers.js";
 import type { Metrics } from "../metrics.js";
 import { Outbox, type SessionTransport } from "./outbox.js";
 
@@ -44,6 +45,7 @@ export interface SessionContext {
   allowLogin(address: string): boolean;
   /** A detached session got more than it may keep: it can no longer resume. */
   overflowed(session: Session): void;
+  iceServers: IceServerProvider;
 }
 
 /** Types accepted before login. */
@@ -64,6 +66,8 @@ export class Session implements Peer {
   readonly #rate: MessageRate;
   /** Closed for abuse: what is still in flight from it is ignored. */
   #cutOff = false;
+  /** Sends fresh TURN credentials before the current ones expire. */
+  #iceRenewal: ReturnType<typeof setInterval> | undefined;
 
   constructor(
     connection: Connection,
@@ -133,6 +137,7 @@ export class Session implements Peer {
 
   /** The user is gone for good. */
   end(): void {
+    clearInterval(this.#iceRenewal);
     this.context.hub.logout(this);
   }
 
@@ -182,6 +187,17 @@ export class Session implements Peer {
     if (this.modern) this.context.registerResumable(this);
     this.context.logger.debug({ session: this.id, name: this.name }, "logged in");
     this.#acknowledge(ref, { name: this.name });
+    this.#startIceRenewal();
+  }
+
+  /** With a TURN secret, a modern user gets its own credentials now and before each expiry. */
+  #startIceRenewal(): void {
+    const { iceServers } = this.context;
+    if (!this.modern || !iceServers.issuesCredentials) return;
+    const send = () => this.send(JSON.stringify({ type: "ice-servers", ...iceServers.forUser(this.name!) }));
+    send();
+    this.#iceRenewal = setInterval(send, iceServers.renewalDelayMs());
+    this.#iceRenewal.unref();
   }
 
   #ping(ping: PingMessage, ref: Ref | undefined): void {

@@ -118,6 +118,12 @@ export class WebSocketEndpoint {
     return this.#registry.detachedCount;
   }
 
+  /** The logged-in session holding `resumeToken`, which only its client knows. */
+  sessionByToken(resumeToken: string): Session | undefined {
+    const session = this.#registry.find(resumeToken);
+    return session?.name ? session : undefined;
+  }
+
   /** Handles an HTTP upgrade request, refusing it with an HTTP status when it breaks a rule. */
   handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
     const path = new URL(request.url ?? "/", "http://localhost").pathname;
