@@ -37,7 +37,7 @@ describe("config", () => {
     [{ MAX_MESSAGE_BYTES: "0" }, /MAX_MESSAGE_BYTES/],
     [{ LOG_LEVEL: "chatty" }, /LOG_LEVEL/],
     [{ TLS_KEY: "k.pem" }, /TLS_CERT and TLS_KEY must be set together/],
-    [{ TURN_URLS: "turn:x:3478" }, /TURN_URLS needs TURN_USERNAME and TURN_CREDENTIAL/],
+    [{ TURN_URLS: "turn:x:3478" }, /TURN_URLS needs TURN_SECRET, or TURN_USERNAME and TURN_CREDENTIAL/],
     [{ MAX_MESSAGE_BYTES: "2000", HARD_MAX_MESSAGE_BYTES: "1000" }, /at least maxMessageBytes/],
   ])("rejects %j clearly", (env, message) => {
     expect(() => loadConfig(env, [])).toThrowError(ConfigError);
