@@ -61,8 +61,8 @@ describe("calls between app users", () => {
     await Promise.all([alice.waitForCallState("idle"), bob.waitForCallState("idle")]);
   });
 
-  it("decline: the caller is told why", async () => {
-    await alice.call("bob");
+  it("decline: the caller is told why (calling from the keyboard)", async () => {
+    await alice.page.getByRole("button", { name: "Call bob", exact: true }).press("Enter");
     await bob.decline("alice");
     await alice.waitForNotice(/bob declined/i);
     await Promise.all([alice.waitForCallState("idle"), bob.waitForCallState("idle")]);
