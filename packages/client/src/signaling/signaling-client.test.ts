@@ -164,13 +164,13 @@ describe("SignalingClient (scripted socket)", () => {
   it("pings at the server's heartbeat interval and reconnects when nothing comes back", async () => {
     const c = client({ reconnect: { nextRetryDelayMs: () => 1 } });
     const connected = c.connect();
+    const reconnecting = waitForState(c, "reconnecting");
     const socket = FakeSocket.last!;
     socket.open();
     socket.welcome({}, { heartbeatIntervalMs: 10 });
     await connected;
-    await waitFor(() => socket.sent.some((m) => m.type === "ping"));
+    await reconnecting;
     expect(socket.sent.find((m) => m.type === "ping")).toMatchObject({ received: 0 });
-    await waitForState(c, "reconnecting");
     c.close();
   });
 });

@@ -92,7 +92,7 @@ export class FakePeerConnection {
   }
 
   async addIceCandidate(candidate: RTCIceCandidateInit): Promise<void> {
-    await tick();
+    await Promise.resolve(); // Settles before the "connected" timer, so tests can count candidates then.
     if (!this.remoteDescription) throw invalidState("addIceCandidate without a remote description");
     this.addedCandidates.push(candidate);
   }
