@@ -20,7 +20,7 @@ export interface CallManagerOptions {
   connectTimeoutMs: number;
   /** ICE restart timing (see IceRecoveryOptions). */
   iceRecovery: Partial<IceRecoveryOptions>;
-  /** Peer connection settings; `iceServers` defaults to the server's welcome. */
+  /** Peer connection settings; `iceServers` defaults to the server's (welcome, then `ice-servers` updates). */
   rtcConfiguration: RTCConfiguration;
   /** Default: the global one. Inject to run outside a browser. */
   RTCPeerConnection: RTCPeerConnectionConstructor | undefined;
@@ -91,6 +91,9 @@ export class CallManager {
     });
     this.#subscriptions = [
       signaling.on("signal", (message) => this.#onSignal(message)),
+      signaling.on("ice-servers", (iceServers) => {
+        if (!this.options.rtcConfiguration.iceServers) this.#current?.call?.setIceServers([...iceServers]);
+      }),
       signaling.on("user-left", (name) => {
         if (this.#current?.remote === name) this.#end(this.#current, "gone", false);
       }),
@@ -278,7 +281,7 @@ export class CallManager {
         initiator,
         localStream: stream,
         send: (message) => this.signaling.send(message),
-        configuration: { ...rtcConfiguration, iceServers: rtcConfiguration.iceServers ?? this.signaling.welcome?.iceServers ?? [] },
+        configuration: { ...rtcConfiguration, iceServers: rtcConfiguration.iceServers ?? [...this.signaling.iceServers] },
         ...iceRecovery,
         ...(this.options.RTCPeerConnection ? { RTCPeerConnection: this.options.RTCPeerConnection } : {}),
         ...(this.options.MediaStream ? { MediaStream: this.options.MediaStream } : {}),

@@ -141,6 +141,16 @@ export class Call {
     this.peerConnection.restartIce();
   }
 
+  /** New ICE servers (fresh TURN credentials) for later candidate gathering and ICE restarts. */
+  setIceServers(iceServers: RTCIceServer[]): void {
+    if (this.ended || typeof this.peerConnection.setConfiguration !== "function") return;
+    try {
+      this.peerConnection.setConfiguration({ ...this.peerConnection.getConfiguration(), iceServers });
+    } catch (error) {
+      this.#events.emit("error", error);
+    }
+  }
+
   /** A quality snapshot; bitrates are relative to the previous call of getStats(). */
   async getStats(): Promise<CallQuality> {
     const report = await this.peerConnection.getStats();

@@ -126,6 +126,18 @@ describe("SignalingClient (scripted socket)", () => {
     c.close();
   });
 
+  it("takes ICE servers from the welcome and replaces them with each ice-servers message", async () => {
+    const { client: c, socket } = await opened();
+    expect(c.iceServers).toEqual([]);
+    const updates: unknown[] = [];
+    c.on("ice-servers", (servers, expiresAt) => updates.push([servers, expiresAt]));
+    const turn = [{ urls: "turn:turn.example:3478", username: "u", credential: "p" }];
+    socket.deliver({ type: "ice-servers", iceServers: turn, expiresAt: 123 });
+    expect(c.iceServers).toEqual(turn);
+    expect(updates).toEqual([[turn, 123]]);
+    c.close();
+  });
+
   it("asks to resume the dropped session with the count of frames received, and skips re-login when resumed", async () => {
     const c = client({ reconnect: { nextRetryDelayMs: () => 1 } });
     const login = c.login("Naomi");

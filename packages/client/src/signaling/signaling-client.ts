@@ -1,6 +1,7 @@
 import {
   PROTOCOL_VERSION,
   type AckMessage,
+  type IceServer,
   type Ref,
   type ServerMessage,
   type UserStatus,
@@ -12,7 +13,8 @@ import { assertTransition, type ConnectionState } from "./connection-state.js";
 import { chatEntry, decodeServerFrame } from "./decode.js";
 import { Heartbeat } from "./heartbeat.js";
 import { Outbound, type Reply } from "./outbound.js";
-import { PresenceState, type PresenceChange, type PresenceMessage, type UserInfo } from "./presence.js";
+import { PresenceState, type PresenceMessage, type UserInfo } from "./presence.js";
+import { emitPresenceChanges, whenOpen } from "./signaling-events.js";
 import { SignalingError } from "./signaling-error.js";
 import {
   DEFAULT_SIGNALING_OPTIONS,
@@ -49,6 +51,8 @@ export class SignalingClient {
   #welcome: WelcomeMessage | null = null;
   /** From the last welcome: lets the next connection take this session back. */
   #resumeToken: string | null = null;
+  /** From the welcome, replaced by each `ice-servers` (fresh TURN credentials). */
+  #iceServers: IceServer[] = [];
   /** Frames received since this session's first welcome (the server numbers them the same way). */
   #received = 0;
   #counting = false;
@@ -104,6 +108,11 @@ export class SignalingClient {
     return this.#welcome;
   }
 
+  /** The ICE servers to use for new peer connections and ICE restarts (latest credentials). */
+  get iceServers(): readonly IceServer[] {
+    return this.#iceServers;
+  }
+
   /** Online users, ourselves included, in join order. */
   get users(): readonly UserInfo[] {
     return this.#presence.list();
@@ -119,7 +128,7 @@ export class SignalingClient {
       this.#transition("connecting");
       this.#openSocket();
     }
-    return this.#whenOpen();
+    return whenOpen(this.#state, (listener) => this.#events.on("state", listener));
   }
 
   /**
@@ -216,6 +225,7 @@ export class SignalingClient {
       if (this.#socket !== socket || welcome.type !== "welcome") return;
       this.#welcome = welcome;
       this.#resumeToken = welcome.resumeToken ?? null;
+      this.#iceServers = welcome.iceServers;
       const heartbeatMs = welcome.limits.heartbeatIntervalMs;
       if (heartbeatMs !== undefined && heartbeatMs > 0) this.#heartbeat.start(heartbeatMs);
       this.#events.emit("welcome", welcome);
@@ -288,7 +298,7 @@ export class SignalingClient {
     }
     this.#out.failAll(reason);
     this.#transition("closed");
-    this.#emitPresence(this.#presence.clear());
+    emitPresenceChanges(this.#events, this.#presence.clear(), this.#presence);
   }
 
   #transition(to: ConnectionState): void {
@@ -296,19 +306,6 @@ export class SignalingClient {
     assertTransition(from, to);
     this.#state = to;
     this.#events.emit("state", to, from);
-  }
-
-  #whenOpen(): Promise<void> {
-    if (this.#state === "open") return Promise.resolve();
-    if (this.#state === "closed") return Promise.reject(SignalingError.client("closed", "The client is closed."));
-    return new Promise((resolve, reject) => {
-      const dispose = this.#events.on("state", (state) => {
-        if (state === "open") resolve();
-        else if (state === "closed") reject(SignalingError.client("closed", "The client closed before connecting."));
-        else return;
-        dispose();
-      });
-    });
   }
 
   // --- receiving ------------------------------------------------------------------------------
@@ -342,6 +339,10 @@ export class SignalingClient {
         return;
       case "pong":
         return; // Liveness only; #receive noted it.
+      case "ice-servers":
+        this.#iceServers = message.iceServers;
+        this.#events.emit("ice-servers", message.iceServers, message.expiresAt ?? null);
+        return;
       case "history":
         this.#events.emit("history", message.messages.map(chatEntry));
         return;
@@ -356,7 +357,7 @@ export class SignalingClient {
       case "user-joined":
       case "user-left":
       case "user-status":
-        this.#emitPresence(this.#presence.apply(message as PresenceMessage));
+        emitPresenceChanges(this.#events, this.#presence.apply(message as PresenceMessage), this.#presence);
         return;
       case "message":
         this.#events.emit("chat", chatEntry(message));
@@ -380,16 +381,6 @@ export class SignalingClient {
         this.#invalid(`Unhandled message ${JSON.stringify(unreachable)}`);
       }
     }
-  }
-
-  #emitPresence(changes: PresenceChange[]): void {
-    if (changes.length === 0) return;
-    for (const change of changes) {
-      if (change.kind === "joined") this.#events.emit("user-joined", change.user);
-      else if (change.kind === "left") this.#events.emit("user-left", change.name);
-      else this.#events.emit("user-status", change.name, change.status);
-    }
-    this.#events.emit("users", this.#presence.list());
   }
 
   #invalid(message: string, cause?: unknown): void {

@@ -1,4 +1,4 @@
-import type { CallMessage, UserStatus, WelcomeMessage } from "@switchboard/protocol";
+import type { CallMessage, IceServer, UserStatus, WelcomeMessage } from "@switchboard/protocol";
 import type { ReconnectPolicy } from "./backoff.js";
 import type { ConnectionState } from "./connection-state.js";
 import type { UserInfo } from "./presence.js";
@@ -43,6 +43,8 @@ export interface SignalingClientEvents {
   "user-status": (name: string, status: UserStatus) => void;
   /** A chat line: public (everyone's, ours included) or private (to us, or ours once acked). */
   chat: (entry: ChatEntry) => void;
+  /** Fresh ICE servers (short-lived TURN credentials), valid until `expiresAt` (ms since epoch) if given. */
+  "ice-servers": (iceServers: readonly IceServer[], expiresAt: number | null) => void;
   /** Recent public chat, oldest first, sent by the server right after login. */
   history: (entries: readonly ChatEntry[]) => void;
   /** A call message from another user (`call-invite`, `video-offer`, `hang-up`, ...). */
