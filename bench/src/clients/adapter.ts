@@ -41,6 +41,7 @@ export async function connectMany(
   return connections;
 }
 
+/** Closes normally, so that no server keeps a session around for a reconnect. */
 export async function closeAll(connections: readonly (Connection | undefined)[]): Promise<void> {
-  await Promise.all(connections.map((connection) => connection?.terminate()));
+  await Promise.all(connections.map((connection) => connection?.close()));
 }

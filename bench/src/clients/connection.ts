@@ -74,7 +74,12 @@ export class Connection {
     });
   }
 
-  /** Closes at once (no closing handshake), for tearing down thousands of clients quickly. */
+  /** Closes normally (1000): the user has left. */
+  close(): Promise<void> {
+    return this.#transport.close();
+  }
+
+  /** Drops the connection without a closing handshake (the server sees an abnormal 1006). */
   terminate(): Promise<void> {
     return this.#transport.terminate();
   }

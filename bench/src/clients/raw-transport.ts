@@ -12,6 +12,9 @@ export interface Transport {
   send(frame: string): void;
   /** Bytes accepted but not yet handed to the kernel. */
   readonly buffered: number;
+  /** A normal close (1000): the server sees the user leave. */
+  close(): Promise<void>;
+  /** Drops the TCP connection without a closing handshake (the server sees 1006). */
   terminate(): Promise<void>;
 }
 
@@ -21,8 +24,14 @@ export interface TransportEvents {
 }
 
 const OP_CONTINUATION = 0x0;
+const OP_TEXT = 0x1;
 const OP_CLOSE = 0x8;
 const OP_PING = 0x9;
+const OP_PONG = 0xa;
+const CLOSE_NORMAL = Buffer.from([0x03, 0xe8]);
+
+/** A frame waiting to be written: text, or a control frame. */
+type Outgoing = string | { opcode: number; payload: Buffer };
 
 export function openRaw(url: string, events: TransportEvents, timeoutMs: number): Promise<Transport> {
   const target = new URL(url);
@@ -49,7 +58,7 @@ class RawTransport implements Transport {
   #open = false;
   #pending: Buffer | undefined;
   #fragments: Buffer[] = [];
-  #queue: (string | Buffer)[] = [];
+  #queue: Outgoing[] = [];
   #queuedBytes = 0;
   #flushScheduled = false;
   readonly #closed: Promise<void>;
@@ -74,12 +83,15 @@ class RawTransport implements Transport {
   }
 
   send(frame: string): void {
-    this.#queue.push(frame);
-    this.#queuedBytes += frame.length;
-    if (!this.#flushScheduled) {
-      this.#flushScheduled = true;
-      setImmediate(() => this.#flush());
+    this.#enqueue(frame);
+  }
+
+  close(): Promise<void> {
+    if (!this.socket.destroyed) {
+      this.#enqueue({ opcode: OP_CLOSE, payload: CLOSE_NORMAL });
+      setTimeout(() => this.socket.destroy(), 2_000).unref();
     }
+    return this.#closed;
   }
 
   terminate(): Promise<void> {
@@ -93,17 +105,26 @@ class RawTransport implements Transport {
     this.#queue = [];
     this.#queuedBytes = 0;
     if (this.socket.destroyed) return;
-    const lengths = queue.map((item) => (typeof item === "string" ? Buffer.byteLength(item) : item.length));
+    const lengths = queue.map((item) => (typeof item === "string" ? Buffer.byteLength(item) : item.payload.length));
     let total = 0;
     for (const length of lengths) total += headerLength(length) + length;
     const out = Buffer.allocUnsafe(total);
     let offset = 0;
     queue.forEach((item, i) => {
       const length = lengths[i]!;
-      offset = writeHeader(out, offset, typeof item === "string" ? 0x81 : 0x8a, length);
-      offset += typeof item === "string" ? out.write(item, offset) : item.copy(out, offset);
+      offset = writeHeader(out, offset, 0x80 | (typeof item === "string" ? OP_TEXT : item.opcode), length);
+      offset += typeof item === "string" ? out.write(item, offset) : item.payload.copy(out, offset);
     });
     this.socket.write(out);
+  }
+
+  #enqueue(item: Outgoing): void {
+    this.#queue.push(item);
+    this.#queuedBytes += typeof item === "string" ? item.length : item.payload.length;
+    if (!this.#flushScheduled) {
+      this.#flushScheduled = true;
+      setImmediate(() => this.#flush());
+    }
   }
 
   #read(chunk: Buffer): void {
@@ -148,8 +169,7 @@ class RawTransport implements Transport {
     const fin = (b0 & 0x80) !== 0;
     const opcode = b0 & 0x0f;
     if (opcode === OP_PING) {
-      this.#queue.push(Buffer.from(payload));
-      if (!this.#flushScheduled) (this.#flushScheduled = true), setImmediate(() => this.#flush());
+      this.#enqueue({ opcode: OP_PONG, payload: Buffer.from(payload) });
     } else if (opcode === OP_CLOSE) {
       this.socket.end();
     } else if (opcode < OP_CLOSE) {
@@ -166,7 +186,7 @@ class RawTransport implements Transport {
 
 const headerLength = (length: number) => (length < 126 ? 6 : length < 65536 ? 8 : 14);
 
-/** A masked client frame header with a zero masking key; returns the offset after it. */
+/** A masked client frame header (FIN set) with a zero masking key; returns the offset after it. */
 function writeHeader(out: Buffer, offset: number, b0: number, length: number): number {
   out[offset] = b0;
   if (length < 126) {

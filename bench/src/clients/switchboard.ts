@@ -33,3 +33,7 @@ export async function connectAnonymous(baseUrl: string): Promise<Connection> {
   await connection.waitFor((message) => (message.type === "id" ? true : undefined));
   return connection;
 }
+
+/** The `ping` by which a modern client confirms the frames numbered since `welcome` (all but `id` and `welcome`). */
+export const confirmation = (connection: Connection) =>
+  JSON.stringify({ type: "ping", received: Math.max(0, connection.framesReceived - 2) });

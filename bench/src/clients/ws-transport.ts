@@ -20,6 +20,7 @@ export function openWs(url: string, events: TransportEvents, timeoutMs: number):
         get buffered() {
           return socket.bufferedAmount;
         },
+        close: () => (socket.close(1000), closed),
         terminate: () => (socket.terminate(), closed),
       }),
     );

@@ -41,5 +41,13 @@ export async function waitQuiet(connections: readonly Connection[], quietMs = 20
   }
 }
 
-/** Names `prefix0`, `prefix1`, ... */
-export const names = (count: number, prefix = "u") => Array.from({ length: count }, (_, i) => `${prefix}${i}`);
+let generation = 0;
+
+/**
+ * Fresh names `<prefix><generation>-0`, `<prefix><generation>-1`, ... for each call: a server may
+ * keep a dropped user's name for a while (Switchboard holds sessions for resuming).
+ */
+export function names(count: number, prefix = "u"): string[] {
+  const tag = `${prefix}${generation++}-`;
+  return Array.from({ length: count }, (_, i) => `${tag}${i}`);
+}

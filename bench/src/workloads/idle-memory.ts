@@ -5,7 +5,7 @@
  * (whose presence adds names and snapshots).
  */
 import { ADAPTERS, closeAll, connectMany, type Connection } from "../clients/index.js";
-import { connectAnonymous } from "../clients/switchboard.js";
+import { confirmation, connectAnonymous } from "../clients/switchboard.js";
 import { startServer, type ServerKind, type ServerSetup } from "../servers.js";
 import { names, sleep, waitQuiet } from "./common.js";
 
@@ -42,6 +42,11 @@ export async function runIdleMemory(kind: ServerKind, mode: IdleMode, count: num
     }
     const connectMs = performance.now() - start;
     await waitQuiet(connections, 500, 30_000);
+    if (kind === "switchboard" && mode === "logged-in") {
+      // As a modern client's heartbeat would: confirm what arrived, so the resume buffer is freed.
+      for (const connection of connections) connection.send(confirmation(connection));
+      await waitQuiet(connections, 500, 30_000);
+    }
     const after = await server.stats(true);
     return {
       server: kind,

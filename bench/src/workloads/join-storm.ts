@@ -20,6 +20,7 @@ export interface StormRun {
 /** Runs one storm against a fresh Switchboard, and stops that server at the end. */
 export async function runJoinStorm(server: RunningServer, users: number, concurrency: number, timeoutMs: number): Promise<StormRun> {
   const userNames = names(users);
+  const tag = userNames[0]!.slice(0, -1);
   // Presence views as bitmaps over user indexes: N views of N users without N² strings.
   const views = Array.from({ length: users }, () => new Uint8Array(users));
   const sizes = new Int32Array(users);
@@ -30,7 +31,7 @@ export async function runJoinStorm(server: RunningServer, users: number, concurr
   const done = new Promise<{ ms: number; bytes: number; frames: number }>((resolve) => (resolveDone = resolve));
 
   const setMember = (view: number, name: unknown, present: 0 | 1) => {
-    const index = typeof name === "string" && name.startsWith("u") ? Number(name.slice(1)) : -1;
+    const index = typeof name === "string" && name.startsWith(tag) ? Number(name.slice(tag.length)) : -1;
     if (!(index >= 0 && index < users) || views[view]![index] === present) return;
     views[view]![index] = present;
     sizes[view]! += present ? 1 : -1;
