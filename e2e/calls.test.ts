@@ -10,7 +10,11 @@ describe("calls between app users", () => {
 
   beforeAll(async () => {
     scenario = await startScenario();
-    [alice, bob, carol] = await Promise.all([scenario.user("alice"), scenario.user("bob"), scenario.user("carol")]);
+    [alice, bob, carol] = await Promise.all([
+      scenario.user("alice", { holdableSocket: true }),
+      scenario.user("bob", { holdableSocket: true }),
+      scenario.user("carol"),
+    ]);
     for (const user of [alice, bob, carol]) await user.waitForUsers(["alice", "bob", "carol"]);
   });
 
@@ -92,11 +96,12 @@ describe("calls between app users", () => {
   });
 
   it("glare: both call each other at once -> exactly one call, media flows", async () => {
-    // Both click "Call" at the same wall-clock instant (the pages share the machine's clock).
-    const at = Date.now() + 300;
-    const statesAfterClick = await Promise.all([alice.clickCallAt("bob", at), bob.clickCallAt("alice", at)]);
-    // A real glare: both invites went out before either arrived.
-    expect(statesAfterClick).toEqual(["ringing-out", "ringing-out"]);
+    // Both click "Call" while neither can hear the other yet (incoming frames held, like a
+    // stalled network): both invites are out before either arrives.
+    await Promise.all([alice.holdIncoming(), bob.holdIncoming()]);
+    await Promise.all([alice.call("bob"), bob.call("alice")]);
+    expect([await alice.callState(), await bob.callState()]).toEqual(["ringing-out", "ringing-out"]);
+    await Promise.all([alice.releaseIncoming(), bob.releaseIncoming()]);
     // Whichever way the SDK resolves glare, both end up in one active call with each other.
     for (const [user, peer] of [[alice, "bob"], [bob, "alice"]] as const) {
       await user.page.waitForFunction(() => ["active", "ringing-in"].includes(window.__switchboard?.callState() ?? ""));
@@ -146,10 +151,11 @@ describe("calls between app users", () => {
     await dave.accept("alice");
     await Promise.all([alice.waitForCallState("active"), dave.waitForCallState("active")]);
     await expectMediaFlowing(alice);
+    const idleAt = await alice.timeWhenCallState("idle");
     const closedAt = Date.now();
     await dave.page.close();
     await alice.waitForCallState("idle", 5_000);
-    expect(Date.now() - closedAt).toBeLessThan(1_000);
+    expect((await idleAt()) - closedAt).toBeLessThan(1_000);
     await alice.waitForNotice(/dave (left|hung up|disconnected)|call ended/i);
   });
 });

@@ -103,26 +103,30 @@ export class AppPage {
     await this.page.getByRole("button", { name: `Call ${name}`, exact: true }).click();
   }
 
-  /**
-   * Clicks "Call <name>" at the wall-clock time `at` (ms since epoch), for glare tests.
-   * Resolves with the app's call state right after the click ("ringing-out" when it went out).
-   */
-  async clickCallAt(name: string, at: number): Promise<string> {
-    const label = `Call ${name}`;
-    return this.page.evaluate(
-      ([wanted, when]) =>
-        new Promise<string>((resolve, reject) => {
-          const button = [...document.querySelectorAll<HTMLButtonElement>("button.user-call")].find(
-            (b) => b.getAttribute("aria-label") === wanted,
-          );
-          if (!button) return reject(new Error(`no button "${wanted}"`));
-          setTimeout(() => {
-            button.click();
-            resolve(window.__switchboard?.callState() ?? "unknown");
-          }, Math.max(0, when - Date.now()));
-        }),
-      [label, at] as const,
-    );
+  /** Holds incoming signaling frames (needs the `holdableSocket` user option). */
+  async holdIncoming(): Promise<void> {
+    await this.page.evaluate(() => window.__network!.hold());
+  }
+
+  /** Delivers the held frames, in order, and stops holding. */
+  async releaseIncoming(): Promise<void> {
+    await this.page.evaluate(() => window.__network!.release());
+  }
+
+  /** Resolves with Date.now() in the page when #app's call state next becomes `state`. */
+  async timeWhenCallState(state: CallState): Promise<() => Promise<number>> {
+    await this.page.evaluate((wanted) => {
+      const root = document.getElementById("app")!;
+      (window as unknown as { __stateAt: Promise<number> }).__stateAt = new Promise((resolve) => {
+        const observer = new MutationObserver(() => {
+          if (root.dataset.callState !== wanted) return;
+          observer.disconnect();
+          resolve(Date.now());
+        });
+        observer.observe(root, { attributes: true, attributeFilter: ["data-call-state"] });
+      });
+    }, state);
+    return () => this.page.evaluate(() => (window as unknown as { __stateAt: Promise<number> }).__stateAt);
   }
 
   async waitForIncoming(from: string, timeout = DEFAULT_TIMEOUT): Promise<void> {
@@ -188,6 +192,8 @@ function cssEscape(value: string): string {
 
 declare global {
   interface Window {
+    /** Test-only: holds incoming WebSocket frames (scenario option `holdableSocket`). */
+    __network?: { hold(): void; release(): void };
     /** Set by markup payloads in the XSS tests if they ever ran. */
     __xss?: boolean;
     /** apps/web's documented test/debug hook (see apps/web/src/debug-hook.ts). */

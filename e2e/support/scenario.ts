@@ -18,7 +18,32 @@ export interface UserOptions {
   cameraError?: string;
   /** getUserMedia fails for everything with this name (e.g. "NotAllowedError"). */
   mediaError?: string;
+  /**
+   * Lets the test hold the page's incoming WebSocket frames and release them later (see
+   * AppPage.holdIncoming), like a brief network stall: makes glare deterministic.
+   */
+  holdableSocket?: boolean;
 }
+
+/** Wraps WebSocket so incoming frames can be held back and released in order. */
+const HOLDABLE_SOCKET_SCRIPT = `(() => {
+  const Native = window.WebSocket;
+  const held = [];
+  let holding = false;
+  class HoldableWebSocket extends Native {
+    set onmessage(handler) {
+      super.onmessage = handler && ((event) => (holding ? held.push(() => handler.call(this, event)) : handler.call(this, event)));
+    }
+    get onmessage() {
+      return super.onmessage;
+    }
+  }
+  window.WebSocket = HoldableWebSocket;
+  window.__network = {
+    hold() { holding = true; },
+    release() { holding = false; for (const deliver of held.splice(0)) deliver(); },
+  };
+})();`;
 
 /** Makes getUserMedia fail in the page the way a missing or refused device does. */
 function mediaFailureScript(options: UserOptions): string | null {
@@ -44,6 +69,7 @@ export async function startScenario(): Promise<Scenario> {
       const { page } = await browser.newUser(server.url);
       const script = mediaFailureScript(options);
       if (script) await page.addInitScript(script);
+      if (options.holdableSocket) await page.addInitScript(HOLDABLE_SOCKET_SCRIPT);
       return AppPage.open(page, server.url, name);
     },
     rawUser: () => browser.newUser(server.url),
