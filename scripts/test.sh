@@ -8,6 +8,7 @@ cd "$(dirname "$0")/.."
 missing=()
 command -v chromium >/dev/null || missing+=(chromium)
 command -v openssl >/dev/null || missing+=(openssl)
+command -v turnserver >/dev/null || missing+=(coturn)
 if ((${#missing[@]} > 0)); then
   echo "test: installing Debian packages: ${missing[*]}"
   sudo=""
