@@ -25,6 +25,14 @@ export interface CallView {
   setLocalCapabilities(audio: boolean, video: boolean): void;
 }
 
+/** Shown over the empty stage until the remote video plays. */
+const STAGE_TEXT: Record<CallPhase, (peer: string) => string> = {
+  idle: () => "",
+  "ringing-out": (peer) => `Ringing ${peer}…`,
+  connecting: () => "Connecting…",
+  active: () => "",
+};
+
 const PHASE_TEXT: Record<CallPhase, (peer: string) => string> = {
   idle: () => "",
   "ringing-out": (peer) => `Calling ${peer}…`,
@@ -102,6 +110,7 @@ export function createCallView(controls: CallControls): CallView {
       element.hidden = next === "idle";
       element.dataset.phase = next;
       title.textContent = PHASE_TEXT[next](peer ?? "");
+      placeholder.textContent = STAGE_TEXT[next](peer ?? "");
       hangUpButton.textContent = next === "ringing-out" ? "Cancel" : "Hang up";
       hangUpButton.setAttribute("aria-label", next === "ringing-out" ? "Cancel call" : "Hang up");
       if (next === "active" && !wasActive) {
