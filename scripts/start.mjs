@@ -17,15 +17,12 @@ function run(command, args) {
   }
 }
 
-/** Newest modification time below `dir` (0 when it does not exist). */
-function newest(dir) {
-  if (!existsSync(dir)) return 0;
-  let latest = statSync(dir).mtimeMs;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    latest = Math.max(latest, entry.isDirectory() ? newest(path) : statSync(path).mtimeMs);
-  }
-  return latest;
+/** Newest modification time of `path` or anything below it (0 when it does not exist). */
+function newest(path) {
+  if (!existsSync(path)) return 0;
+  const info = statSync(path);
+  if (!info.isDirectory()) return info.mtimeMs;
+  return Math.max(info.mtimeMs, ...readdirSync(path).map((name) => newest(join(path, name))));
 }
 
 if (!existsSync(join(root, "node_modules", ".package-lock.json"))) run(npm, ["ci", "--no-audit", "--no-fund"]);
