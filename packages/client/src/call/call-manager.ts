@@ -2,52 +2,22 @@ import type { CallMessage } from "@switchboard/protocol";
 import type { SignalingClient } from "../signaling/signaling-client.js";
 import type { IncomingCallMessage } from "../signaling/signaling-types.js";
 import { TypedEmitter, type Disposer } from "../typed-emitter.js";
-import { Call, type MediaStreamConstructor, type NegotiationMessage, type RTCPeerConnectionConstructor } from "./call.js";
+import { Call, type NegotiationMessage } from "./call.js";
+import { CallContinuity } from "./call-continuity.js";
 import { CallSession, type CallSessionController } from "./call-session.js";
 import type { CallEndReason } from "./call-state.js";
-import type { IceRecoveryOptions } from "./ice-recovery.js";
+import {
+  DEFAULT_CALL_MANAGER_OPTIONS,
+  type CallManagerEvents,
+  type CallManagerOptions,
+  type LocalMedia,
+} from "./call-manager-options.js";
 import { isPolite } from "./perfect-negotiation.js";
 
-/** Our camera/microphone: a stream, nothing (receive only), or a function asked once per call. */
-export type LocalMedia = MediaStream | null | (() => MediaStream | null | Promise<MediaStream | null>);
-
-export interface CallManagerOptions {
-  /** Default local media for calls (call() and accept() can override it). Default: null. */
-  localMedia: LocalMedia;
-  /** Outgoing ringing ends with "no-answer" after this; the callee stops ringing a little later. */
-  ringTimeoutMs: number;
-  /** From "connecting", the call must reach "connected" within this, or ends "connection-failed". */
-  connectTimeoutMs: number;
-  /** ICE restart timing (see IceRecoveryOptions). */
-  iceRecovery: Partial<IceRecoveryOptions>;
-  /** Peer connection settings; `iceServers` defaults to the server's (welcome, then `ice-servers` updates). */
-  rtcConfiguration: RTCConfiguration;
-  /** Default: the global one. Inject to run outside a browser. */
-  RTCPeerConnection: RTCPeerConnectionConstructor | undefined;
-  MediaStream: MediaStreamConstructor | undefined;
-  /** Call ids; default crypto.randomUUID(). */
-  createCallId: () => string;
-}
-
-export const DEFAULT_CALL_MANAGER_OPTIONS = Object.freeze({
-  localMedia: null,
-  ringTimeoutMs: 30_000,
-  connectTimeoutMs: 30_000,
-  iceRecovery: {},
-  rtcConfiguration: {},
-});
+export { DEFAULT_CALL_MANAGER_OPTIONS, type CallManagerEvents, type CallManagerOptions, type LocalMedia };
 
 /** The callee keeps ringing this much longer than the caller, so the caller's cancel wins. */
 const CALLEE_RING_GRACE_MS = 2_000;
-
-export interface CallManagerEvents {
-  /** Someone calls us: show it, then `session.accept()` or `session.decline()`. */
-  "incoming-call": (session: CallSession) => void;
-  /** Any new call, outgoing or incoming (subscribe to its events here). */
-  call: (session: CallSession) => void;
-  /** Something failed outside any promise (e.g. getting local media: the call goes on receive-only). */
-  error: (error: unknown) => void;
-}
 
 interface Timers {
   ring?: ReturnType<typeof setTimeout>;
@@ -75,6 +45,8 @@ export class CallManager {
   };
   /** Local media of outgoing calls, being obtained while it rings. */
   readonly #pendingStreams = new WeakMap<CallSession, Promise<MediaStream | null>>();
+  /** Signaling outages: which calls survive them (see CallContinuity). */
+  readonly #continuity: CallContinuity;
   #current: CallSession | null = null;
 
   constructor(
@@ -94,17 +66,11 @@ export class CallManager {
       signaling.on("ice-servers", (iceServers) => {
         if (!this.options.rtcConfiguration.iceServers) this.#current?.call?.setIceServers([...iceServers]);
       }),
-      signaling.on("user-left", (name) => {
-        if (this.#current?.remote === name) this.#end(this.#current, "gone", false);
-      }),
-      signaling.on("state", (state) => {
-        if (state === "closed" && this.#current) this.#end(this.#current, "signaling-lost", false);
-      }),
-      signaling.on("welcome", (welcome) => {
-        // A fresh session (not resumed): the server told our partner we left; the call is over.
-        if (welcome.resumed !== true && this.#current) this.#end(this.#current, "signaling-lost", false);
-      }),
     ];
+    this.#continuity = new CallContinuity(
+      { signaling, current: () => this.#current, end: (session, reason, notify) => this.#end(session, reason, notify) },
+      this.options.rejoinGraceMs,
+    );
   }
 
   on<E extends keyof CallManagerEvents>(event: E, listener: CallManagerEvents[E]): Disposer {
@@ -142,7 +108,8 @@ export class CallManager {
     const media = options.media ?? { audio: true, video: true };
     this.signaling.request({ type: "call-invite", target: remote, callId: session.id, media }).catch((error: unknown) => {
       const code = (error as { code?: unknown }).code;
-      if (session.state === "outgoing-ringing") this.#end(session, code === "unknown-target" ? "unavailable" : "error", false);
+      const reason = code === "unknown-target" ? "unavailable" : code === "connection-lost" || code === "closed" ? "signaling-lost" : "error";
+      if (session.state === "outgoing-ringing") this.#end(session, reason, false);
     });
     this.#pendingStreams.set(session, localStream);
     return session;
@@ -152,6 +119,7 @@ export class CallManager {
   dispose(): void {
     if (this.#current) this.#hangUp(this.#current);
     for (const dispose of this.#subscriptions.splice(0)) dispose();
+    this.#continuity.dispose();
   }
 
   // --- incoming signals ------------------------------------------------------------------------
@@ -321,6 +289,7 @@ export class CallManager {
       else this.#sendTo(session.remote, session.legacy ? { type: "hang-up" } : { type: "hang-up", callId: session.id });
     }
     this.#pendingStreams.delete(session);
+    this.#continuity.forget(session);
     if (this.#current === session) {
       this.#current = null;
       this.signaling.send({ type: "set-status", status: "available" });

@@ -26,11 +26,15 @@ export type CallEndReason =
   | "cancelled"
   /** Nobody answered before the ring timeout. */
   | "no-answer"
-  /** The other user disconnected from the server. */
+  /** The other user disconnected from the server (or, after our server restarted, did not come back in time). */
   | "gone"
   /** The media connection failed and ICE restarts did not bring it back in time. */
   | "connection-failed"
-  /** Our own signaling connection dropped. */
+  /**
+   * Our signaling is gone for good (the client closed), or came back under another name, or
+   * lost the session while the call was still ringing. A call whose session is lost keeps
+   * going (see CallContinuity).
+   */
   | "signaling-lost"
   /** A local failure (e.g. negotiation). */
   | "error";

@@ -1,6 +1,7 @@
 // The client against a scripted in-memory socket: the cases a real server will not produce.
 import { describe, expect, it } from "vitest";
 import type { ConnectionState } from "./connection-state.js";
+import { DEFAULT_BACKOFF, ExponentialBackoff } from "./backoff.js";
 import { SignalingClient } from "./signaling-client.js";
 import type { SignalingError } from "./signaling-error.js";
 import type { WebSocketLike } from "./websocket-like.js";
@@ -170,6 +171,16 @@ describe("SignalingClient (scripted socket)", () => {
     third.welcome({ resumed: false });
     await waitFor(() => third.sent.some((m) => m.type === "username"));
     expect(third.sent[1]).toMatchObject({ type: "username", name: "Naomi" });
+    c.close();
+  });
+
+  it("reconnects within the first backoff step when the server restarts (close 1012)", async () => {
+    const { client: c, socket } = await opened({ reconnect: new ExponentialBackoff() });
+    const closedAt = Date.now();
+    socket.onclose?.({ code: 1012, reason: "server restarting" });
+    expect(c.state).toBe("reconnecting");
+    await waitFor(() => FakeSocket.last !== socket);
+    expect(Date.now() - closedAt).toBeLessThanOrEqual(DEFAULT_BACKOFF.initialDelayMs + 50);
     c.close();
   });
 

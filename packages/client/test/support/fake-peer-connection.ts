@@ -29,8 +29,16 @@ export class FakePeerConnection {
   #offers = 0;
   #negotiationNeeded = false;
 
-  constructor(readonly configuration?: RTCConfiguration) {
+  constructor(public configuration?: RTCConfiguration) {
     FakePeerConnection.instances.push(this);
+  }
+
+  getConfiguration(): RTCConfiguration {
+    return { ...this.configuration };
+  }
+
+  setConfiguration(configuration: RTCConfiguration): void {
+    this.configuration = configuration;
   }
 
   addTrack(track: unknown): unknown {

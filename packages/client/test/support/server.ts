@@ -1,4 +1,4 @@
-import { createServer, type SwitchboardServer } from "@switchboard/server";
+import { createServer, type ConfigInput, type SwitchboardServer } from "@switchboard/server";
 import { WebSocket } from "ws";
 import { ExponentialBackoff, SignalingClient, type SignalingClientEvents, type SignalingClientOptions } from "@switchboard/client";
 
@@ -8,8 +8,8 @@ export interface RunningServer {
   wsUrl: string;
 }
 
-export async function startServer(port = 0): Promise<RunningServer> {
-  const server = createServer({ port, host: "127.0.0.1", logLevel: "silent" });
+export async function startServer(port = 0, config: ConfigInput = {}): Promise<RunningServer> {
+  const server = createServer({ port, host: "127.0.0.1", logLevel: "silent", ...config });
   const address = await server.listen();
   return { server, port: address.port, wsUrl: `${address.url.replace(/^http/, "ws")}/ws` };
 }

@@ -1,0 +1,54 @@
+import type { CallSession } from "./call-session.js";
+import type { MediaStreamConstructor, RTCPeerConnectionConstructor } from "./call.js";
+import type { IceRecoveryOptions } from "./ice-recovery.js";
+
+// The CallManager's options and events, apart from its logic.
+
+/** Our camera/microphone: a stream, nothing (receive only), or a function asked once per call. */
+export type LocalMedia = MediaStream | null | (() => MediaStream | null | Promise<MediaStream | null>);
+
+export interface CallManagerOptions {
+  /** Default local media for calls (call() and accept() can override it). Default: null. */
+  localMedia: LocalMedia;
+  /** Outgoing ringing ends with "no-answer" after this; the callee stops ringing a little later. */
+  ringTimeoutMs: number;
+  /** From "connecting", the call must reach "connected" within this, or ends "connection-failed". */
+  connectTimeoutMs: number;
+  /** ICE restart timing (see IceRecoveryOptions). */
+  iceRecovery: Partial<IceRecoveryOptions>;
+  /**
+   * Peer connection settings, e.g. `{ iceTransportPolicy: "relay" }` to use TURN relays only.
+   * `iceServers` defaults to the server's: the welcome's, then each `ice-servers` update, which
+   * also reaches the call in progress (for its ICE restarts).
+   */
+  rtcConfiguration: RTCConfiguration;
+  /**
+   * After a signaling outage that lost our session (e.g. a server restart), how long the remote
+   * user may be missing from the new session's presence before the call ends "gone".
+   * Default (undefined): the server's resume window from `welcome`, else 30 s.
+   */
+  rejoinGraceMs: number | undefined;
+  /** Default: the global one. Inject to run outside a browser. */
+  RTCPeerConnection: RTCPeerConnectionConstructor | undefined;
+  MediaStream: MediaStreamConstructor | undefined;
+  /** Call ids; default crypto.randomUUID(). */
+  createCallId: () => string;
+}
+
+export const DEFAULT_CALL_MANAGER_OPTIONS = Object.freeze({
+  localMedia: null,
+  ringTimeoutMs: 30_000,
+  connectTimeoutMs: 30_000,
+  iceRecovery: {},
+  rtcConfiguration: {},
+  rejoinGraceMs: undefined,
+});
+
+export interface CallManagerEvents {
+  /** Someone calls us: show it, then `session.accept()` or `session.decline()`. */
+  "incoming-call": (session: CallSession) => void;
+  /** Any new call, outgoing or incoming (subscribe to its events here). */
+  call: (session: CallSession) => void;
+  /** Something failed outside any promise (e.g. getting local media: the call goes on receive-only). */
+  error: (error: unknown) => void;
+}
