@@ -1,3 +1,4 @@
+import "./zod-jitless.js";
 import { startApp } from "./app.js";
 
 const root = document.getElementById("app");
