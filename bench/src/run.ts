@@ -162,6 +162,8 @@ function generatorWarnings(results: Results): string[] {
       const server = median(list.map((run) => run.cpu.server));
       if (generator > 0.9 && generator > server) {
         warnings.push(`${label}/${kind}: the load generator used ${pct(generator)} of its core (server ${pct(server)}): it, not the server, may be the limit.`);
+      } else if (label === "relay" && server < 0.8) {
+        warnings.push(`${label}/${kind}: the server got only ${pct(server)} of its core at full load: the machine was busy; trust µs/msg over msg/s.`);
       }
     }
   };
