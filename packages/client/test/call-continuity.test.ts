@@ -34,10 +34,10 @@ async function connectedPair(options = {}): Promise<{ alice: Phone; bob: Phone; 
 }
 
 /** Closes the server (it drains with 1012) and starts a new process's worth on the same port. */
-async function restartServer(): Promise<void> {
+async function restartServer(config = TURN): Promise<void> {
   const { port } = running;
   await running.server.close();
-  running = await startServer(port, TURN);
+  running = await startServer(port, config);
 }
 
 const fakePc = (session: CallSession) => session.call!.peerConnection as unknown as FakePeerConnection;
@@ -64,14 +64,14 @@ describe("a call across a server restart", () => {
     expect(await ended).toBe("remote-hung-up");
   });
 
-  it("hands the new session's TURN credentials to the call in progress", async () => {
+  it("hands the new server's TURN credentials (here: a rotated secret) to the call in progress", async () => {
     const { alice, outgoing } = await connectedPair();
     const before = JSON.stringify(fakePc(outgoing).configuration?.iceServers);
     const fresh = nextEvent(alice.client, "ice-servers");
-    await restartServer();
+    await restartServer({ ...TURN, turnSecret: "rotated-secret" });
     const [iceServers] = await fresh;
     expect(fakePc(outgoing).configuration?.iceServers).toEqual(iceServers);
-    expect(JSON.stringify(iceServers)).not.toBe(before); // A new session: new credentials.
+    expect(JSON.stringify(iceServers)).not.toBe(before);
   });
 
   it("ends 'gone' when the remote user is not back within the grace", async () => {

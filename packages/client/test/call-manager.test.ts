@@ -114,6 +114,15 @@ describe("CallManager", () => {
     expect(Date.now() - started).toBeLessThan(1000);
   });
 
+  it("a side whose media connection failed says so in its hang-up", async () => {
+    const [alice, bob] = await twoPhones();
+    const [outgoing, incoming] = await connectedCall(alice, bob);
+    const ended = endsWith(incoming);
+    outgoing.call!.end("connection-failed"); // As ICE recovery does when it gives up.
+    expect(outgoing.endReason).toBe("connection-failed");
+    expect(await ended).toBe("connection-failed");
+  });
+
   it("ends unanswered calls with no-answer after the ring timeout", async () => {
     const [alice] = await twoPhones({ ringTimeoutMs: 50 });
     expect(await endsWith(alice.manager.call("bob"))).toBe("no-answer");

@@ -142,7 +142,7 @@ export class CallManager {
         if (sameCall && partner.direction === "incoming") this.#end(partner, "cancelled", false);
         return;
       case "hang-up":
-        if (sameCall) this.#end(partner, message.reason === "gone" ? "gone" : "remote-hung-up", false);
+        if (sameCall) this.#end(partner, remoteEndReason(message.reason), false);
         return;
       case "video-offer":
       case "video-answer":
@@ -286,7 +286,9 @@ export class CallManager {
     clearTimeout(timers.connect);
     if (notify) {
       if (session.state === "outgoing-ringing") this.#sendTo(session.remote, { type: "call-cancel", callId: session.id });
-      else this.#sendTo(session.remote, session.legacy ? { type: "hang-up" } : { type: "hang-up", callId: session.id });
+      else if (session.legacy) this.#sendTo(session.remote, { type: "hang-up" });
+      // A failed connection says so, so the other side does not report a plain hang-up.
+      else this.#sendTo(session.remote, { type: "hang-up", callId: session.id, ...(reason === "connection-failed" ? { reason } : {}) });
     }
     this.#pendingStreams.delete(session);
     this.#continuity.forget(session);
@@ -323,4 +325,9 @@ export class CallManager {
   #clearRing(session: CallSession): void {
     clearTimeout(this.#timersOf(session).ring);
   }
+}
+
+/** A `hang-up`'s reason: "gone" from the server, "connection-failed" from a peer whose media failed. */
+function remoteEndReason(reason: string | undefined): CallEndReason {
+  return reason === "gone" || reason === "connection-failed" ? reason : "remote-hung-up";
 }

@@ -3,6 +3,7 @@ import { TypedEmitter, type Disposer } from "../typed-emitter.js";
 import { CandidateBuffer } from "./candidate-buffer.js";
 import type { CallEndReason } from "./call-state.js";
 import { summarizeStats, type CallQuality, type StatsEntry } from "./call-quality.js";
+import { GatheringWatch } from "./gathering-watch.js";
 import { IceRecovery, type IceRecoveryOptions } from "./ice-recovery.js";
 import { isOfferCollision, shouldIgnoreOffer } from "./perfect-negotiation.js";
 
@@ -64,6 +65,11 @@ export class Call {
   readonly #send: (message: CallMessage) => void;
   readonly #candidates = new CandidateBuffer();
   readonly #recovery: IceRecovery;
+  readonly #gathering = new GatheringWatch((errors) => {
+    const detail = errors.length > 0 ? `: ${errors.join("; ")}` : " (relay-only and no TURN relay?)";
+    this.#events.emit("error", new Error(`Call: ICE gathered no candidate, so the call cannot connect${detail}`));
+    this.end("connection-failed");
+  });
   readonly #MediaStream: MediaStreamConstructor | undefined;
   #makingOffer = false;
   #ignoreOffer = false;
@@ -97,11 +103,16 @@ export class Call {
     pc.onnegotiationneeded = () => void this.#negotiate();
     pc.onicecandidate = ({ candidate }) => {
       // null marks the end of candidates; the article's client would choke on it, so it is not sent.
-      if (candidate) this.#signal({ type: "new-ice-candidate", candidate: candidateInit(candidate) });
+      if (!candidate) return;
+      this.#gathering.candidate();
+      this.#signal({ type: "new-ice-candidate", candidate: candidateInit(candidate) });
     };
+    pc.onicecandidateerror = (event) => this.#gathering.candidateError(event as RTCPeerConnectionIceErrorEvent);
+    pc.onicegatheringstatechange = () => this.#gathering.gatheringState(pc.iceGatheringState);
     pc.ontrack = (event) => this.#onTrack(event);
     pc.onconnectionstatechange = () => {
       const state = pc.connectionState;
+      this.#gathering.connectionState(state);
       this.#events.emit("connection-state", state);
       this.#recovery.update(state);
     };
@@ -167,6 +178,7 @@ export class Call {
     this.#candidates.clear();
     const pc = this.peerConnection;
     pc.onnegotiationneeded = pc.onicecandidate = pc.ontrack = pc.onconnectionstatechange = null;
+    pc.onicecandidateerror = pc.onicegatheringstatechange = null;
     pc.close();
     this.#events.emit("ended", reason);
   }
