@@ -1,6 +1,7 @@
 import { SignalingClient, type UserInfo } from "@switchboard/client";
 import { h } from "./dom.js";
 import { createCallController, type CallController } from "./call-controller.js";
+import { relayOnlyRequested } from "./calls/relay-mode.js";
 import { createSdkCalls } from "./calls/sdk-calls.js";
 import { createChatView } from "./views/chat-view.js";
 import { createLoginView } from "./views/login-view.js";
@@ -17,6 +18,7 @@ import { createUserList, type UserEntry } from "./views/user-list.js";
  */
 export function startApp(root: HTMLElement): void {
   const client = new SignalingClient();
+  const relayOnly = relayOnlyRequested();
   const notices = createNotices();
   const topBar = createTopBar();
   let me: string | null = null;
@@ -82,7 +84,8 @@ export function startApp(root: HTMLElement): void {
       const given = await client.login(name);
       setSelf(given);
       calls = createCallController({
-        createCalls: (media) => createSdkCalls(client, media),
+        createCalls: (media) => createSdkCalls(client, media, { relayOnly }),
+        relayOnly,
         root,
         notices,
         onChange: () => renderUsers(),

@@ -1,4 +1,5 @@
 import type { CallPort, EndReason, MediaSource, PortCall, PortCallState } from "./calls/call-port.js";
+import { RELAY_FAILURE_MESSAGE } from "./calls/relay-mode.js";
 import { installDebugHook } from "./debug-hook.js";
 import { fallbackNotice, openLocalMedia, stopStream, type LocalMedia } from "./media/local-media.js";
 import { createCallView, type CallPhase } from "./views/call-view.js";
@@ -14,6 +15,8 @@ export interface CallControllerOptions {
   onChange(): void;
   /** Puts the call view into the page. */
   mount(element: HTMLElement): void;
+  /** Calls use TURN relays only (`?relay=1`): a failed call is then explained as a relay problem. */
+  relayOnly?: boolean;
 }
 
 export interface CallController {
@@ -165,7 +168,7 @@ export function createCallController(options: CallControllerOptions): CallContro
   function announceEnd(call: PortCall, reason: EndReason | null): void {
     const peer = call.peer;
     const wasRingingIn = state === "ringing-in";
-    const text = endText(peer, reason, wasRingingIn);
+    const text = endText(peer, reason, wasRingingIn, options.relayOnly ?? false);
     if (text) notices.show(text.message, text.kind);
   }
 
@@ -194,7 +197,9 @@ export function endText(
   peer: string,
   reason: EndReason | null,
   wasRingingIn: boolean,
+  relayOnly = false,
 ): { message: string; kind: "info" | "warning" | "error" } | null {
+  if (relayOnly && reason === "connection-failed") return { message: RELAY_FAILURE_MESSAGE, kind: "error" };
   if (wasRingingIn && (reason === "cancelled" || reason === "no-answer" || reason === "remote-hung-up")) {
     return { message: `Missed call from ${peer}.`, kind: "info" };
   }

@@ -1,9 +1,15 @@
 import { CallManager, type CallSession, type CallState, type SignalingClient } from "@switchboard/client";
 import type { CallPort, MediaSource, PortCall, PortCallState } from "./call-port.js";
 
-/** The SDK's CallManager as a CallPort. Local media is asked for once per call, while it rings. */
-export function createSdkCalls(client: SignalingClient, media: MediaSource): CallPort {
-  const manager = new CallManager(client, { localMedia: () => media() });
+/**
+ * The SDK's CallManager as a CallPort. Local media is asked for once per call, while it rings.
+ * `relayOnly`: calls use TURN relays only (see relay-mode.ts).
+ */
+export function createSdkCalls(client: SignalingClient, media: MediaSource, options: { relayOnly?: boolean } = {}): CallPort {
+  const manager = new CallManager(client, {
+    localMedia: () => media(),
+    ...(options.relayOnly ? { rtcConfiguration: { iceTransportPolicy: "relay" } } : {}),
+  });
   return {
     call: (peer) => wrap(manager.call(peer)),
     onIncoming: (listener) => manager.on("incoming-call", (session) => listener(wrap(session))),

@@ -1,0 +1,17 @@
+import { describe, expect, it } from "vitest";
+import { endText } from "../call-controller.js";
+import { RELAY_FAILURE_MESSAGE, relayOnlyRequested } from "./relay-mode.js";
+
+describe("relay-only mode", () => {
+  it("is asked for with ?relay=1", () => {
+    expect(relayOnlyRequested("?relay=1")).toBe(true);
+    expect(relayOnlyRequested("?x=2&relay=true")).toBe(true);
+    expect(relayOnlyRequested("")).toBe(false);
+    expect(relayOnlyRequested("?relay=0")).toBe(false);
+  });
+
+  it("explains a failed relay-only call as a relay problem", () => {
+    expect(endText("bob", "connection-failed", false, true)).toEqual({ message: RELAY_FAILURE_MESSAGE, kind: "error" });
+    expect(endText("bob", "connection-failed", false, false)?.message).toMatch(/connection to bob failed/);
+  });
+});
