@@ -16,8 +16,9 @@ export class AppPage {
     readonly name: string,
   ) {}
 
-  static async open(page: Page, origin: string, name: string): Promise<AppPage> {
-    await page.goto(origin + "/");
+  /** `path`: where the app is opened, e.g. "/?relay=1" for relay-only calls. */
+  static async open(page: Page, origin: string, name: string, path = "/"): Promise<AppPage> {
+    await page.goto(origin + path);
     await page.getByLabel("Your name").fill(name);
     await page.getByRole("button", { name: "Join" }).click();
     await page.locator('#app[data-phase="workspace"]').waitFor({ timeout: DEFAULT_TIMEOUT });
