@@ -91,6 +91,18 @@ describe("resume", () => {
     expect(await bob.next("message", (m) => m.text === "back")).toMatchObject({ name: "Alice" });
   });
 
+  it("answers a resuming hello with its ref, as any request (the SDK waits on it)", async () => {
+    running = await startServer();
+    const alice = await TestClient.modern(running.wsUrl, "Alice");
+    const { resumeToken } = alice.all("welcome")[0]!;
+    alice.socket.terminate();
+    await alice.closed;
+    const again = track(await TestClient.connect(running.wsUrl));
+    await again.next("id");
+    again.send({ type: "hello", protocol: 1, resume: resumeToken, received: 0, ref: "h2" });
+    expect(await again.next("welcome")).toMatchObject({ resumed: true, ref: "h2" });
+  });
+
   it("sends again what the client says it did not receive before the drop", async () => {
     running = await startServer();
     const alice = await TestClient.modern(running.wsUrl, "Alice");

@@ -40,7 +40,7 @@ export interface SessionContext {
   /** A session that can be resumed from now on. */
   registerResumable(session: Session): void;
   /** Moves the session of `token` onto `connection`; false when there is none to resume. */
-  resume(token: string, received: number, connection: Connection): boolean;
+  resume(token: string, received: number, connection: Connection, ref?: Ref): boolean;
   /** Counts a login from `address` against its per-minute allowance. */
   allowLogin(address: string): boolean;
   /** A detached session got more than it may keep: it can no longer resume. */
@@ -128,8 +128,9 @@ export class Session implements Peer {
   }
 
   /** Takes over `connection` after a drop; false if messages it missed were already forgotten. */
-  attach(connection: Connection, received: number): boolean {
-    const welcome = { ...this.context.welcome(this), resumeToken: this.resumeToken!, resumed: true };
+  attach(connection: Connection, received: number, ref?: Ref): boolean {
+    // The welcome answers the resuming `hello`: it carries that request's ref, like any answer.
+    const welcome = { ...this.context.welcome(this), resumeToken: this.resumeToken!, resumed: true, ...(ref === undefined ? {} : { ref }) };
     if (!this.outbox.attach(connection, received, JSON.stringify(welcome))) return false;
     this.#connection = connection;
     return true;
@@ -169,7 +170,7 @@ export class Session implements Peer {
       throw new ProtocolError("unsupported-protocol", `Asked for ${hello.protocol}; this server speaks ${PROTOCOL_VERSION}.`);
     }
     // On success this connection now belongs to the resumed session; this one is dropped unused.
-    if (hello.resume && this.context.resume(hello.resume, hello.received ?? 0, this.#connection)) return;
+    if (hello.resume && this.context.resume(hello.resume, hello.received ?? 0, this.#connection, ref)) return;
     this.modern = true;
     this.resumeToken ??= randomBytes(24).toString("base64url");
     const welcome = { ...this.context.welcome(this), resumeToken: this.resumeToken, resumed: false };

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
-import { CLOSE_CODES, WEBSOCKET_PATHS, WEBSOCKET_SUBPROTOCOL } from "@switchboard/protocol";
+import { CLOSE_CODES, WEBSOCKET_PATHS, WEBSOCKET_SUBPROTOCOL, type Ref } from "@switchboard/protocol";
 import { WebSocketServer, type WebSocket } from "ws";
 import type { Config } from "../config.js";
 import type { Frame } from "../hub/peer.js";
@@ -91,7 +91,7 @@ export class WebSocketEndpoint {
     this.#sessionContext = {
       ...options.session,
       registerResumable: (session) => this.#registry.register(session),
-      resume: (token, received, connection) => this.#resume(token, received, connection as SocketConnection),
+      resume: (token, received, connection, ref) => this.#resume(token, received, connection as SocketConnection, ref),
       allowLogin: (address) => this.#ipLimits.allowLogin(address),
       // Deferred: this is called while the hub is sending, and ending a session sends too.
       overflowed: (session) => setImmediate(() => this.#registry.expire(session)),
@@ -197,7 +197,7 @@ export class WebSocketEndpoint {
     }
   }
 
-  #resume(token: string, received: number, connection: SocketConnection): boolean {
+  #resume(token: string, received: number, connection: SocketConnection, ref?: Ref): boolean {
     const session = this.#registry.find(token);
     if (!session) return false;
     // The old connection may not have been found dead yet: the new one wins.
@@ -208,7 +208,7 @@ export class WebSocketEndpoint {
       this.#connectionOf.delete(session);
       session.outbox.detach();
     }
-    if (!session.attach(connection, received)) {
+    if (!session.attach(connection, received, ref)) {
       this.#registry.expire(session);
       return false;
     }
