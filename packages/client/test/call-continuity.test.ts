@@ -42,6 +42,38 @@ async function restartServer(config = TURN): Promise<void> {
 
 const fakePc = (session: CallSession) => session.call!.peerConnection as unknown as FakePeerConnection;
 
+describe("a call across a dropped connection", () => {
+  it("resumes the session: nobody sees a leave, the call and its negotiation carry on", async () => {
+    const sockets: WebSocket[] = [];
+    class TrackedWebSocket extends WebSocket {
+      constructor(url: string, protocols?: string | string[]) {
+        super(url, protocols);
+        sockets.push(this);
+      }
+    }
+    const client = pool.create({ WebSocket: TrackedWebSocket });
+    await client.login("alice");
+    const alice: Phone = { client, manager: new CallManager(client, { RTCPeerConnection: FakeRTCPeerConnection }) };
+    const bob = await phone(pool, "bob", ["alice"]);
+    const ringing = nextIncoming(alice.manager);
+    const outgoing = bob.manager.call("alice");
+    const incoming = await ringing;
+    await incoming.accept();
+    await reaches(outgoing, "connected");
+    const left: string[] = [];
+    bob.client.on("user-left", (name) => left.push(name));
+
+    const resumed = nextEvent(alice.client, "welcome");
+    sockets.at(-1)!.terminate(); // No close frame: the server keeps the session for resuming.
+    expect((await resumed)[0].resumed).toBe(true);
+    await until(alice.client, "state", () => alice.client.state === "open");
+    const ended = endsWith(outgoing);
+    incoming.hangUp();
+    expect(await ended).toBe("remote-hung-up");
+    expect(left).toEqual([]);
+  });
+});
+
 describe("a call across a server restart", () => {
   it("carries on: both log in again under the same names, are busy again, and ICE restart and hang-up work", async () => {
     const { alice, bob, outgoing, incoming } = await connectedPair();
