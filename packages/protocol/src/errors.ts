@@ -25,10 +25,6 @@ export const ERROR_CODES = {
 
 export type ErrorCode = keyof typeof ERROR_CODES;
 
-export function isErrorCode(code: string): code is ErrorCode {
-  return Object.hasOwn(ERROR_CODES, code);
-}
-
 /**
  * WebSocket close codes the server uses. 1000-1015 are RFC 6455's; 4000-4999 are ours.
  */

@@ -78,7 +78,6 @@ export const ControlMessage = z.discriminatedUnion("type", [
   PingMessage,
 ]);
 export type ControlMessage = z.infer<typeof ControlMessage>;
-export const CONTROL_TYPES: ReadonlySet<string> = new Set(["hello", "username", "message", "set-status", "ping"]);
 
 // ---------------------------------------------------------------------------------------------
 // Call messages: client -> client, routed by `target`, stamped with the sender's `name`.
