@@ -1,28 +1,14 @@
 // Point 2 of the server issue: the article's protocol, exactly as its client expects it.
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { TestClient } from "./support/test-client.js";
-import { startServer, type RunningServer } from "./support/server.js";
+import { beforeEach, describe, expect, it } from "vitest";
+import { useServer } from "./support/fixture.js";
 
-let running: RunningServer;
-const clients: TestClient[] = [];
-const legacy = async (name: string) => {
-  const client = await TestClient.legacy(running.wsUrl, name);
-  clients.push(client);
-  return client;
-};
-
-beforeEach(async () => {
-  running = await startServer();
-});
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map((client) => client.close()));
-  await running.server.close();
-});
+const running = useServer();
+const legacy = (name: string) => running.legacy(name);
+beforeEach(() => running.start());
 
 describe("the article's protocol", () => {
   it("sends id on connect, logs in with username and sends the user list to everyone", async () => {
-    const naomi = await TestClient.connect(running.wsUrl);
-    clients.push(naomi);
+    const naomi = await running.connect();
     const { id } = await naomi.next("id");
     expect(typeof id).toBe("string");
     naomi.send({ type: "username", name: "Naomi", id, date: Date.now() });
@@ -104,7 +90,6 @@ describe("the article's protocol", () => {
     const naomi = await legacy("Naomi");
     const priya = await legacy("Priya");
     await priya.close();
-    clients.splice(clients.indexOf(priya), 1);
     expect((await naomi.next("userlist", (m) => !(m.users as string[]).includes("Priya"))).users).toEqual(["Naomi"]);
   });
 });

@@ -4,16 +4,12 @@ import { mkdtempSync, mkdirSync, writeFileSync } from "node:fs";
 import { request as httpsRequest } from "node:https";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { WebSocket } from "ws";
 import { TestClient } from "./support/test-client.js";
-import { startServer, type RunningServer } from "./support/server.js";
+import { useServer } from "./support/fixture.js";
 
-let running: RunningServer | undefined;
-afterEach(async () => {
-  await running?.server.close();
-  running = undefined;
-});
+const running = useServer();
 
 function appDir(): string {
   const dir = mkdtempSync(join(tmpdir(), "switchboard-app-"));
@@ -25,14 +21,14 @@ function appDir(): string {
 
 describe("HTTP", () => {
   it("answers /healthz with 200 once listening", async () => {
-    running = await startServer();
+    await running.start();
     const response = await fetch(`${running.httpUrl}/healthz`);
     expect(response.status).toBe(200);
     expect(await response.json()).toMatchObject({ status: "ok", connections: 0, users: 0 });
   });
 
   it("serves the built app at / with safe headers and long-lived hashed assets", async () => {
-    running = await startServer({ staticDir: appDir() });
+    await running.start({ staticDir: appDir() });
     const index = await fetch(`${running.httpUrl}/`);
     expect(index.status).toBe(200);
     expect(index.headers.get("content-type")).toContain("text/html");
@@ -44,7 +40,7 @@ describe("HTTP", () => {
   });
 
   it("serves a placeholder at / when the app is not built, and 404 elsewhere", async () => {
-    running = await startServer({ staticDir: join(tmpdir(), "switchboard-no-such-dir") });
+    await running.start({ staticDir: join(tmpdir(), "switchboard-no-such-dir") });
     const index = await fetch(`${running.httpUrl}/`);
     expect(index.status).toBe(200);
     expect(await index.text()).toContain("Switchboard");
@@ -52,7 +48,7 @@ describe("HTTP", () => {
   });
 
   it("never serves files outside the app directory", async () => {
-    running = await startServer({ staticDir: appDir() });
+    await running.start({ staticDir: appDir() });
     for (const path of ["/../../etc/passwd", "/%2e%2e/%2e%2e/etc/passwd", "/..%2f..%2fetc%2fpasswd", "/%00"]) {
       const response = await fetch(`${running.httpUrl}${path}`);
       expect(response.status, path).toBe(404);
@@ -60,14 +56,14 @@ describe("HTTP", () => {
   });
 
   it("refuses methods other than GET and HEAD", async () => {
-    running = await startServer();
+    await running.start();
     expect((await fetch(`${running.httpUrl}/`, { method: "POST" })).status).toBe(405);
   });
 });
 
 describe("WebSocket upgrades", () => {
   it.each(["/", "/ws"])("are accepted on %s and select the json subprotocol", async (path) => {
-    running = await startServer();
+    await running.start();
     const client = await TestClient.connect(`ws://127.0.0.1:${running.port}${path}`, "json");
     expect(client.socket.protocol).toBe("json");
     expect(await client.next("id")).toMatchObject({ type: "id" });
@@ -75,7 +71,7 @@ describe("WebSocket upgrades", () => {
   });
 
   it("are accepted without a subprotocol", async () => {
-    running = await startServer();
+    await running.start();
     const client = await TestClient.connect(running.wsUrl, []);
     expect(client.socket.protocol).toBe("");
     await client.next("id");
@@ -83,7 +79,7 @@ describe("WebSocket upgrades", () => {
   });
 
   it("are refused on other paths", async () => {
-    running = await startServer();
+    await running.start();
     const socket = new WebSocket(`ws://127.0.0.1:${running.port}/elsewhere`);
     const status = await new Promise<number>((resolve) => socket.once("unexpected-response", (_, res) => resolve(res.statusCode!)));
     expect(status).toBe(404);
@@ -98,9 +94,9 @@ describe("TLS", () => {
     execFileSync("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert, "-days", "1", "-subj", "/CN=localhost"], {
       stdio: "ignore",
     });
-    running = await startServer({ tlsCert: cert, tlsKey: key });
+    await running.start({ tlsCert: cert, tlsKey: key });
     const status = await new Promise<number>((resolve, reject) => {
-      httpsRequest(`https://127.0.0.1:${running!.port}/healthz`, { rejectUnauthorized: false }, (res) => {
+      httpsRequest(`https://127.0.0.1:${running.port}/healthz`, { rejectUnauthorized: false }, (res) => {
         res.resume();
         resolve(res.statusCode!);
       })

@@ -3,25 +3,20 @@ import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { TestClient } from "./support/test-client.js";
-import { startServer, type RunningServer } from "./support/server.js";
+import { useServer } from "./support/fixture.js";
 
 const SECRET = "correct-horse-battery-staple";
 const turn = { stunUrls: "stun:127.0.0.1:3478", turnUrls: "turn:127.0.0.1:3478?transport=udp", turnSecret: SECRET, turnTtlSeconds: 600 };
 
-let running: RunningServer | undefined;
-const clients: TestClient[] = [];
-afterEach(async () => {
+const running = useServer();
+afterEach(() => {
   vi.useRealTimers();
-  await Promise.all(clients.splice(0).map((client) => client.close()));
-  await running?.server.close();
-  running = undefined;
 });
 
 describe("TURN credentials from a shared secret", () => {
   it("are not given before login, and come in ice-servers right after it", async () => {
-    running = await startServer(turn);
-    const client = await TestClient.connect(running.wsUrl);
-    clients.push(client);
+    await running.start(turn);
+    const client = await running.connect();
     await client.next("id");
     client.send({ type: "hello", protocol: 1 });
     expect((await client.next("welcome")).iceServers).toEqual([{ urls: ["stun:127.0.0.1:3478"] }]);
@@ -38,9 +33,8 @@ describe("TURN credentials from a shared secret", () => {
   });
 
   it("are served by GET /api/ice-servers to the session that presents its token, and no one else", async () => {
-    running = await startServer(turn);
-    const naomi = await TestClient.modern(running.wsUrl, "Naomi");
-    clients.push(naomi);
+    await running.start(turn);
+    const naomi = await running.modern("Naomi");
     const url = `${running.httpUrl}/api/ice-servers`;
     const token = naomi.all("welcome")[0]!.resumeToken as string;
     const response = await fetch(url, { headers: { authorization: `Bearer ${token}` } });
@@ -55,9 +49,8 @@ describe("TURN credentials from a shared secret", () => {
   it("are renewed before they expire", async () => {
     vi.useFakeTimers({ toFake: ["setInterval", "Date"] });
     // A heartbeat longer than the jump in time, or it would find the client silent.
-    running = await startServer({ ...turn, heartbeatTimeoutMs: 10 * 600_000 });
-    const naomi = await TestClient.modern(running.wsUrl, "Naomi");
-    clients.push(naomi);
+    await running.start({ ...turn, heartbeatTimeoutMs: 10 * 600_000 });
+    const naomi = await running.modern("Naomi");
     const first = await naomi.next("ice-servers");
     vi.advanceTimersByTime(600_000 * 0.8);
     const renewed = await naomi.next("ice-servers");

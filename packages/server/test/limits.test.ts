@@ -1,21 +1,13 @@
 // Issue 5, points 4 and 5: limits, origins and headers, each visible in /metrics.
 import { CLOSE_CODES } from "@switchboard/protocol";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { WebSocket } from "ws";
-import { TestClient } from "./support/test-client.js";
-import { startServer, type RunningServer } from "./support/server.js";
+import { useServer } from "./support/fixture.js";
 
-let running: RunningServer | undefined;
-const clients: TestClient[] = [];
-afterEach(async () => {
-  for (const client of clients.splice(0)) client.socket.terminate();
-  await running?.server.close();
-  running = undefined;
-});
-const track = (client: TestClient) => (clients.push(client), client);
+const running = useServer();
 
 async function metric(name: string): Promise<number> {
-  const text = await (await fetch(`${running!.httpUrl}/metrics`)).text();
+  const text = await (await fetch(`${running.httpUrl}/metrics`)).text();
   const line = text.split("\n").find((l) => l.startsWith(`switchboard_${name} `) || l.startsWith(`switchboard_${name}{`));
   return line ? Number(line.split(" ").at(-1)) : 0;
 }
@@ -33,9 +25,9 @@ function upgradeStatus(url: string, headers: Record<string, string> = {}): Promi
 
 describe("message rate", () => {
   it("drops messages above the burst with rate-limited errors, and the connection carries on", async () => {
-    running = await startServer({ rateLimitPerSecond: 5, rateLimitBurst: 20 });
-    const alice = track(await TestClient.modern(running.wsUrl, "Alice"));
-    const bob = track(await TestClient.modern(running.wsUrl, "Bob"));
+    await running.start({ rateLimitPerSecond: 5, rateLimitBurst: 20 });
+    const alice = await running.modern("Alice");
+    const bob = await running.modern("Bob");
     for (let i = 0; i < 30; i++) alice.send({ type: "note", n: i, target: "Bob" });
     expect(await alice.next("error")).toMatchObject({ code: "rate-limited" });
     await bob.next("note", (m) => m.n === 17); // the burst less the login's own messages
@@ -45,9 +37,9 @@ describe("message rate", () => {
   });
 
   it("closes a connection that keeps flooding with 4008, and nobody else is affected", async () => {
-    running = await startServer({ rateLimitPerSecond: 5, rateLimitBurst: 20 });
-    const flooder = track(await TestClient.modern(running.wsUrl, "Flooder"));
-    const witness = track(await TestClient.modern(running.wsUrl, "Witness"));
+    await running.start({ rateLimitPerSecond: 5, rateLimitBurst: 20 });
+    const flooder = await running.modern("Flooder");
+    const witness = await running.modern("Witness");
     for (let i = 0; i < 100; i++) flooder.send({ type: "note", target: "Witness" });
     expect((await flooder.closed).code).toBe(CLOSE_CODES.rateLimitAbuse);
     await witness.next("user-left", (m) => (m.users as string[]).includes("Flooder"));
@@ -57,12 +49,11 @@ describe("message rate", () => {
 
 describe("queued bytes", () => {
   it("cuts off a client that stops reading while others flood it, and memory stays flat", async () => {
-    running = await startServer({ maxQueuedBytes: 256 * 1024, rateLimitPerSecond: 100_000, rateLimitBurst: 100_000 });
-    const sleeper = track(await TestClient.modern(running.wsUrl, "Sleeper"));
-    const witness = track(await TestClient.modern(running.wsUrl, "Witness"));
+    await running.start({ maxQueuedBytes: 256 * 1024, rateLimitPerSecond: 100_000, rateLimitBurst: 100_000 });
+    const sleeper = await running.modern("Sleeper");
+    const witness = await running.modern("Witness");
     (sleeper.socket as unknown as { _socket: { pause(): void } })._socket.pause();
-    const flooders = await Promise.all([1, 2, 3].map((i) => TestClient.modern(running!.wsUrl, `Flooder${i}`)));
-    clients.push(...flooders);
+    const flooders = await Promise.all([1, 2, 3].map((i) => running.modern(`Flooder${i}`)));
     const before = process.memoryUsage().rss;
     const payload = "x".repeat(16 * 1024);
     for (let round = 0; round < 100 && (await metric("slow_consumers_cut_total")) === 0; round++) {
@@ -78,20 +69,20 @@ describe("queued bytes", () => {
 
 describe("per-address limits", () => {
   it("refuses connections past MAX_CONNECTIONS_PER_IP with 429, and frees the slot on close", async () => {
-    running = await startServer({ maxConnectionsPerIp: 2 });
-    const first = track(await TestClient.connect(running.wsUrl));
-    track(await TestClient.connect(running.wsUrl));
+    await running.start({ maxConnectionsPerIp: 2 });
+    const first = await running.connect();
+    await running.connect();
     expect(await upgradeStatus(running.wsUrl)).toBe(429);
     expect(await metric("connections_refused_ip_total")).toBe(1);
     await first.close();
-    await expect.poll(() => upgradeStatus(running!.wsUrl)).toBe(101);
+    await expect.poll(() => upgradeStatus(running.wsUrl)).toBe(101);
   });
 
   it("refuses logins past LOGINS_PER_MINUTE_PER_IP with too-many-logins", async () => {
-    running = await startServer({ loginsPerMinutePerIp: 2 });
-    track(await TestClient.legacy(running.wsUrl, "One"));
-    track(await TestClient.legacy(running.wsUrl, "Two"));
-    const third = track(await TestClient.connect(running.wsUrl));
+    await running.start({ loginsPerMinutePerIp: 2 });
+    await running.legacy("One");
+    await running.legacy("Two");
+    const third = await running.connect();
     await third.next("id");
     third.send({ type: "username", name: "Three" });
     expect(await third.next("error")).toMatchObject({ code: "too-many-logins" });
@@ -101,7 +92,7 @@ describe("per-address limits", () => {
 
 describe("origins", () => {
   it("accepts only ALLOWED_ORIGINS when set, and clients that send no Origin", async () => {
-    running = await startServer({ allowedOrigins: "https://chat.example.org" });
+    await running.start({ allowedOrigins: "https://chat.example.org" });
     expect(await upgradeStatus(running.wsUrl, { Origin: "https://chat.example.org" })).toBe(101);
     expect(await upgradeStatus(running.wsUrl, { Origin: "https://evil.example.com" })).toBe(403);
     expect(await upgradeStatus(running.wsUrl)).toBe(101);
@@ -109,14 +100,14 @@ describe("origins", () => {
   });
 
   it("accepts every origin by default, as the article does", async () => {
-    running = await startServer();
+    await running.start();
     expect(await upgradeStatus(running.wsUrl, { Origin: "https://anywhere.example" })).toBe(101);
   });
 });
 
 describe("headers", () => {
   it("serves the app with a strict Content-Security-Policy and safe headers", async () => {
-    running = await startServer();
+    await running.start();
     const response = await fetch(`${running.httpUrl}/`);
     const csp = response.headers.get("content-security-policy")!;
     expect(csp).toContain("script-src 'self'");
@@ -128,8 +119,8 @@ describe("headers", () => {
   });
 
   it("exposes counters and gauges at /metrics", async () => {
-    running = await startServer();
-    track(await TestClient.legacy(running.wsUrl, "Someone"));
+    await running.start();
+    await running.legacy("Someone");
     expect(await metric("users")).toBe(1);
     expect(await metric("connections")).toBe(1);
   });

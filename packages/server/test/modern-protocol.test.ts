@@ -1,28 +1,20 @@
 // Point 6 of the server issue: hello/welcome, refs and acks.
 import { PROTOCOL_VERSION, WelcomeMessage } from "@switchboard/protocol";
-import { afterEach, describe, expect, it } from "vitest";
-import { TestClient } from "./support/test-client.js";
-import { startServer, type RunningServer } from "./support/server.js";
+import { describe, expect, it } from "vitest";
+import { useServer } from "./support/fixture.js";
 
-let running: RunningServer | undefined;
-const clients: TestClient[] = [];
-
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map((client) => client.close()));
-  await running?.server.close();
-});
+const running = useServer();
 
 describe("hello", () => {
   it("is answered by welcome with the session id, limits and ICE servers", async () => {
-    running = await startServer({
+    await running.start({
       stunUrls: "stun:stun.example.org:3478",
       turnUrls: ["turn:turn.example.org:3478?transport=udp"],
       turnUsername: "u",
       turnCredential: "p",
       maxMessageBytes: 32768,
     });
-    const client = await TestClient.connect(running.wsUrl);
-    clients.push(client);
+    const client = await running.connect();
     const { id } = await client.next("id");
     client.send({ type: "hello", protocol: PROTOCOL_VERSION, features: ["presence-deltas"], ref: "h1" });
     const welcome = await client.next("welcome");
@@ -43,9 +35,8 @@ describe("hello", () => {
   });
 
   it("offers no ICE servers by default: host candidates serve localhost and LANs", async () => {
-    running = await startServer();
-    const client = await TestClient.connect(running.wsUrl);
-    clients.push(client);
+    await running.start();
+    const client = await running.connect();
     await client.next("id");
     client.send({ type: "hello", protocol: PROTOCOL_VERSION });
     expect((await client.next("welcome")).iceServers).toEqual([]);
@@ -54,17 +45,15 @@ describe("hello", () => {
 
 describe("requests with a ref", () => {
   it("are acknowledged on success and echoed on error", async () => {
-    running = await startServer();
-    const alice = await TestClient.connect(running.wsUrl);
-    clients.push(alice);
+    await running.start();
+    const alice = await running.connect();
     await alice.next("id");
     alice.send({ type: "hello", protocol: PROTOCOL_VERSION });
     await alice.next("welcome");
     alice.send({ type: "username", name: "Alice", ref: 1 });
     expect(await alice.next("ack")).toEqual({ type: "ack", ref: 1, name: "Alice" });
 
-    const bob = await TestClient.modern(running.wsUrl, "Bob");
-    clients.push(bob);
+    const bob = await running.modern("Bob");
     alice.send({ type: "call-invite", target: "Bob", callId: "c1", ref: 2 });
     expect(await alice.next("ack")).toEqual({ type: "ack", ref: 2 });
     expect(await bob.next("call-invite")).toMatchObject({ name: "Alice", callId: "c1" });
@@ -74,19 +63,17 @@ describe("requests with a ref", () => {
   });
 
   it("are not acknowledged for article clients, who would not understand ack", async () => {
-    running = await startServer();
-    const legacy = await TestClient.legacy(running.wsUrl, "Old");
-    clients.push(legacy);
+    await running.start();
+    const legacy = await running.legacy("Old");
     legacy.send({ type: "message", text: "hi", ref: 5 });
     await legacy.next("message");
     await legacy.expectNone("ack");
   });
 
   it("gets a renamed modern user's final name in rejectusername and the ack", async () => {
-    running = await startServer();
-    clients.push(await TestClient.modern(running.wsUrl, "Sam"));
-    const second = await TestClient.connect(running.wsUrl);
-    clients.push(second);
+    await running.start();
+    await running.modern("Sam");
+    const second = await running.connect();
     await second.next("id");
     second.send({ type: "hello", protocol: PROTOCOL_VERSION });
     second.send({ type: "username", name: "Sam", ref: "login" });

@@ -1,18 +1,11 @@
 // Issue 5, points 1-3: heartbeats, resuming a dropped session, draining on shutdown.
 import { CLOSE_CODES } from "@switchboard/protocol";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { WebSocket } from "ws";
 import { TestClient } from "./support/test-client.js";
-import { startServer, type RunningServer } from "./support/server.js";
+import { useServer } from "./support/fixture.js";
 
-let running: RunningServer | undefined;
-const clients: TestClient[] = [];
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map((client) => client.close()));
-  await running?.server.close();
-  running = undefined;
-});
-const track = (client: TestClient) => (clients.push(client), client);
+const running = useServer();
 
 /** Messages received after the session's (first) welcome: what the client counts for resuming. */
 function countedSinceWelcome(client: TestClient): number {
@@ -22,8 +15,8 @@ function countedSinceWelcome(client: TestClient): number {
 
 describe("heartbeat", () => {
   it("finds a connection that stopped answering pings and drops its user", async () => {
-    running = await startServer({ heartbeatTimeoutMs: 1000 });
-    const watcher = track(await TestClient.legacy(running.wsUrl, "Watcher"));
+    await running.start({ heartbeatTimeoutMs: 1000 });
+    const watcher = await running.legacy("Watcher");
     // autoPong off: the socket stays open but never answers, like a peer that vanished.
     const silent = new WebSocket(running.wsUrl, "json", { autoPong: false });
     await new Promise((resolve) => silent.once("open", resolve));
@@ -36,8 +29,8 @@ describe("heartbeat", () => {
   });
 
   it("keeps connections that answer, and answers ping with pong", async () => {
-    running = await startServer({ heartbeatTimeoutMs: 1000 });
-    const alice = track(await TestClient.modern(running.wsUrl, "Alice"));
+    await running.start({ heartbeatTimeoutMs: 1000 });
+    const alice = await running.modern("Alice");
     alice.send({ type: "ping", ref: 1 });
     expect(await alice.next("pong")).toEqual({ type: "pong", ref: 1 });
     // Three heartbeat rounds, each answered (ws answers pings by itself).
@@ -54,17 +47,17 @@ describe("resume", () => {
     const { resumeToken } = alice.all("welcome")[0]!;
     alice.socket.terminate();
     await alice.closed;
-    const again = track(await TestClient.connect(running!.wsUrl));
+    const again = await running.connect();
     await again.next("id");
     again.send({ type: "hello", protocol: 1, resume: resumeToken, received });
     return again;
   }
 
   it("keeps name and presence, and delivers what was sent meanwhile once, in order", async () => {
-    running = await startServer();
-    const alice = await TestClient.modern(running.wsUrl, "Alice");
-    const bob = track(await TestClient.modern(running.wsUrl, "Bob"));
-    const carol = track(await TestClient.legacy(running.wsUrl, "Carol"));
+    await running.start();
+    const alice = await running.modern("Alice");
+    const bob = await running.modern("Bob");
+    const carol = await running.legacy("Carol");
     await alice.next("user-joined", (m) => (m.users as string[]).includes("Carol"));
     const received = countedSinceWelcome(alice);
 
@@ -76,7 +69,7 @@ describe("resume", () => {
     bob.send({ type: "video-offer", target: "Alice", sdp: { type: "offer", sdp: "v=0" } });
     await bob.next("message", (m) => m.text === "public 4");
 
-    const again = track(await TestClient.connect(running.wsUrl));
+    const again = await running.connect();
     await again.next("id");
     again.send({ type: "hello", protocol: 1, resume: resumeToken, received });
     const welcome = await again.next("welcome");
@@ -92,21 +85,21 @@ describe("resume", () => {
   });
 
   it("answers a resuming hello with its ref, as any request (the SDK waits on it)", async () => {
-    running = await startServer();
-    const alice = await TestClient.modern(running.wsUrl, "Alice");
+    await running.start();
+    const alice = await running.modern("Alice");
     const { resumeToken } = alice.all("welcome")[0]!;
     alice.socket.terminate();
     await alice.closed;
-    const again = track(await TestClient.connect(running.wsUrl));
+    const again = await running.connect();
     await again.next("id");
     again.send({ type: "hello", protocol: 1, resume: resumeToken, received: 0, ref: "h2" });
     expect(await again.next("welcome")).toMatchObject({ resumed: true, ref: "h2" });
   });
 
   it("sends again what the client says it did not receive before the drop", async () => {
-    running = await startServer();
-    const alice = await TestClient.modern(running.wsUrl, "Alice");
-    const bob = track(await TestClient.modern(running.wsUrl, "Bob"));
+    await running.start();
+    const alice = await running.modern("Alice");
+    const bob = await running.modern("Bob");
     for (let i = 0; i < 3; i++) bob.send({ type: "note", n: i, target: "Alice" });
     await alice.next("note", (m) => m.n === 2);
     // Pretend the last two notes were still in flight when the connection died.
@@ -117,9 +110,9 @@ describe("resume", () => {
   });
 
   it("forgets what the client confirmed with ping, and refuses a resume that needs it", async () => {
-    running = await startServer();
-    const alice = await TestClient.modern(running.wsUrl, "Alice");
-    const bob = track(await TestClient.modern(running.wsUrl, "Bob"));
+    await running.start();
+    const alice = await running.modern("Alice");
+    const bob = await running.modern("Bob");
     bob.send({ type: "note", target: "Alice" });
     await alice.next("note");
     alice.send({ type: "ping", received: countedSinceWelcome(alice) });
@@ -129,8 +122,8 @@ describe("resume", () => {
   });
 
   it("refuses an unknown token with a fresh session, which can log in", async () => {
-    running = await startServer();
-    const client = track(await TestClient.connect(running.wsUrl));
+    await running.start();
+    const client = await running.connect();
     await client.next("id");
     client.send({ type: "hello", protocol: 1, resume: "no-such-token", received: 3 });
     expect(await client.next("welcome")).toMatchObject({ resumed: false, resumeToken: expect.any(String) });
@@ -139,15 +132,15 @@ describe("resume", () => {
   });
 
   it("ends the session after the grace period; the user then gets recent history at login", async () => {
-    running = await startServer({ resumeGraceMs: 200 });
-    const alice = await TestClient.modern(running.wsUrl, "Alice");
-    const bob = track(await TestClient.modern(running.wsUrl, "Bob"));
+    await running.start({ resumeGraceMs: 200 });
+    const alice = await running.modern("Alice");
+    const bob = await running.modern("Bob");
     bob.send({ type: "message", text: "before you left" });
     await alice.next("message");
     alice.socket.terminate();
     await bob.next("user-left", (m) => (m.users as string[]).includes("Alice"));
 
-    const late = track(await TestClient.connect(running.wsUrl));
+    const late = await running.connect();
     await late.next("id");
     late.send({ type: "hello", protocol: 1, resume: alice.all("welcome")[0]!.resumeToken, received: 0 });
     expect(await late.next("welcome")).toMatchObject({ resumed: false });
@@ -157,9 +150,9 @@ describe("resume", () => {
   });
 
   it("closes the old connection with 4001 when a session is resumed while it still looks open", async () => {
-    running = await startServer();
-    const alice = track(await TestClient.modern(running.wsUrl, "Alice"));
-    const again = track(await TestClient.connect(running.wsUrl));
+    await running.start();
+    const alice = await running.modern("Alice");
+    const again = await running.connect();
     await again.next("id");
     again.send({ type: "hello", protocol: 1, resume: alice.all("welcome")[0]!.resumeToken, received: countedSinceWelcome(alice) });
     expect(await again.next("welcome")).toMatchObject({ resumed: true });
@@ -167,9 +160,9 @@ describe("resume", () => {
   });
 
   it("ends at once the session of a client that closes normally", async () => {
-    running = await startServer();
-    const alice = await TestClient.modern(running.wsUrl, "Alice");
-    const bob = track(await TestClient.modern(running.wsUrl, "Bob"));
+    await running.start();
+    const alice = await running.modern("Alice");
+    const bob = await running.modern("Bob");
     alice.socket.close(1000);
     await bob.next("user-left", (m) => (m.users as string[]).includes("Alice"), 1000);
   });
@@ -177,13 +170,12 @@ describe("resume", () => {
 
 describe("drain", () => {
   it("sends what is queued, then closes every connection with 1012", async () => {
-    running = await startServer();
-    const alice = await TestClient.modern(running.wsUrl, "Alice");
-    const bob = await TestClient.legacy(running.wsUrl, "Bob");
+    await running.start();
+    const alice = await running.modern("Alice");
+    const bob = await running.legacy("Bob");
     for (let i = 0; i < 50; i++) alice.send({ type: "message", text: `m${i}`, target: "Bob" });
     await bob.next("message", (m) => m.text === "m0");
-    const closing = running.server.close();
-    running = undefined;
+    const closing = running.stop();
     expect((await bob.closed).code).toBe(CLOSE_CODES.serviceRestart);
     expect((await alice.closed).code).toBe(CLOSE_CODES.serviceRestart);
     await closing;
@@ -192,14 +184,13 @@ describe("drain", () => {
   });
 
   it("answers /healthz 503 and refuses new upgrades while draining", async () => {
-    running = await startServer({ drainTimeoutMs: 2000 });
+    await running.start({ drainTimeoutMs: 2000 });
     // A client that ignores the close frame keeps the drain waiting.
     const stubborn = new WebSocket(running.wsUrl, "json");
     await new Promise((resolve) => stubborn.once("open", resolve));
     (stubborn as unknown as { _socket: { pause(): void } })._socket.pause();
     const { port } = running;
-    const closing = running.server.close();
-    running = undefined;
+    const closing = running.stop();
     await expect.poll(() => fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.status, () => 0)).not.toBe(200);
     await closing;
     stubborn.terminate();

@@ -1,21 +1,11 @@
 // Point 3 of the server issue: the safety the article lacks.
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { TestClient } from "./support/test-client.js";
-import { startServer, type RunningServer } from "./support/server.js";
+import { beforeEach, describe, expect, it } from "vitest";
+import { useServer } from "./support/fixture.js";
 
-let running: RunningServer;
-const clients: TestClient[] = [];
-const track = (client: TestClient) => (clients.push(client), client);
-const legacy = async (name: string) => track(await TestClient.legacy(running.wsUrl, name));
-const modern = async (name: string) => track(await TestClient.modern(running.wsUrl, name));
-
-beforeEach(async () => {
-  running = await startServer();
-});
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map((client) => client.close()));
-  await running.server.close();
-});
+const running = useServer();
+const legacy = (name: string) => running.legacy(name);
+const modern = (name: string) => running.modern(name);
+beforeEach(() => running.start());
 
 describe("sender stamping", () => {
   it("replaces a spoofed name on chat, targeted and untargeted relays", async () => {
@@ -49,7 +39,7 @@ describe("user names", () => {
     ["emoji🙂", "emoji"],
     [42, "a number"],
   ])("refuses %j (%s) with bad-name, and the connection can still log in", async (name) => {
-    const client = track(await TestClient.connect(running.wsUrl));
+    const client = await running.connect();
     await client.next("id");
     client.send({ type: "username", name });
     expect(await client.next("error")).toMatchObject({ code: "bad-name" });
@@ -119,7 +109,7 @@ describe("before login", () => {
     "refuses %j with not-logged-in",
     async (message) => {
       const observer = await legacy("Observer");
-      const client = track(await TestClient.connect(running.wsUrl));
+      const client = await running.connect();
       await client.next("id");
       client.send(message);
       expect(await client.next("error")).toMatchObject({ code: "not-logged-in" });
@@ -177,7 +167,6 @@ describe("disconnect mid-call", () => {
     await priya.next("video-offer");
 
     await naomi.close();
-    clients.splice(clients.indexOf(naomi), 1);
     expect(await priya.next("hang-up")).toMatchObject({ name: "Naomi", target: "Priya" });
     expect(await priya.next("user-left")).toMatchObject({ users: ["Naomi"] });
     expect(await bystander.next("user-left")).toMatchObject({ users: ["Naomi"] });
@@ -190,21 +179,18 @@ describe("disconnect mid-call", () => {
     priya.send({ type: "video-offer", target: "Naomi", sdp: { type: "offer", sdp: "" } });
     await naomi.next("video-offer");
     await naomi.close();
-    clients.splice(clients.indexOf(naomi), 1);
     expect(await priya.next("hang-up")).toMatchObject({ name: "Naomi" });
     expect((await priya.next("userlist", (m) => !(m.users as string[]).includes("Naomi"))).users).toEqual(["Priya"]);
   });
 
   it("hangs up on the partner of a modern user whose connection dropped, once its resume window ends", async () => {
-    await running.server.close();
-    running = await startServer({ resumeGraceMs: 300 });
+    await running.start({ resumeGraceMs: 300 });
     const naomi = await modern("Naomi");
     const priya = await legacy("Priya");
     priya.send({ type: "video-offer", target: "Naomi", sdp: { type: "offer", sdp: "" } });
     await naomi.next("video-offer");
     const droppedAt = Date.now();
     naomi.socket.terminate();
-    clients.splice(clients.indexOf(naomi), 1);
     expect(await priya.next("hang-up")).toMatchObject({ name: "Naomi", reason: "gone" });
     expect(Date.now() - droppedAt).toBeGreaterThanOrEqual(250);
   });
