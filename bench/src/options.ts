@@ -10,6 +10,8 @@ export interface Options {
   reps: number;
   profile: boolean;
   switchboardCli: string | undefined;
+  /** A second Switchboard build (its dist/cli.js) measured in the same run, interleaved, as "baseline". */
+  baselineCli: string | undefined;
   client: "raw" | "ws";
   relay: { pairs: number; window: number; warmupMs: number; measureMs: number };
   latency: { pairs: number; warmupMs: number; measureMs: number; rate: number | undefined };
@@ -25,7 +27,9 @@ export const USAGE = `Usage: npm run bench -- [--quick] [--only relay,latency,st
   --rate      fixed rate for the latency workload (default: half the bare relay's measured maximum)
   --profile   write a V8 CPU profile of each Switchboard child to .bench-results/profiles
   --client    the generator's WebSocket client: raw (lean, default) or ws
-  --switchboard-cli PATH   measure another build of Switchboard (its dist/cli.js), e.g. a git worktree`;
+  --switchboard-cli PATH   measure another build of Switchboard (its dist/cli.js), e.g. a git worktree
+  --baseline PATH   also measure this build of Switchboard (its dist/cli.js) in the same run, interleaved
+                    with the others (relay, latency, storm, logged-in idle), reported as "baseline"`;
 
 export function parseOptions(argv: string[]): Options {
   const { values } = parseArgs({
@@ -37,6 +41,7 @@ export function parseOptions(argv: string[]): Options {
       rate: { type: "string" },
       profile: { type: "boolean", default: false },
       "switchboard-cli": { type: "string" },
+      baseline: { type: "string" },
       client: { type: "string", default: "raw" },
       help: { type: "boolean", short: "h", default: false },
     },
@@ -62,6 +67,7 @@ export function parseOptions(argv: string[]): Options {
     reps,
     profile: values.profile,
     switchboardCli: values["switchboard-cli"],
+    baselineCli: values.baseline,
     client: values.client === "ws" ? "ws" : "raw",
     relay: quick
       ? { pairs: 16, window: 8, warmupMs: 300, measureMs: 1000 }

@@ -5,6 +5,10 @@ import type { IdleRun } from "./workloads/idle-memory.js";
 import type { StormRun } from "./workloads/join-storm.js";
 import type { StreamRun } from "./workloads/relay.js";
 
+/** Runs per server; "baseline" is a second Switchboard build (`--baseline`). */
+export type StreamLabel = ServerKind | "baseline";
+export type StreamRuns = Record<ServerKind, StreamRun[]> & { baseline?: StreamRun[] };
+
 export interface Results {
   date: string;
   commit: string;
@@ -12,9 +16,11 @@ export interface Results {
   dirty: boolean;
   mode: "quick" | "full";
   machine: { cpus: number; client: string; model: string; node: string; pinned: boolean; generatorNofile: number };
-  relay?: Record<ServerKind, StreamRun[]>;
-  latency?: { rate: number; runs: Record<ServerKind, StreamRun[]> };
+  relay?: StreamRuns;
+  latency?: { rate: number; runs: StreamRuns };
   storm?: StormRun[];
+  /** The same storms against the `--baseline` build. */
+  stormBaseline?: StormRun[];
   fanOut?: { users: number; runs: Partial<Record<ServerKind, number[]>> };
   idle?: IdleRun[];
   targets: Target[];
@@ -71,7 +77,7 @@ export function evaluateTargets(results: Results): Target[] {
     }
   }
   for (const run of results.idle ?? []) {
-    if (run.server !== "switchboard") continue;
+    if (run.server !== "switchboard" || run.baseline) continue;
     const kb = run.rssBytesPerConnection / 1024;
     add(`idle RSS per ${run.mode} connection at ${run.connections}, KB`, kb, "<= 12", kb <= 12, 1);
   }
@@ -87,7 +93,7 @@ const fmt = (s: Summary, digits = 0) =>
   s.n === 0 ? "n/a" : `${s.median.toFixed(digits)} (${s.min.toFixed(digits)}–${s.max.toFixed(digits)})`;
 const pct = (s: Summary) => (s.n === 0 ? "n/a" : `${Math.round(s.median * 100)} %`);
 
-function streamTable(runs: Record<ServerKind, StreamRun[]>): string[] {
+function streamTable(runs: StreamRuns): string[] {
   const lines = [
     "| server | msg/s | p50 ms | p99 ms | max ms | server CPU | server µs/msg | generator CPU | lost / dup / reordered |",
     "|---|---|---|---|---|---|---|---|---|",
@@ -115,13 +121,14 @@ export function renderReport(results: Results): string {
   if (results.latency) {
     out.push("", `### Latency at a fixed ${results.latency.rate} msg/s`, "", ...streamTable(results.latency.runs));
   }
-  if (results.storm) {
-    out.push("", "### Join storm (Switchboard, modern clients)", "", "| users | ms to converge | MB sent | bytes / N² | server CPU | generator CPU |", "|---|---|---|---|---|---|");
-    for (const users of [...new Set(results.storm.map((run) => run.users))]) {
-      const runs = results.storm.filter((run) => run.users === users);
+  for (const [title, storm] of [["Switchboard", results.storm], ["baseline build", results.stormBaseline]] as const) {
+    if (!storm) continue;
+    out.push("", `### Join storm (${title}, modern clients)`, "", "| users | ms to converge | server CPU ms | MB sent | bytes / N² | server CPU | generator CPU |", "|---|---|---|---|---|---|---|");
+    for (const users of [...new Set(storm.map((run) => run.users))]) {
+      const runs = storm.filter((run) => run.users === users);
       const failed = runs.filter((run) => !run.converged).length;
       out.push(
-        `| ${users} | ${fmt(summarize(runs.map((r) => r.ms)))}${failed ? ` (${failed} did not converge)` : ""} | ${fmt(summarize(runs.map((r) => r.bytes / 1e6)), 1)} | ` +
+        `| ${users} | ${fmt(summarize(runs.map((r) => r.ms)))}${failed ? ` (${failed} did not converge)` : ""} | ${fmt(summarize(runs.map((r) => r.ms * r.cpu.server)))} | ${fmt(summarize(runs.map((r) => r.bytes / 1e6)), 1)} | ` +
           `${fmt(summarize(runs.map((r) => r.bytes / users / users)), 1)} | ${pct(summarize(runs.map((r) => r.cpu.server)))} | ${pct(summarize(runs.map((r) => r.cpu.generator)))} |`,
       );
     }
@@ -134,7 +141,7 @@ export function renderReport(results: Results): string {
     out.push("", "### Idle memory per connection (server, after GC)", "", "| server | mode | connections | RSS KB/conn | heap KB/conn | connect s | server open-file limit |", "|---|---|---|---|---|---|---|");
     for (const run of results.idle) {
       out.push(
-        `| ${run.server} | ${run.mode} | ${run.connections} | ${(run.rssBytesPerConnection / 1024).toFixed(1)} | ${(run.heapBytesPerConnection / 1024).toFixed(1)} | ${(run.connectMs / 1000).toFixed(1)} | ${run.serverNofile} |`,
+        `| ${run.server}${run.baseline ? " (baseline)" : ""} | ${run.mode} | ${run.connections} | ${(run.rssBytesPerConnection / 1024).toFixed(1)} | ${(run.heapBytesPerConnection / 1024).toFixed(1)} | ${(run.connectMs / 1000).toFixed(1)} | ${run.serverNofile} |`,
       );
     }
   }

@@ -10,12 +10,12 @@ import { availableParallelism, cpus } from "node:os";
 import { fileURLToPath } from "node:url";
 import { ADAPTERS, Connection } from "./clients/index.js";
 import { parseOptions, type Options } from "./options.js";
-import { evaluateTargets, renderReport, type Results } from "./report.js";
+import { evaluateTargets, renderReport, type Results, type StreamLabel, type StreamRuns } from "./report.js";
 import { pinSelf, raiseOwnNofile, readNofile, SERVER_KINDS, startServer, type RunningServer, type ServerKind, type ServerSetup } from "./servers.js";
 import { median } from "./stats.js";
 import { FanOutRoom } from "./workloads/fan-out.js";
 import { runIdleMemory } from "./workloads/idle-memory.js";
-import { runJoinStorm } from "./workloads/join-storm.js";
+import { runJoinStorm, type StormRun } from "./workloads/join-storm.js";
 import { runFixedRate } from "./workloads/latency.js";
 import { runRelay, type StreamRun } from "./workloads/relay.js";
 
@@ -58,7 +58,7 @@ async function main(): Promise<void> {
     const runs = await interleaved(options, setup, (server) => runFixedRate(server, ADAPTERS[server.kind], { ...options.latency, rate }), "latency");
     results.latency = { rate, runs };
   }
-  if (options.workloads.has("storm")) results.storm = await joinStorms(options, setup);
+  if (options.workloads.has("storm")) Object.assign(results, await joinStorms(options, setup));
   if (options.workloads.has("fanout")) results.fanOut = await fanOut(options, setup);
   if (options.workloads.has("idle")) results.idle = await idleMemory(options, setup);
 
@@ -77,17 +77,21 @@ async function interleaved(
   setup: ServerSetup,
   workload: (server: RunningServer) => Promise<StreamRun>,
   label: string,
-): Promise<Record<ServerKind, StreamRun[]>> {
-  const servers = await Promise.all(SERVER_KINDS.map((kind) => startServer(kind, setup)));
-  const runs = { switchboard: [], bare: [], peerjs: [] } as Record<ServerKind, StreamRun[]>;
+): Promise<StreamRuns> {
+  const labels: StreamLabel[] = [...SERVER_KINDS];
+  if (options.baselineCli) labels.splice(1, 0, "baseline");
+  const servers = await Promise.all(labels.map((label) => startServer(label === "baseline" ? "switchboard" : label, serverSetup(label, options, setup))));
+  const runs = { switchboard: [], bare: [], peerjs: [] } as StreamRuns;
+  if (options.baselineCli) runs.baseline = [];
   try {
     for (let rep = 1; rep <= options.reps; rep++) {
-      for (const server of servers) {
+      for (const [index, server] of servers.entries()) {
+        const name = labels[index]!;
         const run = await workload(server);
-        runs[server.kind].push(run);
+        runs[name]!.push(run);
         const { integrity } = run;
         log(
-          `${label} ${rep}/${options.reps} ${server.kind.padEnd(11)} ${Math.round(run.messagesPerSecond)} msg/s, ` +
+          `${label} ${rep}/${options.reps} ${name.padEnd(11)} ${Math.round(run.messagesPerSecond)} msg/s, ` +
             `p50 ${run.latencyMs.p50.toFixed(2)} ms, p99 ${run.latencyMs.p99.toFixed(2)} ms, ` +
             `cpu server ${pct(run.cpu.server)} generator ${pct(run.cpu.generator)}, ` +
             `lost ${integrity.lost} dup ${integrity.duplicated} reordered ${integrity.reordered}`,
@@ -100,17 +104,27 @@ async function interleaved(
   return runs;
 }
 
-async function joinStorms(options: Options, setup: ServerSetup): Promise<Results["storm"]> {
+async function joinStorms(options: Options, setup: ServerSetup): Promise<Pick<Results, "storm" | "stormBaseline">> {
   const runs: NonNullable<Results["storm"]> = [];
+  const baseline: StormRun[] = [];
   for (let rep = 1; rep <= options.storm.reps; rep++) {
     for (const users of options.storm.sizes) {
-      const server = await startServer("switchboard", setup);
-      const run = await runJoinStorm(server, users, options.storm.concurrency, Math.max(30_000, users * 10));
-      runs.push(run);
-      log(`storm ${rep}/${options.storm.reps} ${users} users: ${run.converged ? `${Math.round(run.ms)} ms` : "did not converge"}, ${mb(run.bytes)} MB, cpu server ${pct(run.cpu.server)} generator ${pct(run.cpu.generator)}`);
+      // With a baseline, the two builds alternate which goes first.
+      const labels: ("switchboard" | "baseline")[] = !options.baselineCli ? ["switchboard"] : rep % 2 === 1 ? ["switchboard", "baseline"] : ["baseline", "switchboard"];
+      for (const label of labels) {
+        const server = await startServer("switchboard", serverSetup(label, options, setup));
+        const run = await runJoinStorm(server, users, options.storm.concurrency, Math.max(30_000, users * 10));
+        (label === "baseline" ? baseline : runs).push(run);
+        log(`storm ${rep}/${options.storm.reps} ${label === "baseline" ? "baseline " : ""}${users} users: ${run.converged ? `${Math.round(run.ms)} ms (server CPU ${Math.round(run.ms * run.cpu.server)} ms)` : "did not converge"}, ${mb(run.bytes)} MB, cpu server ${pct(run.cpu.server)} generator ${pct(run.cpu.generator)}`);
+      }
     }
   }
-  return runs;
+  return options.baselineCli ? { storm: runs, stormBaseline: baseline } : { storm: runs };
+}
+
+/** The setup for one of the servers: "baseline" is Switchboard from the `--baseline` build. */
+function serverSetup(label: StreamLabel, options: Options, setup: ServerSetup): ServerSetup {
+  return label === "baseline" ? { ...setup, switchboardCli: options.baselineCli } : setup;
 }
 
 async function fanOut(options: Options, setup: ServerSetup): Promise<Results["fanOut"]> {
@@ -133,7 +147,7 @@ async function fanOut(options: Options, setup: ServerSetup): Promise<Results["fa
 
 async function idleMemory(options: Options, setup: ServerSetup): Promise<Results["idle"]> {
   const runs: NonNullable<Results["idle"]> = [];
-  const plan: [ServerKind, "connected" | "logged-in", number][] = [];
+  const plan: [StreamLabel, "connected" | "logged-in", number][] = [];
   // Each side needs one descriptor per connection plus a few of its own.
   const limit = Math.min(readNofile("self"), setup.nofile ?? readNofile("self")) - 200;
   for (const wanted of options.idle.sizes) {
@@ -142,13 +156,15 @@ async function idleMemory(options: Options, setup: ServerSetup): Promise<Results
     for (const kind of SERVER_KINDS) plan.push([kind, "connected", size]);
   }
   plan.push(["switchboard", "logged-in", options.idle.loggedIn]);
-  for (const [kind, mode, size] of plan) {
+  if (options.baselineCli) plan.push(["baseline", "logged-in", options.idle.loggedIn]);
+  for (const [label, mode, size] of plan) {
+    const kind = label === "baseline" ? "switchboard" : label;
     try {
-      const run = await runIdleMemory(kind, mode, size, setup);
-      runs.push(run);
-      log(`idle ${kind} ${mode} x${size}: ${kb(run.rssBytesPerConnection)} KB RSS, ${kb(run.heapBytesPerConnection)} KB heap per connection (server open-file limit ${run.serverNofile})`);
+      const run = await runIdleMemory(kind, mode, size, serverSetup(label, options, setup));
+      runs.push(label === "baseline" ? { ...run, baseline: true } : run);
+      log(`idle ${label} ${mode} x${size}: ${kb(run.rssBytesPerConnection)} KB RSS, ${kb(run.heapBytesPerConnection)} KB heap per connection (server open-file limit ${run.serverNofile})`);
     } catch (error) {
-      log(`idle ${kind} ${mode} x${size} failed: ${(error as Error).message}`);
+      log(`idle ${label} ${mode} x${size} failed: ${(error as Error).message}`);
     }
   }
   return runs;
@@ -156,7 +172,7 @@ async function idleMemory(options: Options, setup: ServerSetup): Promise<Results
 
 function generatorWarnings(results: Results): string[] {
   const warnings: string[] = [];
-  const check = (label: string, runs: Record<ServerKind, StreamRun[]> | undefined) => {
+  const check = (label: string, runs: StreamRuns | undefined) => {
     for (const [kind, list] of Object.entries(runs ?? {})) {
       const generator = median(list.map((run) => run.cpu.generator));
       const server = median(list.map((run) => run.cpu.server));

@@ -19,6 +19,8 @@ export interface IdleRun {
   heapBytesPerConnection: number;
   serverNofile: number;
   connectMs: number;
+  /** Measured on the `--baseline` build. */
+  baseline?: boolean;
 }
 
 export async function runIdleMemory(kind: ServerKind, mode: IdleMode, count: number, setup: ServerSetup): Promise<IdleRun> {
