@@ -1,7 +1,7 @@
 // The domain with plain objects: no sockets, no timers but vitest's fake ones.
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { Hub } from "./hub.js";
-import type { Frame, Peer } from "./peer.js";
+import { FrameParts, type Frame, type Peer } from "./peer.js";
 import { ProtocolError } from "./protocol-error.js";
 
 const decoder = new TextDecoder();
@@ -17,7 +17,7 @@ class FakePeer implements Peer {
     this.id = id;
   }
   send(frame: Frame): void {
-    this.inbox.push(JSON.parse(typeof frame === "string" ? frame : decoder.decode(frame)));
+    this.inbox.push(JSON.parse(typeof frame === "string" ? frame : decoder.decode(frame instanceof FrameParts ? frame.join() : frame)));
   }
   of(type: string) {
     return this.inbox.filter((m) => m.type === type);
@@ -144,6 +144,28 @@ describe("Hub", () => {
     expect(thrownCode(() => hub.relay(stranger, { type: "x" }))).toBe("not-logged-in");
     hub.logout(stranger);
     expect(hub.userCount).toBe(1);
+  });
+
+  it("builds each snapshot from the roster as it stands, after logouts and growth, without changing earlier ones", () => {
+    const frames: Frame[] = [];
+    const snapshotPeer = (name: string) => {
+      const peer = new FakePeer(name, true);
+      const send = peer.send.bind(peer);
+      peer.send = (frame) => (frames.push(frame), send(frame));
+      peer.name = hub.login(peer, name);
+      return peer;
+    };
+    const legacy = join("é x");
+    const a = snapshotPeer("a");
+    const earlier = JSON.parse(decoder.decode((frames[0] as FrameParts).join()));
+    const many = Array.from({ length: 600 }, (_, i) => join(`user-with-a-long-name-${i}`));
+    hub.logout(many[10]!);
+    hub.setStatus(a, "busy");
+    const b = snapshotPeer("b");
+    const expected = ["é x", "a", ...many.filter((_, i) => i !== 10).map((peer) => peer.name), "b"];
+    expect(b.of("userlist")).toEqual([{ type: "userlist", users: expected, busy: ["a"], legacy: [legacy.name, ...many.filter((_, i) => i !== 10).map((peer) => peer.name)] }]);
+    expect(JSON.parse(decoder.decode((frames[0] as FrameParts).join()))).toEqual(earlier);
+    expect(earlier.users).toEqual(["é x", "a"]);
   });
 
   it("announces status changes once", () => {

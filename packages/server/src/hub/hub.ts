@@ -12,7 +12,7 @@ import { appendName } from "../codec.js";
 import { CallGraph } from "./call-graph.js";
 import { ChatHistory } from "./chat-history.js";
 import { escapeHtml } from "./html-escape.js";
-import type { Frame, Peer } from "./peer.js";
+import { FrameParts, type Frame, type Peer } from "./peer.js";
 import { PresenceFeed } from "./presence-feed.js";
 import { ProtocolError } from "./protocol-error.js";
 
@@ -26,6 +26,50 @@ export interface HubOptions {
 }
 
 const encoder = new TextEncoder();
+const SNAPSHOT_HEAD = encoder.encode('{"type":"userlist","users":[');
+
+/**
+ * The logged-in names as JSON array members (`"a","b"`), in login order, encoded once: every
+ * `userlist` snapshot is a view of it, so a login costs neither an encoding of all N names nor,
+ * while its client has not confirmed it, a copy of them. A login appends; the bytes a view covers
+ * are never written again (growing copies to a new buffer). A logout makes it stale, and the
+ * next snapshot rebuilds it.
+ */
+class Roster {
+  #bytes = new Uint8Array(4096);
+  #length = 0;
+  #stale = false;
+
+  add(name: string): void {
+    if (this.#stale) return;
+    const piece = encoder.encode(this.#length === 0 ? JSON.stringify(name) : `,${JSON.stringify(name)}`);
+    if (this.#length + piece.length > this.#bytes.length) {
+      const grown = new Uint8Array(Math.max(2 * this.#bytes.length, this.#length + piece.length));
+      grown.set(this.#bytes.subarray(0, this.#length));
+      this.#bytes = grown;
+    }
+    this.#bytes.set(piece, this.#length);
+    this.#length += piece.length;
+  }
+
+  invalidate(): void {
+    this.#stale = true;
+  }
+
+  /** The roster as a view; `names` (all logged-in names, in login order) rebuilds a stale one. */
+  view(names: () => Iterable<string>): Uint8Array {
+    if (this.#stale) {
+      const members: string[] = [];
+      for (const name of names()) members.push(JSON.stringify(name));
+      const encoded = encoder.encode(members.join(","));
+      this.#bytes = new Uint8Array(Math.max(4096, 2 * encoded.length));
+      this.#bytes.set(encoded);
+      this.#length = encoded.length;
+      this.#stale = false;
+    }
+    return this.#bytes.subarray(0, this.#length);
+  }
+}
 
 /**
  * Presence, routing and call bookkeeping: the domain, free of sockets. Every message that
@@ -34,6 +78,11 @@ const encoder = new TextEncoder();
 export class Hub {
   readonly #users = new Map<string, Peer>();
   readonly #busy = new Set<string>();
+  /** Users who speak only the article's protocol, in login order. */
+  readonly #legacy = new Set<string>();
+  readonly #roster = new Roster();
+  /** The `history` frame, encoded once until the next public chat message. */
+  #historyFrame: Uint8Array | undefined;
   readonly #calls = new CallGraph();
   readonly #presence: PresenceFeed;
   readonly #history: ChatHistory;
@@ -60,9 +109,11 @@ export class Hub {
     const name = uniqueUsername(check.name, (candidate) => this.#users.has(candidate));
     if (name !== check.name) peer.send(JSON.stringify({ type: "rejectusername", name }));
     this.#users.set(name, peer);
+    this.#roster.add(name);
+    if (!peer.modern) this.#legacy.add(name);
     if (peer.modern) {
-      peer.send(JSON.stringify(this.#snapshot()));
-      peer.send(JSON.stringify({ type: "history", messages: this.#history.recent() }));
+      peer.send(this.#snapshot());
+      peer.send((this.#historyFrame ??= encoder.encode(JSON.stringify({ type: "history", messages: this.#history.recent() }))));
     }
     this.#presence.joined(name, !peer.modern);
     return name;
@@ -74,6 +125,8 @@ export class Hub {
     if (name === null || this.#users.get(name) !== peer) return;
     this.#users.delete(name);
     this.#busy.delete(name);
+    this.#legacy.delete(name);
+    this.#roster.invalidate();
     for (const partner of this.#calls.removeUser(name)) {
       this.#users.get(partner)?.send(JSON.stringify({ type: "hang-up", name, target: partner, reason: "gone" }));
     }
@@ -90,6 +143,7 @@ export class Hub {
       return;
     }
     this.#history.record(message as DeliveredChatMessage);
+    this.#historyFrame = undefined;
     let modernFrame: Frame | undefined;
     let legacyFrame: Frame | undefined;
     for (const peer of this.#users.values()) {
@@ -131,11 +185,14 @@ export class Hub {
     this.#presence.statusChanged(name, status);
   }
 
-  /** The full presence a modern client starts from; deltas follow. */
-  #snapshot(): UserlistMessage {
-    const legacy: string[] = [];
-    for (const [name, peer] of this.#users) if (!peer.modern) legacy.push(name);
-    return { type: "userlist", users: [...this.#users.keys()], busy: [...this.#busy], legacy };
+  /**
+   * The full presence a modern client starts from (a `userlist`); deltas follow. The names are a
+   * view of the shared roster; only `busy` and `legacy` are encoded per login.
+   */
+  #snapshot(): FrameParts {
+    const tail: Pick<UserlistMessage, "busy" | "legacy"> = { busy: [...this.#busy], legacy: [...this.#legacy] };
+    const users = this.#roster.view(() => this.#users.keys());
+    return new FrameParts([SNAPSHOT_HEAD, users, encoder.encode(`],${JSON.stringify(tail).slice(1)}`)]);
   }
 
   /** Stops timers; sends nothing more. */

@@ -3,7 +3,7 @@ import type { Duplex } from "node:stream";
 import { CLOSE_CODES, WEBSOCKET_PATHS, WEBSOCKET_SUBPROTOCOL, type Ref } from "@switchboard/protocol";
 import { WebSocketServer, type WebSocket } from "ws";
 import type { Config } from "../config.js";
-import type { Frame } from "../hub/peer.js";
+import { FrameParts, type Frame } from "../hub/peer.js";
 import { IpLimits } from "../limits/ip-limits.js";
 import type { Logger } from "../logger.js";
 import type { Metrics } from "../metrics.js";
@@ -68,7 +68,7 @@ class SocketConnection implements Connection {
       this.stream.cork();
       process.nextTick(uncork, this);
     }
-    this.socket.send(frame, { binary: false });
+    this.socket.send(frame instanceof FrameParts ? frame.join() : frame, { binary: false });
   }
 
   /** Writes what was corked, then cuts the client if it is not reading. */
