@@ -38,3 +38,17 @@ export function decodeFrame(text: string): Decoded {
 export function appendName(text: string, name: string): string {
   return `${text.slice(0, text.lastIndexOf("}"))},"name":${JSON.stringify(name)}}`;
 }
+
+/** `,"name":<name>}`: what `appendNameToBytes` puts in place of an object's closing brace. */
+export function nameSuffix(name: string): Buffer {
+  return Buffer.from(`,"name":${JSON.stringify(name)}}`);
+}
+
+/**
+ * `appendName` on the UTF-8 bytes the object was parsed from, with `suffix` from `nameSuffix`:
+ * the result is bytes, so the payload is neither serialized nor encoded again on its way out.
+ */
+export function appendNameToBytes(bytes: Buffer, suffix: Buffer): Buffer {
+  const end = bytes.lastIndexOf(0x7d);
+  return Buffer.concat([bytes.subarray(0, end), suffix], end + suffix.length);
+}

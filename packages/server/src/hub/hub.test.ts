@@ -168,6 +168,14 @@ describe("Hub", () => {
     expect(earlier.users).toEqual(["é x", "a"]);
   });
 
+  it("relays a message's own bytes with the sender's name appended", () => {
+    const a = join("a", true);
+    const b = join("b", true);
+    const text = '{"type":"video-offer","target":"b","sdp":{"x":"é\\n"}} ';
+    hub.relay(a, JSON.parse(text), Buffer.from(text));
+    expect(b.inbox.at(-1)).toEqual({ type: "video-offer", target: "b", sdp: { x: "é\n" }, name: "a" });
+  });
+
   it("announces status changes once", () => {
     const a = join("a", true);
     const b = join("b", true);

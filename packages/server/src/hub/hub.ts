@@ -8,7 +8,7 @@ import {
   type UserStatus,
   type UserlistMessage,
 } from "@switchboard/protocol";
-import { appendName } from "../codec.js";
+import { appendName, appendNameToBytes, nameSuffix } from "../codec.js";
 import { CallGraph } from "./call-graph.js";
 import { ChatHistory } from "./chat-history.js";
 import { escapeHtml } from "./html-escape.js";
@@ -81,6 +81,8 @@ export class Hub {
   /** Users who speak only the article's protocol, in login order. */
   readonly #legacy = new Set<string>();
   readonly #roster = new Roster();
+  /** `,"name":<name>}` per user, for relaying without re-serializing (see `appendNameToBytes`). */
+  readonly #nameSuffixes = new Map<string, Buffer>();
   /** The `history` frame, encoded once until the next public chat message. */
   #historyFrame: Uint8Array | undefined;
   readonly #calls = new CallGraph();
@@ -126,6 +128,7 @@ export class Hub {
     this.#users.delete(name);
     this.#busy.delete(name);
     this.#legacy.delete(name);
+    this.#nameSuffixes.delete(name);
     this.#roster.invalidate();
     for (const partner of this.#calls.removeUser(name)) {
       this.#users.get(partner)?.send(JSON.stringify({ type: "hang-up", name, target: partner, reason: "gone" }));
@@ -155,14 +158,20 @@ export class Hub {
   /**
    * Any other message: to its `target` alone; an untargeted call message to the sender's call
    * partners only; anything else untargeted to everyone. The payload is passed through as is.
-   * `text`, the frame `message` was decoded from, is reused when it can be (see `appendName`).
+   * `source`, the frame `message` was decoded from (its text or UTF-8 bytes), is reused when it
+   * can be (see `appendName`).
    */
-  relay(sender: Peer, message: RelayedMessage, text?: string): void {
+  relay(sender: Peer, message: RelayedMessage, source?: string | Buffer): void {
     const name = this.#nameOf(sender);
-    const reusable = text !== undefined && !Object.hasOwn(message, "name") ? text : undefined;
+    const reusable = source !== undefined && !Object.hasOwn(message, "name") ? source : undefined;
     message.name = name;
     const recipient = this.#recipientOf(message);
-    const frame = reusable === undefined ? JSON.stringify(message) : appendName(reusable, name);
+    const frame =
+      reusable === undefined
+        ? JSON.stringify(message)
+        : typeof reusable === "string"
+          ? appendName(reusable, name)
+          : appendNameToBytes(reusable, this.#suffixOf(name));
     if (recipient) {
       this.#trackCall(message.type, name, recipient.name!);
       recipient.send(frame);
@@ -172,7 +181,7 @@ export class Hub {
       this.#relayToPartners(name, message.type, frame);
       return;
     }
-    const encoded = encoder.encode(frame);
+    const encoded = typeof frame === "string" ? encoder.encode(frame) : frame;
     for (const peer of this.#users.values()) peer.send(encoded);
   }
 
@@ -195,19 +204,25 @@ export class Hub {
     return new FrameParts([SNAPSHOT_HEAD, users, encoder.encode(`],${JSON.stringify(tail).slice(1)}`)]);
   }
 
+  #suffixOf(name: string): Buffer {
+    let suffix = this.#nameSuffixes.get(name);
+    if (suffix === undefined) this.#nameSuffixes.set(name, (suffix = nameSuffix(name)));
+    return suffix;
+  }
+
   /** Stops timers; sends nothing more. */
   close(): void {
     this.#presence.close();
   }
 
-  #relayToPartners(name: string, type: string, text: string): void {
+  #relayToPartners(name: string, type: string, text: string | Buffer): void {
     const partners = this.#calls.partnersOf(name);
     if (partners.length === 0) {
       // The article's client sends its hang-up untargeted after every call: nothing to do.
       if (type === "hang-up") return;
       throw new ProtocolError("no-call");
     }
-    const frame = encoder.encode(text);
+    const frame = typeof text === "string" ? encoder.encode(text) : text;
     for (const partner of partners) {
       this.#trackCall(type, name, partner);
       this.#users.get(partner)?.send(frame);

@@ -119,7 +119,7 @@ export class Session implements Peer {
     // Most messages have no ref: skip the schema then (a failed zod parse allocates an error).
     const ref = message.ref === undefined ? undefined : Ref.safeParse(message.ref).data;
     try {
-      this.#dispatch(message, ref, text);
+      this.#dispatch(message, ref, data);
     } catch (error) {
       if (error instanceof ProtocolError) return this.#reportError(error.code, error.detail, ref);
       this.context.logger.error({ err: error, session: this.id, type: message.type }, "message handler failed");
@@ -142,7 +142,7 @@ export class Session implements Peer {
     this.context.hub.logout(this);
   }
 
-  #dispatch(message: RelayedMessage, ref: Ref | undefined, text: string): void {
+  #dispatch(message: RelayedMessage, ref: Ref | undefined, data: Buffer): void {
     const { hub } = this.context;
     if (this.name === null && !PRE_LOGIN_TYPES.has(message.type)) throw new ProtocolError("not-logged-in");
     switch (message.type) {
@@ -159,7 +159,7 @@ export class Session implements Peer {
         hub.setStatus(this, validate(SetStatusMessage, message).status);
         break;
       default:
-        hub.relay(this, message, text);
+        hub.relay(this, message, data);
     }
     this.#acknowledge(ref);
   }
