@@ -8,6 +8,8 @@ export interface ProcessStats {
   cpuMicros: number;
   rss: number;
   heapUsed: number;
+  /** V8 heap committed (used or not). */
+  heapTotal: number;
   external: number;
 }
 
@@ -27,6 +29,7 @@ if (process.send) {
       cpuMicros: cpu.user + cpu.system,
       rss: memory.rss,
       heapUsed: memory.heapUsed,
+      heapTotal: memory.heapTotal,
       external: memory.external,
     };
     process.send!(stats);

@@ -18,10 +18,17 @@ export class Connection {
   #handler: FrameHandler | undefined;
   /** Frames that arrived before anyone listened (e.g. a greeting in the same read as the 101). */
   #early: Buffer[] = [];
+  #timers: ReturnType<typeof setInterval>[] = [];
 
   static async open(url: string, timeoutMs = 15_000): Promise<Connection> {
     const connection = new Connection();
-    const events = { frame: (data: Buffer) => connection.#receive(data), close: () => (connection.closed = true) };
+    const events = {
+      frame: (data: Buffer) => connection.#receive(data),
+      close: () => {
+        connection.closed = true;
+        for (const timer of connection.#timers) clearInterval(timer);
+      },
+    };
     const open = Connection.transportKind === "raw" ? openRaw : openWs;
     connection.#transport = await open(url, events, timeoutMs);
     return connection;
@@ -72,6 +79,15 @@ export class Connection {
         }
       };
     });
+  }
+
+  /** Runs `task` every `ms` while the connection is open (as a client's heartbeat does). */
+  every(ms: number, task: () => void): void {
+    const timer = setInterval(() => {
+      if (!this.closed) task();
+    }, ms);
+    timer.unref();
+    this.#timers.push(timer);
   }
 
   /** Closes normally (1000): the user has left. */

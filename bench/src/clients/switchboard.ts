@@ -7,7 +7,11 @@ const RELAY_TYPES = { candidate: "new-ice-candidate", offer: "video-offer" } as 
 /** The article's message shape (`type` + `target`), shared with the bare relay. */
 export const articleEnvelope: Envelope = (to, kind) => [`{"type":"${RELAY_TYPES[kind]}","target":${JSON.stringify(to)},`, "}"];
 
-/** A modern Switchboard client: waits for `id`, says `hello`, logs in and waits for the `ack`. */
+/**
+ * A modern Switchboard client: waits for `id`, says `hello`, logs in and waits for the `ack`.
+ * Like the SDK, it then confirms what it received (`ping` with `received`) every
+ * `limits.heartbeatIntervalMs` from the `welcome`, so the server can forget confirmed frames.
+ */
 export const switchboardAdapter: ClientAdapter = {
   server: "switchboard",
   envelope: articleEnvelope,
@@ -18,6 +22,9 @@ export const switchboardAdapter: ClientAdapter = {
       if (message.type === "id") {
         connection.send('{"type":"hello","protocol":1}');
         connection.send(JSON.stringify({ type: "username", name, ref: "login" }));
+      } else if (message.type === "welcome") {
+        const interval = (message.limits as { heartbeatIntervalMs?: unknown } | undefined)?.heartbeatIntervalMs;
+        if (typeof interval === "number" && interval > 0) connection.every(interval, () => connection.send(confirmation(connection)));
       } else if (message.type === "error") {
         throw new Error(`login of ${name} failed: ${String(message.message)}`);
       }
