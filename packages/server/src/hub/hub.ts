@@ -72,8 +72,8 @@ export class Hub {
     this.#roster.add(name);
     if (!peer.modern) this.#legacy.add(name);
     if (peer.modern) {
-      peer.send(this.#snapshot());
-      peer.send((this.#historyFrame ??= encoder.encode(JSON.stringify({ type: "history", messages: this.#history.recent() }))));
+      peer.send(this.#snapshot(), true);
+      peer.send((this.#historyFrame ??= encoder.encode(JSON.stringify({ type: "history", messages: this.#history.recent() }))), true);
     }
     this.#presence.joined(name, !peer.modern);
     return name;
@@ -108,8 +108,8 @@ export class Hub {
     let modernFrame: Frame | undefined;
     let legacyFrame: Frame | undefined;
     for (const peer of this.#users.values()) {
-      if (peer.modern) peer.send((modernFrame ??= encoder.encode(JSON.stringify(message))));
-      else peer.send((legacyFrame ??= encoder.encode(JSON.stringify(forRecipient(message, peer)))));
+      if (peer.modern) peer.send((modernFrame ??= encoder.encode(JSON.stringify(message))), true);
+      else peer.send((legacyFrame ??= encoder.encode(JSON.stringify(forRecipient(message, peer)))), true);
     }
   }
 
@@ -140,7 +140,7 @@ export class Hub {
       return;
     }
     const encoded = typeof frame === "string" ? encoder.encode(frame) : frame;
-    for (const peer of this.#users.values()) peer.send(encoded);
+    for (const peer of this.#users.values()) peer.send(encoded, true);
   }
 
   setStatus(sender: Peer, status: UserStatus): void {
@@ -183,7 +183,7 @@ export class Hub {
     const frame = typeof text === "string" ? encoder.encode(text) : text;
     for (const partner of partners) {
       this.#trackCall(type, name, partner);
-      this.#users.get(partner)?.send(frame);
+      this.#users.get(partner)?.send(frame, partners.length > 1);
     }
   }
 

@@ -34,5 +34,6 @@ export interface Peer {
   readonly name: string | null;
   /** Said `hello`: gets presence deltas and raw chat text instead of the article's formats. */
   readonly modern: boolean;
-  send(frame: Frame): void;
+  /** `shared`: this very frame goes to many peers, so whoever keeps it should not copy it. */
+  send(frame: Frame, shared?: boolean): void;
 }

@@ -61,10 +61,10 @@ export class PresenceFeed {
     for (const peer of this.source.peers()) {
       if (peer.modern) {
         deltas ??= toDeltaFrames(events);
-        for (const frame of deltas) peer.send(frame);
+        for (const frame of deltas) peer.send(frame, true);
       } else if (membershipChanged) {
         legacyList ??= encode({ type: "userlist", users: this.source.names() });
-        peer.send(legacyList);
+        peer.send(legacyList, true);
       }
     }
   }

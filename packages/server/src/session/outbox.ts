@@ -8,12 +8,6 @@ export interface SessionTransport {
 /** Frames above this size are kept by reference (the shared `userlist` roster, `history`). */
 export const COPY_LIMIT = 8 * 1024;
 /**
- * A frame that is one of the last few any outbox kept is shared (presence deltas, broadcasts,
- * sent to every user in one loop): the first outbox copies it, the others keep a reference, so
- * its bytes are not multiplied by the number of recipients.
- */
-const RECENT_FRAMES = 8;
-/**
  * An outbox keeps its first few frames of its own (not shared) by reference and allocates no
  * ring nor slots until it has more: an idle session keeps a frame or two (the `pong` answering
  * the ping that confirmed the rest), and a ring per idle user, allocated and freed at every
@@ -26,17 +20,6 @@ const MIN_RING_BYTES = 1024;
 const MIN_SLOTS = 16;
 /** Slot value of a frame kept by reference rather than in the byte ring. */
 const BY_REFERENCE = 0xffffffff;
-
-const recent: (Frame | undefined)[] = new Array<Frame | undefined>(RECENT_FRAMES).fill(undefined);
-let recentNext = 0;
-
-/** True when another outbox kept this very frame moments ago; remembers it either way. */
-function seenRecently(frame: Frame): boolean {
-  for (let i = 0; i < RECENT_FRAMES; i++) if (recent[i] === frame) return true;
-  recent[recentNext] = frame;
-  recentNext = (recentNext + 1) % RECENT_FRAMES;
-  return false;
-}
 
 const byteSize = (frame: Frame) => (typeof frame === "string" ? Buffer.byteLength(frame) : frame.byteLength);
 
@@ -51,9 +34,10 @@ const byteSize = (frame: Frame) => (typeof frame === "string" ? Buffer.byteLengt
  * The live frame goes to the socket as it is; what is kept is a copy of its bytes in a per-session
  * byte ring (allocated on demand, doubled up to `maxBytes`, released when everything is
  * confirmed) and its length in a typed-array ring, so a busy session keeps no JS object per frame
- * and the frames it relays die young. Frames above `COPY_LIMIT`, frames shared with other
- * sessions (bytes, see `RECENT_FRAMES`) and the first `FEW_FRAMES` kept while there is no ring
- * are kept by reference instead. A resume sends copies of the ring's bytes.
+ * and the frames it relays die young. Frames above `COPY_LIMIT`, frames the sender marks as
+ * shared (one frame sent to many sessions: copying it into each would multiply its bytes by the
+ * number of recipients) and the first `FEW_FRAMES` kept while there is no ring are kept by
+ * reference instead. A resume sends copies of the ring's bytes.
  */
 export class Outbox {
   #transport: SessionTransport | null;
@@ -118,8 +102,9 @@ export class Outbox {
     this.#release();
   }
 
-  send(frame: Frame): void {
-    if (this.#numbering) this.#keep(frame);
+  /** `shared`: the same frame goes to many sessions (see the class comment). */
+  send(frame: Frame, shared = false): void {
+    if (this.#numbering) this.#keep(frame, shared);
     this.#transport?.send(frame);
   }
 
@@ -155,7 +140,7 @@ export class Outbox {
     return true;
   }
 
-  #keep(frame: Frame): void {
+  #keep(frame: Frame, shared: boolean): void {
     this.#sent++;
     const size = byteSize(frame);
     if (size > this.maxBytes) {
@@ -168,11 +153,7 @@ export class Outbox {
       this.#dropOldest();
       if (this.#transport === null) this.#lostWhileDetached = true;
     }
-    // Strings are encoded per recipient (and compare by value): never shared.
-    const byReference =
-      size > COPY_LIMIT ||
-      (typeof frame !== "string" && seenRecently(frame)) ||
-      (this.#ring === null && this.#fewKept++ < this.fewFrames);
+    const byReference = size > COPY_LIMIT || shared || (this.#ring === null && this.#fewKept++ < this.fewFrames);
     if (byReference) {
       (this.#refs ??= []).push(frame);
     } else {

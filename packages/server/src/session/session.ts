@@ -84,8 +84,8 @@ export class Session implements Peer {
     return this.resumeToken !== null && this.name !== null;
   }
 
-  send(frame: Frame): void {
-    this.outbox.send(frame);
+  send(frame: Frame, shared = false): void {
+    this.outbox.send(frame, shared);
     if (this.outbox.overflowed) this.context.overflowed(this);
   }
 
