@@ -4,8 +4,7 @@
  */
 import type { ClientAdapter } from "../clients/index.js";
 import type { RunningServer } from "../servers.js";
-import { sleep, startCpuWindow } from "./common.js";
-import { finish, type StreamRun } from "./relay.js";
+import { finish, measureWindow, type StreamRun } from "./relay.js";
 import { PairStreams } from "./streams.js";
 
 export interface LatencyParams {
@@ -32,12 +31,7 @@ export async function runFixedRate(server: RunningServer, adapter: ClientAdapter
     sent += Math.max(0, due);
   }, 1);
 
-  await sleep(params.warmupMs);
-  const endCpu = await startCpuWindow(server);
-  streams.windowStart = performance.now();
-  streams.windowEnd = streams.windowStart + params.measureMs;
-  await sleep(params.measureMs);
-  const cpu = await endCpu();
+  const cpu = await measureWindow(server, streams, params);
   clearInterval(ticker);
   return { ...(await finish(server, streams, params.measureMs, cpu)), offered: params.rate };
 }

@@ -33,14 +33,23 @@ export async function runRelay(server: RunningServer, adapter: ClientAdapter, pa
   };
   for (let i = 0; i < streams.count; i++) for (let w = 0; w < params.window; w++) streams.send(i);
 
+  const cpu = await measureWindow(server, streams, params);
+  running = false;
+  return finish(server, streams, params.measureMs, cpu);
+}
+
+/** Warms up, then measures one window of the streams; returns the server's CPU use over it. */
+export async function measureWindow(
+  server: RunningServer,
+  streams: PairStreams,
+  params: { warmupMs: number; measureMs: number },
+): Promise<CpuUse> {
   await sleep(params.warmupMs);
   const endCpu = await startCpuWindow(server);
   streams.windowStart = performance.now();
   streams.windowEnd = streams.windowStart + params.measureMs;
   await sleep(params.measureMs);
-  const cpu = await endCpu();
-  running = false;
-  return finish(server, streams, params.measureMs, cpu);
+  return endCpu();
 }
 
 /** Drains what is in flight, checks integrity and closes the clients. */
