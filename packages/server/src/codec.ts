@@ -28,27 +28,20 @@ export function decodeFrame(text: string): Decoded {
   return { ok: true, message: message as RelayedMessage };
 }
 
-/**
- * The JSON text of an object with `"name": name` added as its last member, built from the text
- * the object was parsed from, which must not have a `name` of its own. The result parses to what
- * `JSON.stringify` of the object with `name` set would give, without serializing the payload
- * again: an offer's SDP is kilobytes, and re-serializing it was the largest cost of relaying
- * (docs/performance.md). `text` parsed to an object, so its last `}` closes it.
- */
-export function appendName(text: string, name: string): string {
-  return `${text.slice(0, text.lastIndexOf("}"))},"name":${JSON.stringify(name)}}`;
-}
-
-/** `,"name":<name>}`: what `appendNameToBytes` puts in place of an object's closing brace. */
+/** `,"name":<name>}`: what `appendName` puts in place of an object's closing brace. */
 export function nameSuffix(name: string): Buffer {
   return Buffer.from(`,"name":${JSON.stringify(name)}}`);
 }
 
 /**
- * `appendName` on the UTF-8 bytes the object was parsed from, with `suffix` from `nameSuffix`:
- * the result is bytes, so the payload is neither serialized nor encoded again on its way out.
+ * The UTF-8 JSON of an object with `"name"` added as its last member (`suffix` from
+ * `nameSuffix`), built from the bytes the object was parsed from, which must not have a `name`
+ * of its own. The result parses to what `JSON.stringify` of the object with `name` set would
+ * give, without serializing the payload again nor encoding it again on its way out: an offer's
+ * SDP is kilobytes, and re-serializing it was the largest cost of relaying
+ * (docs/performance.md). `bytes` parsed to an object, so its last `}` closes it.
  */
-export function appendNameToBytes(bytes: Buffer, suffix: Buffer): Buffer {
+export function appendName(bytes: Buffer, suffix: Buffer): Buffer {
   const end = bytes.lastIndexOf(0x7d);
   return Buffer.concat([bytes.subarray(0, end), suffix], end + suffix.length);
 }

@@ -8,7 +8,7 @@ import {
   type UserStatus,
   type UserlistMessage,
 } from "@switchboard/protocol";
-import { appendName, appendNameToBytes, nameSuffix } from "../codec.js";
+import { appendName, nameSuffix } from "../codec.js";
 import { CallGraph } from "./call-graph.js";
 import { ChatHistory } from "./chat-history.js";
 import { escapeHtml } from "./html-escape.js";
@@ -39,7 +39,7 @@ export class Hub {
   /** Users who speak only the article's protocol, in login order. */
   readonly #legacy = new Set<string>();
   readonly #roster = new Roster();
-  /** `,"name":<name>}` per user, for relaying without re-serializing (see `appendNameToBytes`). */
+  /** `,"name":<name>}` per user, for relaying without re-serializing (see `appendName`). */
   readonly #nameSuffixes = new Map<string, Buffer>();
   /** The `history` frame, encoded once until the next public chat message. */
   #historyFrame: Uint8Array | undefined;
@@ -116,20 +116,14 @@ export class Hub {
   /**
    * Any other message: to its `target` alone; an untargeted call message to the sender's call
    * partners only; anything else untargeted to everyone. The payload is passed through as is.
-   * `source`, the frame `message` was decoded from (its text or UTF-8 bytes), is reused when it
-   * can be (see `appendName`).
+   * `source`, the bytes `message` was decoded from, is reused when it can be (see `appendName`).
    */
-  relay(sender: Peer, message: RelayedMessage, source?: string | Buffer): void {
+  relay(sender: Peer, message: RelayedMessage, source?: Buffer): void {
     const name = this.#nameOf(sender);
     const reusable = source !== undefined && !Object.hasOwn(message, "name") ? source : undefined;
     message.name = name;
     const recipient = this.#recipientOf(message);
-    const frame =
-      reusable === undefined
-        ? JSON.stringify(message)
-        : typeof reusable === "string"
-          ? appendName(reusable, name)
-          : appendNameToBytes(reusable, this.#suffixOf(name));
+    const frame = reusable === undefined ? JSON.stringify(message) : appendName(reusable, this.#suffixOf(name));
     if (recipient) {
       this.#trackCall(message.type, name, recipient.name!);
       recipient.send(frame);
