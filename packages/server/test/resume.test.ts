@@ -149,6 +149,19 @@ describe("resume", () => {
     expect((history.messages as { text: string }[]).map((m) => m.text)).toEqual(["before you left"]);
   });
 
+  it("ends a dropped session once when more waits for it than it may keep", async () => {
+    await running.start({ resumeBufferBytes: 2048 });
+    const alice = await running.modern("Alice");
+    const bob = await running.modern("Bob");
+    alice.socket.terminate();
+    await alice.closed;
+    for (let i = 0; i < 20; i++) bob.send({ type: "note", text: "x".repeat(500), target: "Alice" });
+    await bob.next("user-left", (m) => (m.users as string[]).includes("Alice"));
+    await bob.expectNone("error");
+    const metrics = await (await fetch(`${running.httpUrl}/metrics`)).text();
+    expect(metrics).toContain("switchboard_sessions_expired_total 1\n");
+  });
+
   it("closes the old connection with 4001 when a session is resumed while it still looks open", async () => {
     await running.start();
     const alice = await running.modern("Alice");

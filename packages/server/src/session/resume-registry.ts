@@ -44,8 +44,12 @@ export class ResumeRegistry {
     this.#timers.delete(session);
   }
 
-  /** Ends a session now (also used when detached traffic overflows what it may keep). */
+  /**
+   * Ends a session now (also used when detached traffic overflows what it may keep). Only once:
+   * an overflowing session reports each further message it cannot keep.
+   */
   expire(session: Session): void {
+    if (session.resumeToken === null || this.#sessions.get(session.resumeToken) !== session) return;
     this.forget(session);
     this.options.onExpired(session);
   }
