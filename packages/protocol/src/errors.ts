@@ -29,6 +29,8 @@ export type ErrorCode = keyof typeof ERROR_CODES;
  * WebSocket close codes the server uses. 1000-1015 are RFC 6455's; 4000-4999 are ours.
  */
 export const CLOSE_CODES = {
+  /** A client leaving for good (log out, tab closed): the server ends its session at once. */
+  normalClosure: 1000,
   /** A text frame that is not UTF-8 (closed by the WebSocket layer). */
   invalidUtf8: 1007,
   /** A message above the hard size cap: the server cannot skip it safely, so it closes. */

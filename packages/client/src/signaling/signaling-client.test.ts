@@ -1,4 +1,5 @@
 // The client against a scripted in-memory socket: the cases a real server will not produce.
+import { CLOSE_CODES } from "@switchboard/protocol";
 import { describe, expect, it } from "vitest";
 import type { ConnectionState } from "./connection-state.js";
 import { DEFAULT_BACKOFF, ExponentialBackoff } from "./backoff.js";
@@ -21,7 +22,9 @@ class FakeSocket implements WebSocketLike {
   send(data: string): void {
     this.sent.push(JSON.parse(data) as Record<string, unknown>);
   }
-  close(): void {
+  closeCode: number | undefined;
+  close(code?: number): void {
+    this.closeCode = code;
     this.readyState = 3;
   }
   open(): void {
@@ -194,7 +197,20 @@ describe("SignalingClient (scripted socket)", () => {
     await connected;
     await reconnecting;
     expect(socket.sent.find((m) => m.type === "ping")).toMatchObject({ received: 0 });
+    // 4000, not 1000: the server keeps the session for the resume that follows.
+    expect(socket.closeCode).toBe(CLOSE_CODES.reconnecting);
     c.close();
+  });
+
+  it("closes with 1000 when the user closes it: the server ends the session", async () => {
+    const c = client();
+    const connected = c.connect();
+    const socket = FakeSocket.last!;
+    socket.open();
+    socket.welcome();
+    await connected;
+    c.close();
+    expect(socket.closeCode).toBe(CLOSE_CODES.normalClosure);
   });
 });
 

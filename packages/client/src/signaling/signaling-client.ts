@@ -1,4 +1,5 @@
 import {
+  CLOSE_CODES,
   PROTOCOL_VERSION,
   type AckMessage,
   type IceServer,
@@ -266,7 +267,8 @@ export class SignalingClient {
     this.#counting = false;
     if (socket) {
       detach(socket);
-      closeQuietly(socket);
+      // Still open when the heartbeat or the handshake gave up on it: we will be back at once.
+      closeQuietly(socket, CLOSE_CODES.reconnecting);
     }
     this.#out.failInFlight();
     if (this.#state === "closed") return;
@@ -294,7 +296,7 @@ export class SignalingClient {
     this.#socket = this.#out.socket = null;
     if (socket) {
       detach(socket);
-      closeQuietly(socket);
+      closeQuietly(socket, CLOSE_CODES.normalClosure);
     }
     this.#out.failAll(reason);
     this.#transition("closed");

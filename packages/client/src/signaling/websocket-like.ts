@@ -45,9 +45,13 @@ export function detach(socket: WebSocketLike): void {
   socket.onerror = () => {};
 }
 
-export function closeQuietly(socket: WebSocketLike): void {
+/**
+ * Closes a socket we are done with. `code` tells the server why: 1000 (leaving for good: it ends
+ * the session) or CLOSE_CODES.reconnecting (coming back at once: it keeps the session to resume).
+ */
+export function closeQuietly(socket: WebSocketLike, code: number): void {
   try {
-    socket.close(1000);
+    socket.close(code);
   } catch {
     // Closing a socket that never opened can throw in some implementations; it is gone anyway.
   }
