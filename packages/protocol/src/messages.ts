@@ -78,6 +78,7 @@ export const ControlMessage = z.discriminatedUnion("type", [
   PingMessage,
 ]);
 export type ControlMessage = z.infer<typeof ControlMessage>;
+const CLIENT_CONTROL_TYPES: ReadonlySet<string> = new Set(ControlMessage.options.map((option) => option.shape.type.value));
 
 // ---------------------------------------------------------------------------------------------
 // Call messages: client -> client, routed by `target`, stamped with the sender's `name`.
@@ -189,6 +190,10 @@ export const Limits = z.object({
   heartbeatIntervalMs: z.number().int().optional(),
   /** How long a dropped session can be resumed. */
   resumeGraceMs: z.number().int().optional(),
+  /** Longest chat `text`, in characters (UTF-16 code units); a longer one gets `text-too-long`. */
+  maxChatTextLength: z.number().int().optional(),
+  /** Deepest nesting of objects and arrays in a message; deeper gets `too-deep`. */
+  maxNestingDepth: z.number().int().optional(),
 });
 export type Limits = z.infer<typeof Limits>;
 
@@ -260,7 +265,8 @@ export const HistoryMessage = z.object({ type: z.literal("history"), messages: z
 export type HistoryMessage = z.infer<typeof HistoryMessage>;
 export const PongMessage = z.looseObject({ type: z.literal("pong"), ref: Ref.optional() });
 
-export const ServerMessage = z.discriminatedUnion("type", [
+/** Every message the server itself originates. */
+export const ServerOriginatedMessage = z.discriminatedUnion("type", [
   IdMessage,
   WelcomeMessage,
   RejectUsernameMessage,
@@ -274,8 +280,63 @@ export const ServerMessage = z.discriminatedUnion("type", [
   HistoryMessage,
   PongMessage,
   IceServersMessage,
-  ...CallMessage.options,
 ]);
+export type ServerOriginatedMessage = z.infer<typeof ServerOriginatedMessage>;
+
+/**
+ * The types the server sends itself. They are reserved: a client that sends one for relaying
+ * gets `reserved-type`, so that nobody can speak as the server. Derived from the schema, so a
+ * type the server starts sending is reserved by the same change.
+ */
+export const SERVER_MESSAGE_TYPES: ReadonlySet<string> = new Set(
+  ServerOriginatedMessage.options.map((option) => option.shape.type.value),
+);
+
+// ---------------------------------------------------------------------------------------------
+// Relayed messages: what one user sends another, as the recipient gets it. The server stamps
+// the sender twice: `name` (the article's field) and `from`. Only relayed messages carry
+// `from`, and the server overwrites whatever a sender put there, so a client tells a peer's
+// message from the server's by that field alone, whatever its type.
+
+const stamped = { name: UserName, from: UserName };
+
+/** A call message as relayed: the sender is stamped. */
+export const RelayedCallMessage = z.discriminatedUnion("type", [
+  CallInviteMessage.extend(stamped),
+  CallAcceptMessage.extend(stamped),
+  CallDeclineMessage.extend(stamped),
+  CallCancelMessage.extend(stamped),
+  VideoOfferMessage.extend(stamped),
+  VideoAnswerMessage.extend(stamped),
+  NewIceCandidateMessage.extend(stamped),
+  HangUpMessage.extend(stamped),
+]);
+export type RelayedCallMessage = z.infer<typeof RelayedCallMessage>;
+
+const CALL_TYPES: ReadonlySet<string> = new Set(CallMessage.options.map((option) => option.shape.type.value));
+
+/** Longest message `type`. */
+export const MAX_TYPE_LENGTH = 64;
+
+/** A message of a type neither the server nor the call protocol defines: the apps' own. */
+export const RelayedAppMessage = z.looseObject({
+  type: z
+    .string()
+    .min(1)
+    .max(MAX_TYPE_LENGTH)
+    .refine((type) => !SERVER_MESSAGE_TYPES.has(type) && !CALL_TYPES.has(type), "is not an app-defined type"),
+  ...stamped,
+  target: Target.optional().nullable(),
+});
+export type RelayedAppMessage = z.infer<typeof RelayedAppMessage>;
+
+/** True for a type that apps may define and relay freely. */
+export function isAppMessageType(type: string): boolean {
+  return !SERVER_MESSAGE_TYPES.has(type) && !CALL_TYPES.has(type) && !CLIENT_CONTROL_TYPES.has(type);
+}
+
+/** Every frame a server sends: its own messages, and what it relays. */
+export const ServerMessage = z.union([ServerOriginatedMessage, RelayedCallMessage, RelayedAppMessage]);
 export type ServerMessage = z.infer<typeof ServerMessage>;
 
 /** Builds an `error` message from the catalog. */
