@@ -155,6 +155,9 @@ export const CallMessage = z.discriminatedUnion("type", [
 export type CallMessage = z.infer<typeof CallMessage>;
 export type CallMessageType = CallMessage["type"];
 
+/** Every call message type. */
+export const CALL_MESSAGE_TYPES: ReadonlySet<string> = new Set(CallMessage.options.map((option) => option.shape.type.value));
+
 /** Call messages that start or continue a negotiation between sender and target. */
 export const CALL_OPENING_TYPES: ReadonlySet<string> = new Set<CallMessageType>([
   "call-invite",
@@ -313,7 +316,6 @@ export const RelayedCallMessage = z.discriminatedUnion("type", [
 ]);
 export type RelayedCallMessage = z.infer<typeof RelayedCallMessage>;
 
-const CALL_TYPES: ReadonlySet<string> = new Set(CallMessage.options.map((option) => option.shape.type.value));
 
 /** Longest message `type`. */
 export const MAX_TYPE_LENGTH = 64;
@@ -324,7 +326,7 @@ export const RelayedAppMessage = z.looseObject({
     .string()
     .min(1)
     .max(MAX_TYPE_LENGTH)
-    .refine((type) => !SERVER_MESSAGE_TYPES.has(type) && !CALL_TYPES.has(type), "is not an app-defined type"),
+    .refine((type) => !SERVER_MESSAGE_TYPES.has(type) && !CALL_MESSAGE_TYPES.has(type), "is not an app-defined type"),
   ...stamped,
   target: Target.optional().nullable(),
 });
@@ -332,7 +334,7 @@ export type RelayedAppMessage = z.infer<typeof RelayedAppMessage>;
 
 /** True for a type that apps may define and relay freely. */
 export function isAppMessageType(type: string): boolean {
-  return !SERVER_MESSAGE_TYPES.has(type) && !CALL_TYPES.has(type) && !CLIENT_CONTROL_TYPES.has(type);
+  return !SERVER_MESSAGE_TYPES.has(type) && !CALL_MESSAGE_TYPES.has(type) && !CLIENT_CONTROL_TYPES.has(type);
 }
 
 /** Every frame a server sends: its own messages, and what it relays. */

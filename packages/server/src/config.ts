@@ -46,8 +46,24 @@ export const ConfigSchema = z
     resumeGraceMs: z.coerce.number().int().min(0).default(30_000),
     /** Per session: bytes of sent messages kept until the client confirms them, for resume. */
     resumeBufferBytes: positiveInt.default(256 * 1024),
-    /** Public chat messages kept and sent to clients at login. */
+    /** Public chat messages kept and sent to clients at login... */
     historySize: z.coerce.number().int().min(0).default(100),
+    /**
+     * ...and at most this many bytes of them all together: the `history` frame a login gets.
+     * Well under `maxQueuedBytes`, so that no login is ever cut by its own history.
+     */
+    historyMaxBytes: z.coerce.number().int().min(0).default(128 * 1024),
+    /**
+     * Longest chat text, in UTF-16 code units. 2000 is a long paragraph (Discord's and Slack's
+     * limits are of that order) and keeps a worst-case message, every character escaped, near
+     * 12 KB: the history holds ten of those at the least.
+     */
+    maxChatTextLength: positiveInt.default(2000),
+    /**
+     * Deepest nesting of objects and arrays in a message. Signaling needs 3 (an offer's `sdp`);
+     * 32 leaves apps room and keeps every walk of a message shallow.
+     */
+    maxNestingDepth: positiveInt.max(1000).default(32),
     /** On shutdown, how long to wait for queued messages to reach clients. */
     drainTimeoutMs: z.coerce.number().int().min(0).default(5000),
     /** Directory of the built web app served at `/`. */
@@ -83,6 +99,13 @@ export const ConfigSchema = z
     if (config.turnSecret && (config.turnUsername || config.turnCredential)) {
       ctx.addIssue({ code: "custom", path: ["turnSecret"], message: "use TURN_SECRET or static TURN credentials, not both" });
     }
+    if (config.historyMaxBytes > config.maxQueuedBytes / 2) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["historyMaxBytes"],
+        message: "must be at most half of maxQueuedBytes, so that a login is never cut by its own history",
+      });
+    }
     if (config.turnSecret && config.turnUrls.length === 0) {
       ctx.addIssue({ code: "custom", path: ["turnSecret"], message: "TURN_SECRET needs TURN_URLS" });
     }
@@ -111,6 +134,9 @@ const ENV_NAMES: Record<keyof Config, string> = {
   resumeGraceMs: "RESUME_GRACE_MS",
   resumeBufferBytes: "RESUME_BUFFER_BYTES",
   historySize: "HISTORY_SIZE",
+  historyMaxBytes: "HISTORY_MAX_BYTES",
+  maxChatTextLength: "MAX_CHAT_TEXT_LENGTH",
+  maxNestingDepth: "MAX_NESTING_DEPTH",
   drainTimeoutMs: "DRAIN_TIMEOUT_MS",
   staticDir: "STATIC_DIR",
   stunUrls: "STUN_URLS",

@@ -35,7 +35,7 @@ export function createServer(input: ConfigInput = {}): SwitchboardServer {
   const config = resolveConfig(input);
   const logger = createLogger(config);
   const metrics = new Metrics();
-  const hub = new Hub({ presenceIntervalMs: config.presenceIntervalMs, historySize: config.historySize });
+  const hub = new Hub(config);
   const iceServers = new IceServerProvider(config);
   const limits = {
     maxMessageBytes: config.maxMessageBytes,
@@ -43,6 +43,8 @@ export function createServer(input: ConfigInput = {}): SwitchboardServer {
     messageBurst: config.rateLimitBurst,
     heartbeatIntervalMs: Math.floor(config.heartbeatTimeoutMs / 3),
     resumeGraceMs: config.resumeGraceMs,
+    maxChatTextLength: config.maxChatTextLength,
+    maxNestingDepth: config.maxNestingDepth,
   };
   const websocket = new WebSocketEndpoint({
     config,

@@ -1,21 +1,44 @@
 import type { DeliveredChatMessage } from "@switchboard/protocol";
 
-/** The room's public chat: numbers each message and keeps the last `size` of them. */
+export interface ChatHistoryLimits {
+  /** Messages kept. */
+  size: number;
+  /** Bytes of their JSON kept, all together: what the `history` frame at login costs. */
+  maxBytes: number;
+}
+
+/**
+ * The room's public chat: numbers the messages and keeps the last ones, at most `size` of them
+ * and at most `maxBytes` of their encoded JSON, so that the `history` frame a login gets stays
+ * bounded whatever people post.
+ */
 export class ChatHistory {
   #seq = 0;
-  readonly #messages: DeliveredChatMessage[] = [];
+  readonly #messages: { message: DeliveredChatMessage; bytes: number }[] = [];
+  #bytes = 0;
 
-  constructor(private readonly size: number) {}
+  constructor(private readonly limits: ChatHistoryLimits) {}
 
-  /** Numbers `message` (sets its `seq`) and remembers it. */
-  record(message: DeliveredChatMessage): void {
-    message.seq = ++this.#seq;
-    if (this.size === 0) return;
-    this.#messages.push(message);
-    if (this.#messages.length > this.size) this.#messages.shift();
+  /** The next public message's place in the history (1, 2, ...). */
+  nextSeq(): number {
+    return ++this.#seq;
+  }
+
+  /** Remembers a numbered message; `bytes` is the size of its JSON. */
+  keep(message: DeliveredChatMessage, bytes: number): void {
+    const { size, maxBytes } = this.limits;
+    if (size === 0 || bytes > maxBytes) return;
+    this.#messages.push({ message, bytes });
+    this.#bytes += bytes;
+    while (this.#messages.length > size || this.#bytes > maxBytes) this.#bytes -= this.#messages.shift()!.bytes;
   }
 
   recent(): DeliveredChatMessage[] {
-    return [...this.#messages];
+    return this.#messages.map((kept) => kept.message);
+  }
+
+  /** Bytes of the kept messages' JSON. */
+  get bytes(): number {
+    return this.#bytes;
   }
 }

@@ -1,8 +1,9 @@
 // The domain with plain objects: no sockets, no timers but vitest's fake ones.
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { Hub } from "./hub.js";
-import { FrameParts, type Frame, type Peer } from "./peer.js";
-import { ProtocolError } from "./protocol-error.js";
+import { FrameParts, type Frame } from "../wire/frame.js";
+import type { Peer } from "./peer.js";
+import { ProtocolError } from "../wire/protocol-error.js";
 
 const decoder = new TextDecoder();
 
@@ -27,7 +28,7 @@ class FakePeer implements Peer {
 let hub: Hub;
 beforeEach(() => {
   vi.useFakeTimers();
-  hub = new Hub({ presenceIntervalMs: 100, historySize: 2 });
+  hub = new Hub({ presenceIntervalMs: 100, historySize: 2, historyMaxBytes: 64 * 1024, maxChatTextLength: 2000 });
 });
 afterEach(() => {
   hub.close();
@@ -85,7 +86,7 @@ describe("Hub", () => {
     const b = join("b");
     const c = join("c");
     hub.relay(a, { type: "video-offer", name: "c", target: "b", sdp: {} });
-    expect(b.of("video-offer")).toEqual([{ type: "video-offer", name: "a", target: "b", sdp: {} }]);
+    expect(b.of("video-offer")).toEqual([{ type: "video-offer", name: "a", from: "a", target: "b", sdp: {} }]);
     expect(c.of("video-offer")).toEqual([]);
     expect(thrownCode(() => hub.relay(a, { type: "x", target: "nobody" }))).toBe("unknown-target");
     expect(thrownCode(() => hub.relay(a, { type: "x", target: 5 }))).toBe("invalid-message");
@@ -109,11 +110,11 @@ describe("Hub", () => {
     const b = join("b");
     hub.relay(a, { type: "video-offer", target: "b", sdp: {} });
     hub.logout(a);
-    expect(b.of("hang-up")).toEqual([{ type: "hang-up", name: "a", target: "b", reason: "gone" }]);
+    expect(b.of("hang-up")).toEqual([{ type: "hang-up", name: "a", from: "a", target: "b", reason: "gone" }]);
     expect(thrownCode(() => hub.relay(b, { type: "video-answer" }))).toBe("no-call");
   });
 
-  it("escapes chat text for article clients only, and sets the date when missing", () => {
+  it("escapes chat text for article clients only, and dates it by the server's clock", () => {
     vi.setSystemTime(1_000_000);
     const old = join("old");
     const modern = join("new", true);
@@ -168,12 +169,12 @@ describe("Hub", () => {
     expect(earlier.users).toEqual(["é x", "a"]);
   });
 
-  it("relays a message's own bytes with the sender's name appended", () => {
+  it("relays a message's own bytes with the sender stamped (name and from)", () => {
     const a = join("a", true);
     const b = join("b", true);
     const text = '{"type":"video-offer","target":"b","sdp":{"x":"é\\n"}} ';
     hub.relay(a, JSON.parse(text), Buffer.from(text));
-    expect(b.inbox.at(-1)).toEqual({ type: "video-offer", target: "b", sdp: { x: "é\n" }, name: "a" });
+    expect(b.inbox.at(-1)).toEqual({ type: "video-offer", target: "b", sdp: { x: "é\n" }, name: "a", from: "a" });
   });
 
   it("announces status changes once", () => {

@@ -1,6 +1,7 @@
 import {
   CALL_CLOSING_TYPES,
   CALL_OPENING_TYPES,
+  SERVER_MESSAGE_TYPES,
   checkUsername,
   uniqueUsername,
   type ChatMessage,
@@ -8,22 +9,25 @@ import {
   type UserStatus,
   type UserlistMessage,
 } from "@switchboard/protocol";
-import { appendName, nameSuffix } from "../codec.js";
+import type { DecodedMessage } from "../wire/codec.js";
+import { FrameParts, senderStamp, stampSender, type Frame } from "../wire/frame.js";
+import { encodeMessage, encodeShared } from "../wire/outgoing.js";
+import { ProtocolError } from "../wire/protocol-error.js";
 import { CallGraph } from "./call-graph.js";
 import { ChatHistory } from "./chat-history.js";
 import { escapeHtml } from "./html-escape.js";
-import { FrameParts, type Frame, type Peer } from "./peer.js";
+import type { Peer } from "./peer.js";
 import { PresenceFeed } from "./presence-feed.js";
-import { ProtocolError } from "./protocol-error.js";
 import { Roster } from "./roster.js";
-
-/** A decoded message the hub passes on without interpreting its payload. */
-export type RelayedMessage = Record<string, unknown> & { type: string };
 
 export interface HubOptions {
   presenceIntervalMs: number;
-  /** Public chat messages kept for clients that log in. */
+  /** Public chat messages kept for clients that log in... */
   historySize: number;
+  /** ...and the bytes of their JSON, all together. */
+  historyMaxBytes: number;
+  /** Longest chat text, in UTF-16 code units (what JavaScript's `length` counts). */
+  maxChatTextLength: number;
 }
 
 const encoder = new TextEncoder();
@@ -39,16 +43,19 @@ export class Hub {
   /** Users who speak only the article's protocol, in login order. */
   readonly #legacy = new Set<string>();
   readonly #roster = new Roster();
-  /** `,"name":<name>}` per user, for relaying without re-serializing (see `appendName`). */
-  readonly #nameSuffixes = new Map<string, Buffer>();
+  /** `,"name":<name>,"from":<name>}` per user, for relaying without re-serializing (see `stampSender`). */
+  readonly #senderStamps = new Map<string, Buffer>();
   /** The `history` frame, encoded once until the next public chat message. */
   #historyFrame: Uint8Array | undefined;
   readonly #calls = new CallGraph();
   readonly #presence: PresenceFeed;
   readonly #history: ChatHistory;
 
+  readonly #maxChatTextLength: number;
+
   constructor(options: HubOptions) {
-    this.#history = new ChatHistory(options.historySize);
+    this.#history = new ChatHistory({ size: options.historySize, maxBytes: options.historyMaxBytes });
+    this.#maxChatTextLength = options.maxChatTextLength;
     this.#presence = new PresenceFeed(
       { peers: () => this.#users.values(), names: () => [...this.#users.keys()] },
       options.presenceIntervalMs,
@@ -61,19 +68,25 @@ export class Hub {
 
   /**
    * Logs `peer` in under `requested`, or a numbered variant if that is taken (the article's
-   * rule), and tells it so with `rejectusername`. Returns the name given.
+   * rule), and tells it so with `rejectusername`. Returns the name given. All or nothing: if
+   * anything fails once the name is taken, the name is given back before the error goes on.
    */
   login(peer: Peer, requested: unknown): string {
     const check = checkUsername(requested);
     if (!check.ok) throw new ProtocolError("bad-name", check.reason);
     const name = uniqueUsername(check.name, (candidate) => this.#users.has(candidate));
-    if (name !== check.name) peer.send(JSON.stringify({ type: "rejectusername", name }));
     this.#users.set(name, peer);
-    this.#roster.add(name);
-    if (!peer.modern) this.#legacy.add(name);
-    if (peer.modern) {
-      peer.send(this.#snapshot(), true);
-      peer.send((this.#historyFrame ??= encoder.encode(JSON.stringify({ type: "history", messages: this.#history.recent() }))), true);
+    try {
+      if (name !== check.name) peer.send(encodeMessage({ type: "rejectusername", name }));
+      this.#roster.add(name);
+      if (!peer.modern) this.#legacy.add(name);
+      if (peer.modern) {
+        peer.send(this.#snapshot(), true);
+        peer.send((this.#historyFrame ??= encodeShared({ type: "history", messages: this.#history.recent() })), true);
+      }
+    } catch (error) {
+      this.#forget(name);
+      throw error;
     }
     this.#presence.joined(name, !peer.modern);
     return name;
@@ -83,47 +96,66 @@ export class Hub {
   logout(peer: Peer): void {
     const name = peer.name;
     if (name === null || this.#users.get(name) !== peer) return;
-    this.#users.delete(name);
-    this.#busy.delete(name);
-    this.#legacy.delete(name);
-    this.#nameSuffixes.delete(name);
-    this.#roster.invalidate();
+    this.#forget(name);
     for (const partner of this.#calls.removeUser(name)) {
-      this.#users.get(partner)?.send(JSON.stringify({ type: "hang-up", name, target: partner, reason: "gone" }));
+      // On the user's behalf, as if it had hung up itself: stamped as relayed from it.
+      this.#users.get(partner)?.send(encodeMessage({ type: "hang-up", name, from: name, target: partner, reason: "gone" }));
     }
     this.#presence.left(name);
   }
 
-  /** Public chat goes to everyone (the sender included, as in the article); `target` makes it private. */
+  #forget(name: string): void {
+    this.#users.delete(name);
+    this.#busy.delete(name);
+    this.#legacy.delete(name);
+    this.#senderStamps.delete(name);
+    this.#roster.invalidate();
+  }
+
+  /**
+   * Public chat goes to everyone (the sender included, as in the article); `target` makes it
+   * private. What is delivered is built here from the fields chat defines, nothing else the
+   * sender put in the message, and the server's own clock.
+   */
   chat(sender: Peer, message: ChatMessage): void {
-    message.name = this.#nameOf(sender);
-    message.date ??= Date.now();
+    const name = this.#nameOf(sender);
+    if (message.text.length > this.#maxChatTextLength) {
+      throw new ProtocolError("text-too-long", `${message.text.length} characters; the limit is ${this.#maxChatTextLength}.`);
+    }
     const recipient = this.#recipientOf(message);
+    const date = Date.now();
     if (recipient) {
-      recipient.send(JSON.stringify(forRecipient(message, recipient)));
+      const delivered: DeliveredChatMessage = { type: "message", name, text: message.text, date, target: recipient.name };
+      recipient.send(encodeMessage(forRecipient(delivered, recipient)));
       return;
     }
-    this.#history.record(message as DeliveredChatMessage);
+    const delivered: DeliveredChatMessage = { type: "message", name, text: message.text, date, seq: this.#history.nextSeq() };
+    const modernFrame = encodeShared(delivered);
+    this.#history.keep(delivered, modernFrame.byteLength);
     this.#historyFrame = undefined;
-    let modernFrame: Frame | undefined;
     let legacyFrame: Frame | undefined;
     for (const peer of this.#users.values()) {
-      if (peer.modern) peer.send((modernFrame ??= encoder.encode(JSON.stringify(message))), true);
-      else peer.send((legacyFrame ??= encoder.encode(JSON.stringify(forRecipient(message, peer)))), true);
+      if (peer.modern) peer.send(modernFrame, true);
+      else peer.send((legacyFrame ??= encodeShared(forRecipient(delivered, peer))), true);
     }
   }
 
   /**
    * Any other message: to its `target` alone; an untargeted call message to the sender's call
-   * partners only; anything else untargeted to everyone. The payload is passed through as is.
-   * `source`, the bytes `message` was decoded from, is reused when it can be (see `appendName`).
+   * partners only; anything else untargeted to everyone. The payload is passed through as is,
+   * stamped with the sender (`name` and `from`, overwriting the sender's own). The server's own
+   * types are never relayed. `source`, the bytes `message` was decoded from, is reused when it
+   * can be (see `stampSender`).
    */
-  relay(sender: Peer, message: RelayedMessage, source?: Buffer): void {
+  relay(sender: Peer, message: DecodedMessage, source?: Buffer): void {
     const name = this.#nameOf(sender);
-    const reusable = source !== undefined && !Object.hasOwn(message, "name") ? source : undefined;
+    if (SERVER_MESSAGE_TYPES.has(message.type)) throw new ProtocolError("reserved-type", `"${message.type}" comes only from the server.`);
+    const reusable = source !== undefined && !Object.hasOwn(message, "name") && !Object.hasOwn(message, "from") ? source : undefined;
     message.name = name;
+    message.from = name;
     const recipient = this.#recipientOf(message);
-    const frame = reusable === undefined ? JSON.stringify(message) : appendName(reusable, this.#suffixOf(name));
+    // The payload is the sender's, passed through: only its envelope is the server's to type.
+    const frame = reusable === undefined ? JSON.stringify(message) : stampSender(reusable, this.#stampOf(name));
     if (recipient) {
       this.#trackCall(message.type, name, recipient.name!);
       recipient.send(frame);
@@ -156,10 +188,10 @@ export class Hub {
     return new FrameParts([SNAPSHOT_HEAD, users, encoder.encode(`],${JSON.stringify(tail).slice(1)}`)]);
   }
 
-  #suffixOf(name: string): Buffer {
-    let suffix = this.#nameSuffixes.get(name);
-    if (suffix === undefined) this.#nameSuffixes.set(name, (suffix = nameSuffix(name)));
-    return suffix;
+  #stampOf(name: string): Buffer {
+    let stamp = this.#senderStamps.get(name);
+    if (stamp === undefined) this.#senderStamps.set(name, (stamp = senderStamp(name)));
+    return stamp;
   }
 
   /** Stops timers; sends nothing more. */
@@ -202,6 +234,6 @@ export class Hub {
   }
 }
 
-function forRecipient(message: ChatMessage, recipient: Peer): ChatMessage {
+function forRecipient(message: DeliveredChatMessage, recipient: Peer): DeliveredChatMessage {
   return recipient.modern ? message : { ...message, text: escapeHtml(message.text) };
 }

@@ -1,5 +1,7 @@
 import type { UserStatus } from "@switchboard/protocol";
-import type { Frame, Peer } from "./peer.js";
+import type { Frame } from "../wire/frame.js";
+import { encodeShared as encode } from "../wire/outgoing.js";
+import type { Peer } from "./peer.js";
 
 type PresenceEvent =
   | { kind: "user-joined"; name: string; legacy: boolean }
@@ -13,8 +15,6 @@ export interface PresenceSource {
   names(): string[];
 }
 
-const encoder = new TextEncoder();
-const encode = (message: object): Frame => encoder.encode(JSON.stringify(message));
 
 /**
  * Coalesces presence changes. The article sends the whole list to everyone on every join,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { FrameParts, type Frame } from "../hub/peer.js";
+import { FrameParts, type Frame } from "../wire/frame.js";
 import { COPY_LIMIT, FEW_FRAMES, Outbox } from "./outbox.js";
 
 const text = (frame: Frame): string =>

@@ -1,4 +1,4 @@
-import { FrameParts, type Frame } from "../hub/peer.js";
+import { FrameParts, type Frame } from "../wire/frame.js";
 
 /** The socket side of a session: where frames go while the session is attached. */
 export interface SessionTransport {

@@ -1,5 +1,7 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import {
+  CALL_MESSAGE_TYPES,
+  CallMessage,
   ChatMessage,
   CLOSE_CODES,
   HelloMessage,
@@ -13,11 +15,13 @@ import {
   type WelcomeMessage,
 } from "@switchboard/protocol";
 import type { z } from "zod";
-import { decodeFrame } from "../codec.js";
 import type { Config } from "../config.js";
-import type { Hub, RelayedMessage } from "../hub/hub.js";
-import type { Frame, Peer } from "../hub/peer.js";
-import { ProtocolError } from "../hub/protocol-error.js";
+import type { Hub } from "../hub/hub.js";
+import type { Peer } from "../hub/peer.js";
+import { decodeFrame, type DecodedMessage } from "../wire/codec.js";
+import type { Frame } from "../wire/frame.js";
+import { encodeMessage } from "../wire/outgoing.js";
+import { ProtocolError } from "../wire/protocol-error.js";
 import { MessageRate } from "../limits/message-rate.js";
 import type { Logger } from "../logger.js";
 import type { IceServerProvider } from "../ice/ice-servers.js";
@@ -34,7 +38,7 @@ export interface SessionContext {
   hub: Hub;
   logger: Logger;
   metrics: Metrics;
-  config: Pick<Config, "maxMessageBytes" | "rateLimitPerSecond" | "rateLimitBurst" | "resumeBufferBytes">;
+  config: Pick<Config, "maxMessageBytes" | "maxNestingDepth" | "rateLimitPerSecond" | "rateLimitBurst" | "resumeBufferBytes">;
   /** The `welcome` for a session, minus what the session fills in. */
   welcome(session: Session): Omit<WelcomeMessage, "ref" | "resumeToken" | "resumed">;
   /** A session that can be resumed from now on. */
@@ -76,7 +80,7 @@ export class Session implements Peer {
     this.#connection = connection;
     this.outbox = new Outbox(connection, context.config.resumeBufferBytes);
     this.#rate = new MessageRate(context.config.rateLimitPerSecond, context.config.rateLimitBurst);
-    this.send(JSON.stringify({ type: "id", id: this.id }));
+    this.send(encodeMessage({ type: "id", id: this.id }));
   }
 
   /** Logged in and said hello: worth keeping when the connection drops. */
@@ -112,7 +116,7 @@ export class Session implements Peer {
       return this.#reportError("frame-too-large", `${data.length} bytes; the limit is ${config.maxMessageBytes}.`);
     }
     const text = data.toString("utf8");
-    const decoded = decodeFrame(text);
+    const decoded = decodeFrame(text, config.maxNestingDepth);
     if (!decoded.ok) return this.#reportError(decoded.code, undefined, decoded.ref);
 
     const message = decoded.message;
@@ -131,7 +135,7 @@ export class Session implements Peer {
   attach(connection: Connection, received: number, ref?: Ref): boolean {
     // The welcome answers the resuming `hello`: it carries that request's ref, like any answer.
     const welcome = { ...this.context.welcome(this), resumeToken: this.resumeToken!, resumed: true, ...(ref === undefined ? {} : { ref }) };
-    if (!this.outbox.attach(connection, received, JSON.stringify(welcome))) return false;
+    if (!this.outbox.attach(connection, received, encodeMessage(welcome))) return false;
     this.#connection = connection;
     return true;
   }
@@ -142,7 +146,7 @@ export class Session implements Peer {
     this.context.hub.logout(this);
   }
 
-  #dispatch(message: RelayedMessage, ref: Ref | undefined, data: Buffer): void {
+  #dispatch(message: DecodedMessage, ref: Ref | undefined, data: Buffer): void {
     const { hub } = this.context;
     if (this.name === null && !PRE_LOGIN_TYPES.has(message.type)) throw new ProtocolError("not-logged-in");
     switch (message.type) {
@@ -159,6 +163,8 @@ export class Session implements Peer {
         hub.setStatus(this, validate(SetStatusMessage, message).status);
         break;
       default:
+        // Call messages reach the call partner's SDK, or the article's client: they must be well-formed.
+        if (CALL_MESSAGE_TYPES.has(message.type)) validate(CallMessage, message);
         hub.relay(this, message, data);
     }
     this.#acknowledge(ref);
@@ -174,7 +180,7 @@ export class Session implements Peer {
     this.modern = true;
     this.resumeToken ??= randomBytes(24).toString("base64url");
     const welcome = { ...this.context.welcome(this), resumeToken: this.resumeToken, resumed: false };
-    this.send(JSON.stringify(ref === undefined ? welcome : { ...welcome, ref }));
+    this.send(encodeMessage(ref === undefined ? welcome : { ...welcome, ref }));
     this.outbox.startNumbering();
   }
 
@@ -185,17 +191,25 @@ export class Session implements Peer {
       throw new ProtocolError("too-many-logins");
     }
     this.name = this.context.hub.login(this, message.name);
+    try {
+      this.#acknowledge(ref, { name: this.name });
+      this.#startIceRenewal();
+    } catch (error) {
+      // All or nothing: a login that fails half-way leaves no name taken.
+      this.end();
+      this.name = null;
+      throw error;
+    }
+    // Last: only a complete login can be resumed.
     if (this.modern) this.context.registerResumable(this);
     this.context.logger.debug({ session: this.id, name: this.name }, "logged in");
-    this.#acknowledge(ref, { name: this.name });
-    this.#startIceRenewal();
   }
 
   /** With a TURN secret, a modern user gets its own credentials now and before each expiry. */
   #startIceRenewal(): void {
     const { iceServers } = this.context;
     if (!this.modern || !iceServers.issuesCredentials) return;
-    const send = () => this.send(JSON.stringify({ type: "ice-servers", ...iceServers.forUser(this.name!) }));
+    const send = () => this.send(encodeMessage({ type: "ice-servers", ...iceServers.forUser(this.name!) }));
     send();
     this.#iceRenewal = setInterval(send, iceServers.renewalDelayMs());
     this.#iceRenewal.unref();
@@ -203,18 +217,18 @@ export class Session implements Peer {
 
   #ping(ping: PingMessage, ref: Ref | undefined): void {
     if (ping.received !== undefined) this.outbox.confirm(ping.received);
-    this.send(JSON.stringify(ref === undefined ? { type: "pong" } : { type: "pong", ref }));
+    this.send(encodeMessage(ref === undefined ? { type: "pong" } : { type: "pong", ref }));
   }
 
   /** Modern clients learn that a request with a `ref` succeeded. */
   #acknowledge(ref: Ref | undefined, result?: { name: string }): void {
-    if (this.modern && ref !== undefined) this.send(JSON.stringify({ type: "ack", ref, ...result }));
+    if (this.modern && ref !== undefined) this.send(encodeMessage({ type: "ack", ref, ...result }));
   }
 
   #reportError(code: ErrorCode, detail?: string, ref?: unknown): void {
     this.context.metrics.countError(code);
     this.context.logger.debug({ session: this.id, code, detail }, "client error");
-    this.send(JSON.stringify(errorMessage(code, detail, Ref.safeParse(ref).data)));
+    this.send(encodeMessage(errorMessage(code, detail, Ref.safeParse(ref).data)));
   }
 }
 

@@ -3,7 +3,7 @@ import type { Duplex } from "node:stream";
 import { CLOSE_CODES, WEBSOCKET_PATHS, WEBSOCKET_SUBPROTOCOL, type Ref } from "@switchboard/protocol";
 import { WebSocketServer, type WebSocket } from "ws";
 import type { Config } from "../config.js";
-import { FrameParts, type Frame } from "../hub/peer.js";
+import { FrameParts, type Frame } from "../wire/frame.js";
 import { IpLimits } from "../limits/ip-limits.js";
 import type { Logger } from "../logger.js";
 import type { Metrics } from "../metrics.js";

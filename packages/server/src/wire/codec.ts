@@ -1,16 +1,18 @@
-import type { ErrorCode } from "@switchboard/protocol";
-import type { RelayedMessage } from "./hub/hub.js";
+import { MAX_TYPE_LENGTH, type ErrorCode } from "@switchboard/protocol";
 
-export type Decoded = { ok: true; message: RelayedMessage } | { ok: false; code: ErrorCode; ref?: unknown };
+/** A decoded message: an object with a string `type`; its payload is not interpreted yet. */
+export type DecodedMessage = Record<string, unknown> & { type: string };
 
-const MAX_TYPE_LENGTH = 64;
+export type Decoded = { ok: true; message: DecodedMessage } | { ok: false; code: ErrorCode; ref?: unknown };
 
 /**
  * Text frame -> message with a string `type`. Parses once; knows nothing of sockets.
- * Only the envelope is checked here: each type's own schema is applied where it is handled,
- * and types the server does not know are passed through as they are.
+ * Only the envelope is checked here, and the nesting depth of the whole message (once, so that
+ * nothing later, a schema, a serializer, a history, ever walks a hostile depth): each type's
+ * own schema is applied where it is handled, and types the server does not know are passed
+ * through as they are.
  */
-export function decodeFrame(text: string): Decoded {
+export function decodeFrame(text: string, maxDepth: number): Decoded {
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -25,23 +27,24 @@ export function decodeFrame(text: string): Decoded {
   if (typeof type !== "string" || type.length === 0 || type.length > MAX_TYPE_LENGTH) {
     return { ok: false, code: "missing-type", ref: message.ref };
   }
-  return { ok: true, message: message as RelayedMessage };
-}
-
-/** `,"name":<name>}`: what `appendName` puts in place of an object's closing brace. */
-export function nameSuffix(name: string): Buffer {
-  return Buffer.from(`,"name":${JSON.stringify(name)}}`);
+  if (nestsDeeperThan(message, maxDepth)) return { ok: false, code: "too-deep", ref: message.ref };
+  return { ok: true, message: message as DecodedMessage };
 }
 
 /**
- * The UTF-8 JSON of an object with `"name"` added as its last member (`suffix` from
- * `nameSuffix`), built from the bytes the object was parsed from, which must not have a `name`
- * of its own. The result parses to what `JSON.stringify` of the object with `name` set would
- * give, without serializing the payload again nor encoding it again on its way out: an offer's
- * SDP is kilobytes, and re-serializing it was the largest cost of relaying
- * (docs/performance.md). `bytes` parsed to an object, so its last `}` closes it.
+ * Whether `value` has objects or arrays nested more than `limit` deep (the message itself is
+ * depth 1). Recursion stops at the limit, so the walk never goes deeper than `limit` frames,
+ * and it visits containers only: a kilobytes-long SDP string is one step.
  */
-export function appendName(bytes: Buffer, suffix: Buffer): Buffer {
-  const end = bytes.lastIndexOf(0x7d);
-  return Buffer.concat([bytes.subarray(0, end), suffix], end + suffix.length);
+export function nestsDeeperThan(value: object, limit: number): boolean {
+  if (limit <= 0) return true;
+  if (Array.isArray(value)) {
+    for (const item of value) if (typeof item === "object" && item !== null && nestsDeeperThan(item, limit - 1)) return true;
+    return false;
+  }
+  for (const key in value) {
+    const item = (value as Record<string, unknown>)[key];
+    if (typeof item === "object" && item !== null && nestsDeeperThan(item, limit - 1)) return true;
+  }
+  return false;
 }

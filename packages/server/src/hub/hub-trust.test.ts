@@ -1,0 +1,129 @@
+// Issue 9, points 2 and 4: nobody speaks as the server; chat and history cannot be poisoned.
+import { SERVER_MESSAGE_TYPES } from "@switchboard/protocol";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import type { Frame } from "../wire/frame.js";
+import { FrameParts } from "../wire/frame.js";
+import type { ProtocolError } from "../wire/protocol-error.js";
+import { Hub, type HubOptions } from "./hub.js";
+import type { Peer } from "./peer.js";
+
+const decoder = new TextDecoder();
+
+class FakePeer implements Peer {
+  readonly id: string;
+  name: string | null = null;
+  readonly inbox: Record<string, unknown>[] = [];
+  constructor(
+    id: string,
+    readonly modern = true,
+  ) {
+    this.id = id;
+  }
+  send(frame: Frame): void {
+    this.inbox.push(JSON.parse(typeof frame === "string" ? frame : decoder.decode(frame instanceof FrameParts ? frame.join() : frame)));
+  }
+  of(type: string) {
+    return this.inbox.filter((m) => m.type === type);
+  }
+}
+
+const options: HubOptions = { presenceIntervalMs: 0, historySize: 100, historyMaxBytes: 4096, maxChatTextLength: 100 };
+let hub: Hub;
+beforeEach(() => {
+  vi.useFakeTimers();
+  hub = new Hub(options);
+});
+afterEach(() => {
+  hub.close();
+  vi.useRealTimers();
+});
+
+function join(name: string, modern = true): FakePeer {
+  const peer = new FakePeer(name, modern);
+  peer.name = hub.login(peer, name);
+  return peer;
+}
+
+function thrown(fn: () => void): ProtocolError | undefined {
+  try {
+    fn();
+  } catch (error) {
+    return error as ProtocolError;
+  }
+  return undefined;
+}
+
+describe("reserved types", () => {
+  it.each([...SERVER_MESSAGE_TYPES])("never relays %j, targeted or not, and sends nothing", (type) => {
+    const mallory = join("mallory");
+    const victim = join("victim");
+    const legacy = join("legacy", false);
+    const before = [victim.inbox.length, legacy.inbox.length, mallory.inbox.length];
+    for (const target of ["victim", "legacy", undefined]) {
+      expect(thrown(() => hub.relay(mallory, { type, target, code: "x", message: "forged", users: [] }))?.code).toBe("reserved-type");
+    }
+    expect([victim.inbox.length, legacy.inbox.length, mallory.inbox.length]).toEqual(before);
+  });
+
+  it("stamps from and name over whatever the sender put there", () => {
+    const mallory = join("mallory");
+    const victim = join("victim");
+    const text = '{"type":"app-note","target":"victim","name":"server","from":"server"}';
+    hub.relay(mallory, JSON.parse(text), Buffer.from(text));
+    expect(victim.of("app-note")).toEqual([{ type: "app-note", target: "victim", name: "mallory", from: "mallory" }]);
+  });
+});
+
+describe("chat", () => {
+  it("delivers only the fields chat defines", () => {
+    const alice = join("alice");
+    const legacy = join("legacy", false);
+    let deep: unknown = 1;
+    for (let i = 0; i < 5000; i++) deep = { deep };
+    hub.chat(alice, { type: "message", text: "hi", date: "forged", extra: deep, seq: 99, from: "server" } as never);
+    hub.chat(alice, { type: "message", text: "psst", target: "legacy", extra: deep } as never);
+    const expected = { type: "message", name: "alice", text: "hi", date: Date.now(), seq: 1 };
+    expect(alice.of("message")).toEqual([expected]);
+    expect(legacy.of("message")).toEqual([expected, { type: "message", name: "alice", text: "psst", date: Date.now(), target: "legacy" }]);
+    // And logins after it get a history they can read.
+    expect(join("late").of("history")).toEqual([{ type: "history", messages: [expected] }]);
+  });
+
+  it("refuses text longer than the limit, public or private, and sends nothing", () => {
+    const alice = join("alice");
+    const bob = join("bob");
+    expect(thrown(() => hub.chat(alice, { type: "message", text: "x".repeat(101) }))?.code).toBe("text-too-long");
+    expect(thrown(() => hub.chat(alice, { type: "message", text: "x".repeat(101), target: "bob" }))?.code).toBe("text-too-long");
+    expect(bob.of("message")).toEqual([]);
+    hub.chat(alice, { type: "message", text: "x".repeat(100) });
+    expect(bob.of("message")).toHaveLength(1);
+  });
+
+  it("bounds the history in bytes as well as in count, dropping the oldest", () => {
+    const alice = join("alice");
+    for (let i = 0; i < 200; i++) hub.chat(alice, { type: "message", text: `${i}`.padEnd(100, "x") });
+    const [history] = join("late").of("history");
+    const bytes = new TextEncoder().encode(JSON.stringify(history)).byteLength;
+    expect(bytes).toBeLessThanOrEqual(options.historyMaxBytes + 64);
+    const messages = (history as { messages: { seq: number }[] }).messages;
+    expect(messages.length).toBeGreaterThan(10);
+    expect(messages.at(-1)!.seq).toBe(200);
+    expect(messages.map((m) => m.seq)).toEqual(messages.map((_, i) => 201 - messages.length + i));
+  });
+});
+
+describe("login", () => {
+  it("is all or nothing: a failure after the name was taken gives the name back", () => {
+    join("watcher");
+    const broken = new FakePeer("broken");
+    broken.send = (frame) => {
+      if (typeof frame !== "string" && !(frame instanceof FrameParts)) throw new Error("history frame failed");
+    };
+    expect(() => hub.login(broken, "alice")).toThrow("history frame failed");
+    expect(hub.userCount).toBe(1);
+    // The name is free, and presence never announced the half-done login.
+    const alice = join("alice");
+    expect(alice.name).toBe("alice");
+    expect(alice.of("rejectusername")).toEqual([]);
+  });
+});
