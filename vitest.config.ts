@@ -24,6 +24,8 @@ export default defineConfig({
           name: "integration",
           include: ["packages/*/test/**/*.test.ts"],
           testTimeout: 20_000,
+          // Builds packages/server once for the tests that run its CLI process.
+          globalSetup: ["packages/server/test/support/build-server.ts"],
           // The fuzz test checks that memory returns to its baseline after a forced collection.
           execArgv: ["--expose-gc"],
         },

@@ -1,18 +1,18 @@
 // Points 1 and 7 of the server issue: `npm start`'s server process, its config and its logs.
-import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
 import { createServer as createNetServer, type AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { builtCli } from "./support/cli-process.js";
 
 const root = fileURLToPath(new URL("../../..", import.meta.url));
-const cli = fileURLToPath(new URL("../dist/cli.js", import.meta.url));
+let cli: string;
 const children: ChildProcess[] = [];
 
 beforeAll(() => {
-  // The CLI runs from the build; tsc -b is incremental, so this is quick when nothing changed.
-  execFileSync("npx", ["tsc", "-b", "packages/protocol", "packages/server"], { cwd: root, stdio: "inherit" });
-}, 60_000);
+  cli = builtCli();
+});
 afterEach(() => {
   for (const child of children.splice(0)) child.kill("SIGKILL");
 });

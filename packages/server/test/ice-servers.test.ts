@@ -1,7 +1,7 @@
 // Issue 6, point 1: short-lived TURN credentials, per user, renewed, never leaking the secret.
 import { spawn } from "node:child_process";
-import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { builtCli } from "./support/cli-process.js";
 import { TestClient } from "./support/test-client.js";
 import { useServer } from "./support/fixture.js";
 
@@ -58,8 +58,7 @@ describe("TURN credentials from a shared secret", () => {
   });
 
   it("never put the secret in a log line, even at trace level", async () => {
-    const cli = fileURLToPath(new URL("../dist/cli.js", import.meta.url));
-    const child = spawn(process.execPath, [cli, "--port", "0", "--host", "127.0.0.1"], {
+    const child = spawn(process.execPath, [builtCli(), "--port", "0", "--host", "127.0.0.1"], {
       env: { PATH: process.env.PATH, LOG_LEVEL: "trace", TURN_URLS: turn.turnUrls, TURN_SECRET: SECRET },
     });
     let output = "";
