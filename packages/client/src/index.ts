@@ -1,7 +1,8 @@
 /**
  * @switchboard/client — the Switchboard client SDK.
  *
- * - SignalingClient: reconnecting WebSocket, typed events, presence, requests with acks.
+ * - SignalingClient: reconnecting WebSocket, typed events, presence, requests with acks,
+ *   app-defined messages between users (sendToPeer, broadcast, `peer-message`).
  * - Call: one RTCPeerConnection with perfect negotiation and ICE restart.
  * - CallManager: 1:1 calls with ringing, busy, cancel, hang-up, and article-client interop.
  *
@@ -18,6 +19,7 @@ export {
   type ChatEntry,
 } from "./signaling/signaling-types.js";
 export { SignalingError, type ClientErrorCode } from "./signaling/signaling-error.js";
+export { type PeerMessage, type InvalidPeerMessage } from "./signaling/peer-messages.js";
 export {
   ExponentialBackoff,
   RetrySchedule,

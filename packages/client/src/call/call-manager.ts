@@ -126,7 +126,7 @@ export class CallManager {
 
   #onSignal(message: IncomingCallMessage): void {
     const session = this.#current;
-    const partner = session?.remote === message.name ? session : null;
+    const partner = session?.remote === message.from ? session : null;
     // Article clients send no callId; a modern partner's stale messages carry an old one.
     const sameCall = partner !== null && (message.callId === undefined || partner.legacy || message.callId === partner.id);
     switch (message.type) {
@@ -155,23 +155,23 @@ export class CallManager {
 
   #onInvite(invite: Extract<IncomingCallMessage, { type: "call-invite" }>): void {
     const current = this.#current;
-    if (current?.remote === invite.name && current.state === "outgoing-ringing") {
+    if (current?.remote === invite.from && current.state === "outgoing-ringing") {
       // Both called each other at once: the polite side takes the other's call, the impolite
       // side ignores this invite and will get an accept for its own.
-      if (isPolite(this.signaling.name ?? "", invite.name, false)) {
+      if (isPolite(this.signaling.name ?? "", invite.from, false)) {
         current.adoptId(invite.callId);
         void this.#accept(current, this.#pendingStreams.get(current));
       }
       return;
     }
     if (current) {
-      if (current.remote !== invite.name || current.id !== invite.callId) {
-        this.#sendTo(invite.name, { type: "call-decline", callId: invite.callId, reason: "busy" });
+      if (current.remote !== invite.from || current.id !== invite.callId) {
+        this.#sendTo(invite.from, { type: "call-decline", callId: invite.callId, reason: "busy" });
       }
       return;
     }
     const session = new CallSession(
-      { id: invite.callId, remote: invite.name, direction: "incoming", legacy: false, media: invite.media },
+      { id: invite.callId, remote: invite.from, direction: "incoming", legacy: false, media: invite.media },
       this.#controller,
     );
     this.#ringIn(session);
@@ -181,11 +181,11 @@ export class CallManager {
   #onArticleOffer(offer: Extract<IncomingCallMessage, { type: "video-offer" }>): void {
     if (this.#current) {
       // The article's client knows no "busy": a hang-up ends its attempt.
-      this.#sendTo(offer.name, { type: "hang-up" });
+      this.#sendTo(offer.from, { type: "hang-up" });
       return;
     }
     const session = new CallSession(
-      { id: this.options.createCallId(), remote: offer.name, direction: "incoming", legacy: true },
+      { id: this.options.createCallId(), remote: offer.from, direction: "incoming", legacy: true },
       this.#controller,
     );
     session.deliver(offer as NegotiationMessage);

@@ -5,58 +5,7 @@ import type { ConnectionState } from "./connection-state.js";
 import { DEFAULT_BACKOFF, ExponentialBackoff } from "./backoff.js";
 import { SignalingClient } from "./signaling-client.js";
 import type { SignalingError } from "./signaling-error.js";
-import type { WebSocketLike } from "./websocket-like.js";
-
-class FakeSocket implements WebSocketLike {
-  static last: FakeSocket | undefined;
-  readyState = 0;
-  sent: Record<string, unknown>[] = [];
-  onopen: WebSocketLike["onopen"] = null;
-  onmessage: WebSocketLike["onmessage"] = null;
-  onclose: WebSocketLike["onclose"] = null;
-  onerror: WebSocketLike["onerror"] = null;
-
-  constructor(readonly url: string) {
-    FakeSocket.last = this;
-  }
-  send(data: string): void {
-    this.sent.push(JSON.parse(data) as Record<string, unknown>);
-  }
-  closeCode: number | undefined;
-  close(code?: number): void {
-    this.closeCode = code;
-    this.readyState = 3;
-  }
-  open(): void {
-    this.readyState = 1;
-    this.onopen?.({});
-  }
-  deliver(data: unknown): void {
-    this.onmessage?.({ data: typeof data === "string" ? data : JSON.stringify(data) });
-  }
-  /** Answers the client's hello with a welcome. */
-  welcome(extra: Record<string, unknown> = {}, limits: Record<string, unknown> = {}): void {
-    const hello = this.sent.find((message) => message.type === "hello")!;
-    this.deliver({ type: "welcome", protocol: 1, id: "s1", features: [], limits: { maxMessageBytes: 65536, ...limits }, iceServers: [], ref: hello.ref, ...extra });
-  }
-  /** Answers the client's login. */
-  ack(type: string, extra: Record<string, unknown> = {}): void {
-    const request = this.sent.findLast((message) => message.type === type)!;
-    this.deliver({ type: "ack", ref: request.ref, ...extra });
-  }
-}
-
-const client = (options = {}) => new SignalingClient({ url: "ws://example.test/ws", WebSocket: FakeSocket, reconnect: false, ...options });
-
-async function opened(options = {}): Promise<{ client: SignalingClient; socket: FakeSocket }> {
-  const c = client(options);
-  const connected = c.connect();
-  const socket = FakeSocket.last!;
-  socket.open();
-  socket.welcome();
-  await connected;
-  return { client: c, socket };
-}
+import { FakeSocket, opened, scriptedClient as client } from "../../test/support/scripted-socket.js";
 
 describe("SignalingClient (scripted socket)", () => {
   it("rejects bad options at construction", () => {

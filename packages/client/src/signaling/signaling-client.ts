@@ -4,38 +4,39 @@ import {
   type AckMessage,
   type IceServer,
   type Ref,
-  type ServerMessage,
+  type ServerOriginatedMessage,
   type UserStatus,
   type WelcomeMessage,
 } from "@switchboard/protocol";
 import { TypedEmitter, type Disposer } from "../typed-emitter.js";
-import { ExponentialBackoff, RetrySchedule } from "./backoff.js";
+import { RetrySchedule } from "./backoff.js";
 import { assertTransition, type ConnectionState } from "./connection-state.js";
 import { chatEntry, decodeServerFrame } from "./decode.js";
 import { Heartbeat } from "./heartbeat.js";
 import { Outbound, type Reply } from "./outbound.js";
+import { appMessage, peerMessage } from "./peer-messages.js";
 import { PresenceState, type PresenceMessage, type UserInfo } from "./presence.js";
 import { emitPresenceChanges, whenOpen } from "./signaling-events.js";
 import { SignalingError } from "./signaling-error.js";
 import {
-  DEFAULT_SIGNALING_OPTIONS,
-  type IncomingCallMessage,
+  resolveSignalingOptions,
   type OutgoingMessage,
   type SignalingClientEvents,
   type SignalingClientOptions,
-  stripUndefined,
 } from "./signaling-types.js";
-import { closeQuietly, defaultSignalingUrl, detach, globalWebSocket, type WebSocketLike } from "./websocket-like.js";
+import { closeQuietly, detach, type WebSocketLike } from "./websocket-like.js";
 
 /**
  * The signaling connection: a WebSocket that reconnects by itself, speaks the modern protocol
  * (`hello`), keeps the user list, and turns `ref`/`ack`/`error` into promises. Nothing the
- * server sends is trusted before it passed the protocol's `ServerMessage` schema.
+ * server sends is trusted before it passed the protocol's schemas, and what other users send
+ * (stamped `from`) never passes for the server's (see decode.ts).
  *
  * After a reconnect it says `hello` again — asking to resume the dropped session when the
  * server offered that (then nothing is lost: the server replays what we missed) — or else logs
- * in again under the same name; then it sends whatever was queued meanwhile. A request already sent when the connection dropped fails with
- * "connection-lost" (the server may have acted on it), never silently resent.
+ * in again under the same name; then it sends whatever was queued meanwhile. A request already
+ * sent when the connection dropped fails with "connection-lost" (the server may have acted on
+ * it), never silently resent.
  */
 export class SignalingClient {
   readonly url: string;
@@ -62,21 +63,10 @@ export class SignalingClient {
     dead: () => this.#dropSocket(),
   });
 
+  /** Throws a TypeError for a url that is not ws: or wss:, or when there is no WebSocket to use. */
   constructor(options: Partial<SignalingClientOptions> = {}) {
-    const url = options.url ?? defaultSignalingUrl();
-    if (url === undefined) throw new TypeError("SignalingClient: no `url` given and no page location to default to.");
-    const protocol = new URL(url).protocol;
-    if (protocol !== "ws:" && protocol !== "wss:") throw new TypeError(`SignalingClient: url must be ws: or wss:, got ${url}`);
-    const WebSocket = options.WebSocket ?? globalWebSocket();
-    if (!WebSocket) throw new TypeError("SignalingClient: no global WebSocket; pass the `WebSocket` option (e.g. from 'ws').");
-    this.url = url;
-    this.options = Object.freeze({
-      ...DEFAULT_SIGNALING_OPTIONS,
-      reconnect: new ExponentialBackoff(),
-      ...stripUndefined(options),
-      url,
-      WebSocket,
-    });
+    this.options = resolveSignalingOptions(options);
+    this.url = this.options.url;
     this.#out = new Outbound(this.options.maxQueuedMessages, (error) => this.#events.emit("error", error));
     this.#retry = this.options.reconnect ? new RetrySchedule(this.options.reconnect) : null;
   }
@@ -139,10 +129,7 @@ export class SignalingClient {
   async login(name: string): Promise<string> {
     if (this.#state === "idle") void this.connect().catch(() => {});
     const ack = await this.#request({ type: "username", name }, this.options.requestTimeoutMs, false);
-    const given = ack.type === "ack" && ack.name !== undefined ? ack.name : name;
-    this.#name = given;
-    if (given !== name) this.#events.emit("renamed", { requested: name, name: given });
-    return given;
+    return this.#adoptName(ack, name);
   }
 
   /**
@@ -170,6 +157,21 @@ export class SignalingClient {
     if (target !== undefined) {
       this.#events.emit("chat", { from: this.#name ?? "", text, date: Date.now(), to: target });
     }
+  }
+
+  /**
+   * Sends an app-defined message to one user: resolves on the server's ack, rejects with a
+   * SignalingError (e.g. "unknown-target" when `target` is offline). The recipient gets a
+   * `peer-message` event whose `from` the server stamped. Throws a TypeError at once when `type`
+   * is not app-defined (see the protocol's isAppMessageType). `data` must be JSON.
+   */
+  sendToPeer(target: string, type: string, data?: unknown): Promise<void> {
+    return this.request(appMessage(type, data, target)).then(() => undefined);
+  }
+
+  /** Like sendToPeer(), to every logged-in user, ourselves included (as the server relays it). */
+  broadcast(type: string, data?: unknown): Promise<void> {
+    return this.request(appMessage(type, data, null)).then(() => undefined);
   }
 
   /** Tells everyone whether we are busy (in a call). */
@@ -234,9 +236,7 @@ export class SignalingClient {
       if (name !== null && welcome.resumed !== true) {
         const ack = await this.#request({ type: "username", name }, timeoutMs, true);
         if (this.#socket !== socket) return;
-        const given = ack.type === "ack" && ack.name !== undefined ? ack.name : name;
-        this.#name = given;
-        if (given !== name) this.#events.emit("renamed", { requested: name, name: given });
+        this.#adoptName(ack, name);
       }
     } catch (error) {
       if (this.#socket !== socket) return; // The socket dropped; #socketLost already acted.
@@ -250,6 +250,14 @@ export class SignalingClient {
     this.#transition("open");
     this.#retry?.reset();
     this.#out.flush();
+  }
+
+  /** The login's ack carries the name the server gave, which may differ from the one asked for. */
+  #adoptName(ack: Reply, requested: string): string {
+    const given = ack.type === "ack" && ack.name !== undefined ? ack.name : requested;
+    this.#name = given;
+    if (given !== requested) this.#events.emit("renamed", { requested, name: given });
+    return given;
   }
 
   #dropSocket(): void {
@@ -317,8 +325,18 @@ export class SignalingClient {
     // Every frame after the welcome counts, valid or not: the server's numbering does not judge.
     if (this.#counting) this.#received += 1;
     const decoded = decodeServerFrame(data);
-    if (decoded.ok) this.#handle(decoded.message);
-    else this.#invalid(decoded.reason, decoded.cause);
+    switch (decoded.kind) {
+      case "server":
+        return this.#handle(decoded.message);
+      case "call":
+        return this.#events.emit("signal", decoded.message);
+      case "app":
+        return this.#events.emit("peer-message", peerMessage(decoded.message));
+      case "invalid-peer":
+        return this.#events.emit("peer-message-invalid", decoded.invalid);
+      case "invalid-server":
+        return this.#invalid(decoded.reason, decoded.cause);
+    }
   }
 
   /** Frames after this welcome are numbered: from 0 on a new session, continuing on a resumed one. */
@@ -327,8 +345,8 @@ export class SignalingClient {
     this.#counting = true;
   }
 
-  /** One handler per message type; the switch is exhaustive over ServerMessage. */
-  #handle(message: ServerMessage): void {
+  /** One handler per type the server sends itself; the switch is exhaustive over them. */
+  #handle(message: ServerOriginatedMessage): void {
     switch (message.type) {
       case "id":
         this.#sessionId = message.id;
@@ -363,20 +381,6 @@ export class SignalingClient {
         return;
       case "message":
         this.#events.emit("chat", chatEntry(message));
-        return;
-      case "call-invite":
-      case "call-accept":
-      case "call-decline":
-      case "call-cancel":
-      case "video-offer":
-      case "video-answer":
-      case "new-ice-candidate":
-      case "hang-up":
-        if (typeof message.name !== "string") {
-          this.#invalid(`A relayed "${message.type}" has no sender name.`);
-          return;
-        }
-        this.#events.emit("signal", message as IncomingCallMessage);
         return;
       default: {
         const unreachable: never = message;

@@ -1,12 +1,13 @@
-import type { CallMessage, IceServer, UserStatus, WelcomeMessage } from "@switchboard/protocol";
-import type { ReconnectPolicy } from "./backoff.js";
+import type { IceServer, RelayedCallMessage, UserStatus, WelcomeMessage } from "@switchboard/protocol";
+import { ExponentialBackoff, type ReconnectPolicy } from "./backoff.js";
 import type { ConnectionState } from "./connection-state.js";
+import type { InvalidPeerMessage, PeerMessage } from "./peer-messages.js";
 import type { UserInfo } from "./presence.js";
 import type { SignalingError } from "./signaling-error.js";
-import type { WebSocketConstructor } from "./websocket-like.js";
+import { defaultSignalingUrl, globalWebSocket, type WebSocketConstructor } from "./websocket-like.js";
 
-/** A call message as received: the server has stamped the sender's real `name`. */
-export type IncomingCallMessage = CallMessage & { name: string };
+/** A call message as received: the server has stamped the sender's real name in `from` (and `name`). */
+export type IncomingCallMessage = RelayedCallMessage;
 
 /** Any message the client sends; `ref` is added by `request()`. */
 export type OutgoingMessage = { type: string; [key: string]: unknown };
@@ -47,11 +48,21 @@ export interface SignalingClientEvents {
   "ice-servers": (iceServers: readonly IceServer[], expiresAt: number | null) => void;
   /** Recent public chat, oldest first, sent by the server right after login. */
   history: (entries: readonly ChatEntry[]) => void;
-  /** A call message from another user (`call-invite`, `video-offer`, `hang-up`, ...). */
+  /** A call message from another user (`call-invite`, `video-offer`, `hang-up`, ...); `from` is the sender. */
   signal: (message: IncomingCallMessage) => void;
+  /** An app-defined message from another user (see sendToPeer() and broadcast()). */
+  "peer-message": (message: PeerMessage) => void;
+  /**
+   * A message from another user that was malformed, or claimed a type peers may not send (e.g.
+   * a forged `error`), and was dropped. A diagnostic: nothing the server said, nothing to show.
+   */
+  "peer-message-invalid": (invalid: InvalidPeerMessage) => void;
   /** The server gave us a different name than asked for (it was taken): at login or re-login. */
   renamed: (event: { requested: string; name: string }) => void;
-  /** A server error no request is waiting for, or an invalid message from the server. Never thrown. */
+  /**
+   * A server error no request is waiting for, or an invalid frame from the server itself
+   * ("invalid-server-message"; never a peer's message). Never thrown.
+   */
   error: (error: SignalingError) => void;
 }
 
@@ -76,6 +87,22 @@ export const DEFAULT_SIGNALING_OPTIONS = Object.freeze({
   maxQueuedMessages: 1000,
 });
 
+/** The client's options with their defaults, checked and frozen; throws a TypeError for bad ones. */
+export function resolveSignalingOptions(options: Partial<SignalingClientOptions>): Readonly<SignalingClientOptions> {
+  const url = options.url ?? defaultSignalingUrl();
+  if (url === undefined) throw new TypeError("SignalingClient: no `url` given and no page location to default to.");
+  const protocol = new URL(url).protocol;
+  if (protocol !== "ws:" && protocol !== "wss:") throw new TypeError(`SignalingClient: url must be ws: or wss:, got ${url}`);
+  const WebSocket = options.WebSocket ?? globalWebSocket();
+  if (!WebSocket) throw new TypeError("SignalingClient: no global WebSocket; pass the `WebSocket` option (e.g. from 'ws').");
+  return Object.freeze({
+    ...DEFAULT_SIGNALING_OPTIONS,
+    reconnect: new ExponentialBackoff(),
+    ...stripUndefined(options),
+    url,
+    WebSocket,
+  });
+}
 
 /** Options given as `undefined` fall back to their defaults. */
 export function stripUndefined<T extends object>(options: T): Partial<T> {
