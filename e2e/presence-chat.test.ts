@@ -36,8 +36,14 @@ describe("presence and chat", () => {
     const seenByAlice = await alice.users();
     expect(seenByAlice.map((u) => u.name).sort()).toEqual(["alice", "bob", "carol"]);
     expect(seenByAlice.find((u) => u.name === "alice")?.status).toBe("you");
-    await expect(alice.page.getByRole("button", { name: "Call bob", exact: true })).toBeTruthy();
-    expect(await alice.page.getByRole("button", { name: "Call bob", exact: true }).isEnabled()).toBe(true);
+    // Bob's row is one enabled call button; alice's own row is named as her and cannot call.
+    const callBob = alice.page.getByRole("button", { name: "Call bob", exact: true });
+    expect(await callBob.count()).toBe(1);
+    expect(await callBob.isEnabled()).toBe(true);
+    const self = alice.page.getByRole("button", { name: "alice (you)", exact: true });
+    expect(await self.count()).toBe(1);
+    expect(await self.isDisabled()).toBe(true);
+    expect(await alice.page.getByRole("button", { name: "Call alice", exact: true }).count()).toBe(0);
   });
 
   it("a taken name is renamed by the server and the app says so", async () => {
