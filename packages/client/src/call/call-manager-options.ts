@@ -4,11 +4,17 @@ import type { IceRecoveryOptions } from "./ice-recovery.js";
 
 // The CallManager's options and events, apart from its logic.
 
-/** Our camera/microphone: a stream, nothing (receive only), or a function asked once per call. */
+/**
+ * Our camera/microphone: a stream, nothing (receive only), or a function asked once per call.
+ * Who stops it: a stream given here (or to call() / accept()) stays the app's, never stopped by
+ * the SDK; a stream a function returns is the SDK's, stopped when that call ends (at once if it
+ * arrives after the call ended). So `() => navigator.mediaDevices.getUserMedia(...)` turns the
+ * camera off after each call, and a preview shared by many calls is passed as a stream.
+ */
 export type LocalMedia = MediaStream | null | (() => MediaStream | null | Promise<MediaStream | null>);
 
 export interface CallManagerOptions {
-  /** Default local media for calls (call() and accept() can override it). Default: null. */
+  /** Default local media for calls (call() and accept() can override it). Default: null. See LocalMedia for who stops it. */
   localMedia: LocalMedia;
   /** Outgoing ringing ends with "no-answer" after this; the callee stops ringing a little later. */
   ringTimeoutMs: number;

@@ -12,6 +12,7 @@ import {
   type CallManagerOptions,
   type LocalMedia,
 } from "./call-manager-options.js";
+import { MediaOwnership } from "./media-ownership.js";
 import { isPolite } from "./perfect-negotiation.js";
 
 export { DEFAULT_CALL_MANAGER_OPTIONS, type CallManagerEvents, type CallManagerOptions, type LocalMedia };
@@ -45,6 +46,8 @@ export class CallManager {
   };
   /** Local media of outgoing calls, being obtained while it rings. */
   readonly #pendingStreams = new WeakMap<CallSession, Promise<MediaStream | null>>();
+  /** What local media the SDK opened, so that it stops it when the call ends. */
+  readonly #media = new MediaOwnership();
   /** Signaling outages: which calls survive them (see CallContinuity). */
   readonly #continuity: CallContinuity;
   #current: CallSession | null = null;
@@ -85,7 +88,8 @@ export class CallManager {
   /**
    * Calls `remote`. Rings (state "outgoing-ringing") until accepted, declined, cancelled or timed
    * out; an article client is offered to at once (state "connecting"). Throws if already in a
-   * call, not logged in, or calling ourselves.
+   * call, not logged in, or calling ourselves. `options.localStream` overrides the manager's
+   * local media for this call, and stays the app's to stop.
    */
   call(remote: string, options: { localStream?: MediaStream | null; media?: { audio: boolean; video: boolean } } = {}): CallSession {
     const self = this.signaling.name;
@@ -95,7 +99,7 @@ export class CallManager {
     const legacy = this.signaling.user(remote)?.legacy ?? false;
     const session = new CallSession({ id: this.options.createCallId(), remote, direction: "outgoing", legacy }, this.#controller);
     // Start getting the camera now, in parallel with ringing.
-    const localStream = this.#localStream(options.localStream);
+    const localStream = this.#localStream(session, options.localStream);
     this.#begin(session);
 
     if (legacy) {
@@ -209,7 +213,7 @@ export class CallManager {
     }
     this.#clearRing(session);
     session.transition("connecting");
-    const stream = explicit instanceof Promise ? explicit : this.#localStream(explicit);
+    const stream = explicit instanceof Promise ? explicit : this.#localStream(session, explicit);
     await this.#startPeer(session, false, stream);
     // The peer connection exists before the caller hears "accept", so its offer finds it.
     if (!session.legacy && session.active) this.#sendTo(session.remote, { type: "call-accept", callId: session.id });
@@ -297,19 +301,19 @@ export class CallManager {
       this.signaling.send({ type: "set-status", status: "available" });
     }
     session.finish(reason);
+    this.#media.release(session);
   }
 
   // --- helpers ---------------------------------------------------------------------------------
 
-  /** Resolves the local stream: `explicit` if given, else the manager's; failures mean receive-only. */
-  #localStream(explicit: MediaStream | null | undefined): Promise<MediaStream | null> {
+  /**
+   * Resolves the local stream: `explicit` if given (the app's, never stopped here), else the
+   * manager's `localMedia` (stopped at the call's end when a function opened it; see
+   * MediaOwnership); failures mean receive-only.
+   */
+  #localStream(session: CallSession, explicit: MediaStream | null | undefined): Promise<MediaStream | null> {
     const source = explicit !== undefined ? explicit : this.options.localMedia;
-    return Promise.resolve()
-      .then(() => (typeof source === "function" ? source() : source))
-      .catch((error: unknown) => {
-        this.#events.emit("error", error);
-        return null;
-      });
+    return this.#media.acquire(session, source, (error) => this.#events.emit("error", error));
   }
 
   #sendTo(target: string, message: Omit<CallMessage, "target" | "name"> & { type: CallMessage["type"] }): void {

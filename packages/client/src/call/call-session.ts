@@ -96,7 +96,8 @@ export class CallSession {
 
   /**
    * Incoming only: answers. `localStream` overrides the manager's local media for this call
-   * (null: receive only). Rejects if the call is not ringing any more.
+   * (null: receive only; a stream given here stays the app's to stop). Rejects if the call is
+   * not ringing any more.
    */
   accept(localStream?: MediaStream | null): Promise<void> {
     return this.controller.accept(this, localStream);
