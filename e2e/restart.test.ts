@@ -34,7 +34,10 @@ describe("calls across signaling outages", () => {
 
   async function sessionsResumed(): Promise<number> {
     const metrics = await (await fetch(`${running.url}/metrics`)).text();
-    return Number(/^switchboard_sessions_resumed_total (\d+)$/m.exec(metrics)?.[1]);
+    const value = /^switchboard_sessions_resumed_total (\d+)$/m.exec(metrics)?.[1];
+    // Number(undefined) is NaN, and expect(NaN).toBe(NaN + 1) passes: a missing metric must fail.
+    if (value === undefined) throw new Error("/metrics has no switchboard_sessions_resumed_total");
+    return Number(value);
   }
 
   beforeAll(async () => {
@@ -68,7 +71,9 @@ describe("calls across signaling outages", () => {
     running = await startServer({ port });
     await Promise.all([connection(alice, "open"), connection(bob, "open")]);
     await Promise.all([alice.waitForUserStatus("bob", "busy"), bob.waitForUserStatus("alice", "busy")]);
-    expect([alice.name, bob.name]).toEqual(["alice", "bob"]);
+    // Read now, not the names given at the first login: each logged in again as itself.
+    expect([await alice.selfName(), await bob.selfName()]).toEqual(["alice", "bob"]);
+    for (const user of [alice, bob]) expect((await user.users()).map((u) => u.name).sort()).toEqual(["alice", "bob"]);
     expect([await alice.callState(), await bob.callState()]).toEqual(["active", "active"]);
     await expectMediaFlowing(alice, bob);
 

@@ -26,6 +26,11 @@ export class AppPage {
     return new AppPage(page, given ?? name);
   }
 
+  /** The name the app shows as its own now (after a re-login it may differ from `name`). */
+  async selfName(): Promise<string | null> {
+    return this.app.getAttribute("data-self-name");
+  }
+
   get app(): Locator {
     return this.page.locator("#app");
   }
