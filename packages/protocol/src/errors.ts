@@ -40,6 +40,11 @@ export const CLOSE_CODES = {
   messageTooBig: 1009,
   /** The server is restarting or shutting down: reconnect (to the next process). */
   serviceRestart: 1012,
+  /**
+   * The server is holding too many bytes of unfinished messages, and this connection held the
+   * most: it is closed to free them. Try again later.
+   */
+  tryAgainLater: 1013,
   /** Sent by a client that closes its connection to reconnect at once: keep its session. */
   reconnecting: 4000,
   /** The session was resumed on another connection; this one is closed. */

@@ -6,6 +6,7 @@
 import { parseArgs } from "node:util";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
+import { isTrustList } from "./http/client-address.js";
 
 const port = z.coerce.number().int().min(0).max(65535);
 const positiveInt = z.coerce.number().int().positive();
@@ -42,6 +43,34 @@ export const ConfigSchema = z
     loginsPerMinutePerIp: z.coerce.number().int().min(0).default(300),
     /** Origins allowed to open a WebSocket; empty allows every origin, as the article does. */
     allowedOrigins: commaList.default([]),
+    /**
+     * Reverse proxies whose X-Forwarded-For is believed (addresses, CIDRs, or proxy-addr's names
+     * `loopback`, `linklocal`, `uniquelocal`); empty trusts nobody, so a header alone never
+     * changes whose per-IP limits a connection counts against.
+     */
+    trustProxy: commaList.default([]).refine(isTrustList, "not a list of IP addresses or CIDRs"),
+    /** Open TCP connections in all (HTTP and WebSocket); past it new ones are dropped unread. 0: no cap. */
+    maxConnections: z.coerce.number().int().min(0).default(10_000),
+    /** Plain HTTP connections (not upgraded) from one address, trusted proxies aside. 0: no limit. */
+    maxHttpConnectionsPerIp: z.coerce.number().int().min(0).default(32),
+    /** The request head must arrive within this (slowloris); else 408 and the socket is closed. */
+    httpHeadersTimeoutMs: positiveInt.default(10_000),
+    /** The whole request must arrive within this. */
+    httpRequestTimeoutMs: positiveInt.default(30_000),
+    /** An idle keep-alive HTTP connection is closed after this. */
+    httpKeepAliveTimeoutMs: positiveInt.default(5_000),
+    /** A plain HTTP connection with no traffic either way for this long is closed (a stalled download). */
+    httpIdleTimeoutMs: positiveInt.default(30_000),
+    /**
+     * Bytes of partly received WebSocket messages buffered across all connections; past it the
+     * connection holding the most is closed (1013) and its buffers freed.
+     */
+    maxUnfinishedMessageBytes: positiveInt.default(64 * 1024 * 1024),
+    /** With it set, GET /metrics needs `Authorization: Bearer <token>`. */
+    metricsToken: z.string().min(16, "use at least 16 characters").optional(),
+    /** With it set, /metrics is served on its own listener (and no longer on the main port). */
+    metricsPort: port.optional(),
+    metricsHost: z.string().min(1).default("127.0.0.1"),
     /** How long a modern client's session outlives its dropped connection, waiting to be resumed. */
     resumeGraceMs: z.coerce.number().int().min(0).default(30_000),
     /** Per session: bytes of sent messages kept until the client confirms them, for resume. */
@@ -80,6 +109,12 @@ export const ConfigSchema = z
   .superRefine((config, ctx) => {
     if (Boolean(config.tlsCert) !== Boolean(config.tlsKey)) {
       ctx.addIssue({ code: "custom", path: ["tlsCert"], message: "TLS_CERT and TLS_KEY must be set together" });
+    }
+    if (config.maxUnfinishedMessageBytes < config.hardMaxMessageBytes) {
+      ctx.addIssue({ code: "custom", path: ["maxUnfinishedMessageBytes"], message: "must be at least hardMaxMessageBytes" });
+    }
+    if (config.httpHeadersTimeoutMs > config.httpRequestTimeoutMs) {
+      ctx.addIssue({ code: "custom", path: ["httpHeadersTimeoutMs"], message: "must be at most httpRequestTimeoutMs" });
     }
     if (config.hardMaxMessageBytes < config.maxMessageBytes) {
       ctx.addIssue({
@@ -131,6 +166,17 @@ const ENV_NAMES: Record<keyof Config, string> = {
   maxConnectionsPerIp: "MAX_CONNECTIONS_PER_IP",
   loginsPerMinutePerIp: "LOGINS_PER_MINUTE_PER_IP",
   allowedOrigins: "ALLOWED_ORIGINS",
+  trustProxy: "TRUST_PROXY",
+  maxConnections: "MAX_CONNECTIONS",
+  maxHttpConnectionsPerIp: "MAX_HTTP_CONNECTIONS_PER_IP",
+  httpHeadersTimeoutMs: "HTTP_HEADERS_TIMEOUT_MS",
+  httpRequestTimeoutMs: "HTTP_REQUEST_TIMEOUT_MS",
+  httpKeepAliveTimeoutMs: "HTTP_KEEP_ALIVE_TIMEOUT_MS",
+  httpIdleTimeoutMs: "HTTP_IDLE_TIMEOUT_MS",
+  maxUnfinishedMessageBytes: "MAX_UNFINISHED_MESSAGE_BYTES",
+  metricsToken: "METRICS_TOKEN",
+  metricsPort: "METRICS_PORT",
+  metricsHost: "METRICS_HOST",
   resumeGraceMs: "RESUME_GRACE_MS",
   resumeBufferBytes: "RESUME_BUFFER_BYTES",
   historySize: "HISTORY_SIZE",

@@ -14,13 +14,29 @@ export class Metrics {
   heartbeatTimeouts = 0;
   sessionsResumed = 0;
   sessionsExpired = 0;
+  connectionsDropped = 0;
+  httpConnectionsRefusedIp = 0;
+  httpHandlerFailures = 0;
+  unfinishedMessagesCut = 0;
   readonly errors = new Map<string, number>();
+  readonly httpClientErrors = new Map<number, number>();
 
   countError(code: string): void {
     this.errors.set(code, (this.errors.get(code) ?? 0) + 1);
   }
 
-  render(gauges: { connections: number; users: number; detachedSessions: number }): string {
+  /** A request refused before any handler saw it (unparsable, too large, too slow). */
+  countHttpClientError(status: number): void {
+    this.httpClientErrors.set(status, (this.httpClientErrors.get(status) ?? 0) + 1);
+  }
+
+  render(gauges: {
+    connections: number;
+    users: number;
+    detachedSessions: number;
+    httpConnections?: number;
+    unfinishedMessageBytes?: number;
+  }): string {
     const lines: string[] = [];
     const metric = (name: string, type: "counter" | "gauge", help: string, value: number) => {
       lines.push(`# HELP switchboard_${name} ${help}`, `# TYPE switchboard_${name} ${type}`, `switchboard_${name} ${value}`);
@@ -39,6 +55,14 @@ export class Metrics {
     metric("heartbeat_timeouts_total", "counter", "Connections found dead by the heartbeat.", this.heartbeatTimeouts);
     metric("sessions_resumed_total", "counter", "Sessions resumed after a dropped connection.", this.sessionsResumed);
     metric("sessions_expired_total", "counter", "Dropped sessions not resumed in time.", this.sessionsExpired);
+    metric("http_connections", "gauge", "Open TCP connections not upgraded to WebSocket.", gauges.httpConnections ?? 0);
+    metric("unfinished_message_bytes", "gauge", "Bytes buffered for WebSocket messages still arriving.", gauges.unfinishedMessageBytes ?? 0);
+    metric("connections_dropped_total", "counter", "TCP connections dropped at MAX_CONNECTIONS.", this.connectionsDropped);
+    metric("http_connections_refused_ip_total", "counter", "TCP connections refused by MAX_HTTP_CONNECTIONS_PER_IP.", this.httpConnectionsRefusedIp);
+    metric("http_handler_failures_total", "counter", "Requests answered 500 because a handler failed.", this.httpHandlerFailures);
+    metric("unfinished_messages_cut_total", "counter", "Connections closed (1013) by MAX_UNFINISHED_MESSAGE_BYTES.", this.unfinishedMessagesCut);
+    lines.push("# HELP switchboard_http_client_errors_total Requests refused unparsed, by status.", "# TYPE switchboard_http_client_errors_total counter");
+    for (const [status, count] of this.httpClientErrors) lines.push(`switchboard_http_client_errors_total{status="${status}"} ${count}`);
     lines.push("# HELP switchboard_errors_total Error messages sent, by code.", "# TYPE switchboard_errors_total counter");
     for (const [code, count] of this.errors) lines.push(`switchboard_errors_total{code="${code}"} ${count}`);
     return `${lines.join("\n")}\n`;

@@ -1,11 +1,14 @@
-import { readFileSync } from "node:fs";
-import { createServer as createHttpServer, type Server as HttpServer } from "node:http";
-import { createServer as createHttpsServer } from "node:https";
+import type { Server as HttpServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { resolve } from "node:path";
 import { PROTOCOL_VERSION } from "@switchboard/protocol";
 import { resolveConfig, type Config, type ConfigInput } from "./config.js";
-import { createRequestHandler } from "./http/routes.js";
+import { clientAddresses } from "./http/client-address.js";
+import { guardRequests, guardUpgrades } from "./http/guard.js";
+import { createHttpServer, listenOn } from "./http/http-server.js";
+import { metricsAccess } from "./http/metrics-access.js";
+import { createMetricsRequestHandler, createRequestHandler } from "./http/routes.js";
+import { ConnectionLimits } from "./limits/connection-limits.js";
 import { IceServerProvider } from "./ice/ice-servers.js";
 import { Hub } from "./hub/hub.js";
 import { createLogger, type Logger } from "./logger.js";
@@ -15,8 +18,11 @@ import { WebSocketEndpoint } from "./transport/websocket.js";
 export interface SwitchboardServer {
   readonly config: Config;
   readonly logger: Logger;
-  /** Starts listening; resolves with the address actually bound (port 0 picks one). */
-  listen(): Promise<AddressInfo & { url: string }>;
+  /**
+   * Starts listening; resolves with the address actually bound (port 0 picks one), and the
+   * metrics listener's URL when METRICS_PORT is set.
+   */
+  listen(): Promise<AddressInfo & { url: string; metricsUrl?: string }>;
   /**
    * Drains: stops accepting, tells every client to reconnect (close code 1012) once what is
    * queued for it is sent, waits up to `drainTimeoutMs`, and stops listening.
@@ -46,10 +52,14 @@ export function createServer(input: ConfigInput = {}): SwitchboardServer {
     maxChatTextLength: config.maxChatTextLength,
     maxNestingDepth: config.maxNestingDepth,
   };
+  const addresses = clientAddresses(config.trustProxy);
+  const connectionLimits = new ConnectionLimits(config);
   const websocket = new WebSocketEndpoint({
     config,
     logger,
     metrics,
+    clientAddresses: addresses,
+    connectionLimits,
     session: {
       hub,
       logger,
@@ -75,45 +85,81 @@ export function createServer(input: ConfigInput = {}): SwitchboardServer {
     users: hub.userCount,
     detachedSessions: websocket.detachedSessionCount,
   });
+  const renderMetrics = () =>
+    metrics.render({
+      ...gauges(),
+      httpConnections: connectionLimits.httpConnections,
+      unfinishedMessageBytes: websocket.unfinishedMessageBytes,
+    });
+  const metricsVerdicts = metricsAccess({
+    token: config.metricsToken,
+    separateListener: config.metricsPort !== undefined,
+    clientAddresses: addresses,
+  });
   const handler = createRequestHandler({
     staticDir: resolve(config.staticDir),
     isReady: () => ready,
     stats: gauges,
-    metrics: () => metrics.render(gauges()),
+    metrics: renderMetrics,
+    metricsVerdict: metricsVerdicts.main,
     iceServersFor: (resumeToken) => {
       const session = websocket.sessionByToken(resumeToken);
       return session && iceServers.forUser(session.name!);
     },
   });
-  const http: HttpServer =
-    config.tlsCert && config.tlsKey
-      ? createHttpsServer({ cert: readFileSync(config.tlsCert), key: readFileSync(config.tlsKey) }, handler)
-      : createHttpServer(handler);
-  http.on("upgrade", (request, socket, head) => websocket.handleUpgrade(request, socket, head));
+  const http: HttpServer = createHttpServer({
+    config,
+    logger,
+    metrics,
+    handler: guardRequests(handler, logger, metrics),
+    admit: (socket) => {
+      const peer = socket.remoteAddress ?? "unknown";
+      if (connectionLimits.admitConnection(peer, socket, addresses.isTrustedPeer(peer))) return true;
+      metrics.httpConnectionsRefusedIp++;
+      return false;
+    },
+  });
+  http.on(
+    "upgrade",
+    guardUpgrades((request, socket, head) => websocket.handleUpgrade(request, socket, head), logger, metrics),
+  );
+  // METRICS_PORT: /metrics on a listener of its own, plain HTTP, for a network Prometheus reaches.
+  const metricsHttp: HttpServer | undefined =
+    config.metricsPort === undefined
+      ? undefined
+      : createHttpServer({
+          config: { ...config, tlsCert: undefined, tlsKey: undefined },
+          logger,
+          metrics,
+          handler: guardRequests(createMetricsRequestHandler({ metrics: renderMetrics, metricsVerdict: metricsVerdicts.own }), logger, metrics),
+        });
   const scheme = config.tlsCert ? "https" : "http";
+  const urlOf = (address: AddressInfo, urlScheme: string) => {
+    const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
+    return `${urlScheme}://${host === "0.0.0.0" || host === "[::]" ? "localhost" : host}:${address.port}`;
+  };
 
   return {
     config,
     logger,
-    listen: () =>
-      new Promise((resolveListen, reject) => {
-        http.once("error", reject);
-        http.listen(config.port, config.host, () => {
-          http.off("error", reject);
-          ready = true;
-          const address = http.address() as AddressInfo;
-          const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
-          const url = `${scheme}://${host === "0.0.0.0" || host === "[::]" ? "localhost" : host}:${address.port}`;
-          logger.info({ url, port: address.port }, "switchboard listening");
-          resolveListen({ ...address, url });
-        });
-      }),
+    listen: async () => {
+      const address = await listenOn(http, config.port, config.host);
+      const metricsAddress = metricsHttp && (await listenOn(metricsHttp, config.metricsPort!, config.metricsHost));
+      ready = true;
+      const url = urlOf(address, scheme);
+      const metricsUrl = metricsAddress && `${urlOf(metricsAddress, "http")}/metrics`;
+      logger.info({ url, port: address.port, metricsUrl }, "switchboard listening");
+      return { ...address, url, metricsUrl };
+    },
     close: async () => {
       ready = false;
-      const stopped = new Promise<void>((resolveClose) => http.close(() => resolveClose()));
+      const stopped = Promise.all(
+        [http, metricsHttp].map((server) => server?.listening && new Promise<void>((resolveClose) => server.close(() => resolveClose()))),
+      );
       await websocket.drain(config.drainTimeoutMs);
       hub.close();
       http.closeAllConnections();
+      metricsHttp?.closeAllConnections();
       await stopped;
     },
   };

@@ -1,5 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { UserIceServers } from "../ice/ice-servers.js";
+import type { MetricsVerdict } from "./metrics-access.js";
+import { requestPath } from "./request-target.js";
 import { serveStatic } from "./static-files.js";
 
 export interface RouteContext {
@@ -8,6 +10,8 @@ export interface RouteContext {
   stats(): { connections: number; users: number };
   /** Prometheus text. */
   metrics(): string;
+  /** Whether this request may read /metrics here. */
+  metricsVerdict(request: IncomingMessage): MetricsVerdict;
   /** ICE servers for the session holding this resume token, if it is logged in. */
   iceServersFor(resumeToken: string): UserIceServers | undefined;
 }
@@ -41,20 +45,39 @@ function sendJson(response: ServerResponse, status: number, body: unknown): void
   response.end(JSON.stringify(body));
 }
 
+/**
+ * Every path is read-only: anything but GET and HEAD is refused before the path is even read.
+ * Returns the request's path, or undefined once it has answered.
+ */
+function acceptedPath(request: IncomingMessage, response: ServerResponse): string | undefined {
+  if (request.method !== "GET" && request.method !== "HEAD") {
+    response.setHeader("allow", "GET, HEAD");
+    return void sendJson(response, 405, { error: "method not allowed" });
+  }
+  const pathname = requestPath(request.url);
+  if (pathname === undefined) return void sendJson(response, 400, { error: "bad request target" });
+  return pathname;
+}
+
+function serveMetrics(request: IncomingMessage, response: ServerResponse, context: Pick<RouteContext, "metrics">, verdict: MetricsVerdict): void {
+  if (verdict === 401) response.setHeader("www-authenticate", 'Bearer realm="metrics"');
+  if (verdict !== 200) return sendJson(response, verdict, { error: verdict === 404 ? "not found" : "metrics are not public" });
+  response.writeHead(200, { "content-type": "text/plain; version=0.0.4; charset=utf-8", "cache-control": "no-store" });
+  response.end(context.metrics());
+}
+
 /** Plain HTTP: health checks and the web app. */
 export function createRequestHandler(context: RouteContext) {
-  return (request: IncomingMessage, response: ServerResponse): void => {
+  return async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     for (const [name, value] of Object.entries(SAFE_HEADERS)) response.setHeader(name, value);
-    const { pathname } = new URL(request.url ?? "/", "http://localhost");
+    const pathname = acceptedPath(request, response);
+    if (pathname === undefined) return;
 
     if (pathname === "/healthz") {
       const ready = context.isReady();
       return sendJson(response, ready ? 200 : 503, { status: ready ? "ok" : "starting", ...context.stats() });
     }
-    if (pathname === "/metrics") {
-      response.writeHead(200, { "content-type": "text/plain; version=0.0.4; charset=utf-8", "cache-control": "no-store" });
-      return void response.end(context.metrics());
-    }
+    if (pathname === "/metrics") return serveMetrics(request, response, context, context.metricsVerdict(request));
     if (pathname === "/api/ice-servers") {
       // The session's resume token is its secret: it authenticates the request.
       const token = /^Bearer (\S+)$/.exec(request.headers.authorization ?? "")?.[1];
@@ -62,17 +85,18 @@ export function createRequestHandler(context: RouteContext) {
       if (!servers) return sendJson(response, 401, { error: "log in first; send Authorization: Bearer <resumeToken>" });
       return sendJson(response, 200, servers);
     }
-    if (request.method !== "GET" && request.method !== "HEAD") {
-      response.setHeader("allow", "GET, HEAD");
-      return sendJson(response, 405, { error: "method not allowed" });
+    if (!(await serveStatic(context.staticDir, pathname, request.method === "HEAD", response))) {
+      sendJson(response, 404, { error: "not found" });
     }
-    serveStatic(context.staticDir, pathname, response)
-      .then((served) => {
-        if (!served) sendJson(response, 404, { error: "not found" });
-      })
-      .catch(() => {
-        if (!response.headersSent) sendJson(response, 500, { error: "internal error" });
-        else response.destroy();
-      });
+  };
+}
+
+/** The metrics listener (METRICS_PORT): /metrics and nothing else. */
+export function createMetricsRequestHandler(context: Pick<RouteContext, "metrics" | "metricsVerdict">) {
+  return (request: IncomingMessage, response: ServerResponse): void => {
+    const pathname = acceptedPath(request, response);
+    if (pathname === undefined) return;
+    if (pathname !== "/metrics") return sendJson(response, 404, { error: "not found" });
+    serveMetrics(request, response, context, context.metricsVerdict(request));
   };
 }

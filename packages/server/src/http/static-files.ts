@@ -2,6 +2,7 @@ import { createReadStream } from "node:fs";
 import { stat } from "node:fs/promises";
 import type { ServerResponse } from "node:http";
 import { extname, join, normalize, sep } from "node:path";
+import { pipeline } from "node:stream";
 
 const CONTENT_TYPES: Record<string, string> = {
   ".html": "text/html; charset=utf-8",
@@ -26,7 +27,7 @@ const PLACEHOLDER = `<!doctype html>
  * Serves the built web app. Paths are resolved inside `root` only; `/` is index.html; when the
  * app is not built, `/` answers a placeholder page.
  */
-export async function serveStatic(root: string, pathname: string, response: ServerResponse): Promise<boolean> {
+export async function serveStatic(root: string, pathname: string, headOnly: boolean, response: ServerResponse): Promise<boolean> {
   let relative: string;
   try {
     relative = decodeURIComponent(pathname);
@@ -52,6 +53,12 @@ export async function serveStatic(root: string, pathname: string, response: Serv
     "content-length": info.size,
     "cache-control": immutable ? "public, max-age=31536000, immutable" : "no-cache",
   });
-  createReadStream(file).pipe(response);
+  if (headOnly) {
+    response.end();
+    return true;
+  }
+  // pipeline, not pipe: a read error (the file went away since stat) ends the response instead
+  // of being an unhandled 'error' event.
+  pipeline(createReadStream(file), response, () => {});
   return true;
 }

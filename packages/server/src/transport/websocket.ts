@@ -4,7 +4,13 @@ import { CLOSE_CODES, WEBSOCKET_PATHS, WEBSOCKET_SUBPROTOCOL, type Ref } from "@
 import { WebSocketServer, type WebSocket } from "ws";
 import type { Config } from "../config.js";
 import { FrameParts, type Frame } from "../wire/frame.js";
-import { IpLimits } from "../limits/ip-limits.js";
+import type { ClientAddresses } from "../http/client-address.js";
+import { refuseSocket } from "../http/guard.js";
+import { requestPath } from "../http/request-target.js";
+import type { ConnectionLimits } from "../limits/connection-limits.js";
+import { LoginLimits } from "../limits/login-limits.js";
+import { UnfinishedBytesBudget } from "../limits/unfinished-bytes-budget.js";
+import { meterUnfinishedMessages } from "./unfinished-messages.js";
 import type { Logger } from "../logger.js";
 import type { Metrics } from "../metrics.js";
 import { ResumeRegistry } from "../session/resume-registry.js";
@@ -16,13 +22,17 @@ export interface WebSocketEndpointOptions {
     | "hardMaxMessageBytes"
     | "heartbeatTimeoutMs"
     | "maxQueuedBytes"
-    | "maxConnectionsPerIp"
     | "loginsPerMinutePerIp"
+    | "maxUnfinishedMessageBytes"
     | "allowedOrigins"
     | "resumeGraceMs"
   >;
   logger: Logger;
   metrics: Metrics;
+  /** Whose address an upgrade is (behind a trusted proxy, X-Forwarded-For's). */
+  clientAddresses: ClientAddresses;
+  /** Per-address caps, shared with the HTTP server that counts every TCP connection. */
+  connectionLimits: ConnectionLimits;
   /** What sessions share; the endpoint adds resume and per-IP login limits. */
   session: Omit<SessionContext, "registerResumable" | "resume" | "allowLogin" | "overflowed">;
 }
@@ -34,6 +44,8 @@ const ACCEPTED_PATHS: ReadonlySet<string> = new Set(WEBSOCKET_PATHS);
  * normal close (1000, 1001, 1005) above all, means the user left.
  */
 const RESUMABLE_CLOSE_CODES: ReadonlySet<number> = new Set([1006, CLOSE_CODES.reconnecting]);
+/** How long a connection closed to free its buffers has to read the close frame before it is dropped. */
+const EVICTION_LINGER_MS = 500;
 
 /** One WebSocket and what the endpoint knows of it. */
 class SocketConnection implements Connection {
@@ -94,7 +106,8 @@ export class WebSocketEndpoint {
   readonly #wss: WebSocketServer;
   readonly #connections = new Set<SocketConnection>();
   readonly #connectionOf = new Map<Session, SocketConnection>();
-  readonly #ipLimits: IpLimits;
+  readonly #loginLimits: LoginLimits;
+  readonly #unfinished: UnfinishedBytesBudget;
   readonly #registry: ResumeRegistry;
   readonly #sessionContext: SessionContext;
   readonly #heartbeat: ReturnType<typeof setInterval>;
@@ -102,7 +115,8 @@ export class WebSocketEndpoint {
 
   constructor(private readonly options: WebSocketEndpointOptions) {
     const { config } = options;
-    this.#ipLimits = new IpLimits(config);
+    this.#loginLimits = new LoginLimits(config);
+    this.#unfinished = new UnfinishedBytesBudget(config.maxUnfinishedMessageBytes);
     this.#registry = new ResumeRegistry({
       graceMs: config.resumeGraceMs,
       onExpired: (session) => {
@@ -114,7 +128,7 @@ export class WebSocketEndpoint {
       ...options.session,
       registerResumable: (session) => this.#registry.register(session),
       resume: (token, received, connection, ref) => this.#resume(token, received, connection as SocketConnection, ref),
-      allowLogin: (address) => this.#ipLimits.allowLogin(address),
+      allowLogin: (address) => this.#loginLimits.allowLogin(address),
       // Deferred: this is called while the hub is sending, and ending a session sends too.
       overflowed: (session) => setImmediate(() => this.#registry.expire(session)),
     };
@@ -140,30 +154,53 @@ export class WebSocketEndpoint {
     return this.#registry.detachedCount;
   }
 
+  /** Bytes buffered, across connections, of messages still arriving. */
+  get unfinishedMessageBytes(): number {
+    return this.#unfinished.totalBytes;
+  }
+
   /** The logged-in session holding `resumeToken`, which only its client knows. */
   sessionByToken(resumeToken: string): Session | undefined {
     const session = this.#registry.find(resumeToken);
     return session?.name ? session : undefined;
   }
 
-  /** Handles an HTTP upgrade request, refusing it with an HTTP status when it breaks a rule. */
+  /**
+   * Handles an HTTP upgrade request, refusing it with an HTTP status when it breaks a rule. The
+   * per-address place it takes is counted on the socket and given back when the socket closes,
+   * whether ws completes the handshake or refuses it (bad key, bad version, ...).
+   */
   handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
-    const path = new URL(request.url ?? "/", "http://localhost").pathname;
-    if (!this.#accepting) return refuse(socket, 503, "Service Unavailable");
-    if (!ACCEPTED_PATHS.has(path)) return refuse(socket, 404, "Not Found");
+    if (!this.#accepting) return refuseSocket(socket, 503);
+    const path = requestPath(request.url);
+    if (path === undefined) return refuseSocket(socket, 400);
+    if (!ACCEPTED_PATHS.has(path)) return refuseSocket(socket, 404);
     const { allowedOrigins } = this.options.config;
     const origin = request.headers.origin;
     // Browsers always send Origin; other clients may omit it (and could forge it anyway).
     if (origin !== undefined && allowedOrigins.length > 0 && !allowedOrigins.includes(origin)) {
       this.options.metrics.connectionsRefusedOrigin++;
-      return refuse(socket, 403, "Forbidden");
+      return refuseSocket(socket, 403);
     }
-    const address = request.socket.remoteAddress ?? "unknown";
-    if (!this.#ipLimits.openConnection(address)) {
+    const address = this.options.clientAddresses.of(request);
+    if (!this.options.connectionLimits.admitWebSocket(address, request.socket.remoteAddress ?? "unknown", socket)) {
       this.options.metrics.connectionsRefusedIp++;
-      return refuse(socket, 429, "Too Many Requests");
+      return refuseSocket(socket, 429);
     }
-    this.#wss.handleUpgrade(request, socket, head, (ws) => this.#accept(ws, socket, address));
+    this.#wss.handleUpgrade(request, socket, head, (ws) => {
+      const connection = this.#accept(ws, socket, address);
+      meterUnfinishedMessages(socket, this.#unfinished, () => this.#evictUnfinished(connection, socket));
+    });
+  }
+
+  /** The server holds too much of unfinished messages, this connection the most: it goes. */
+  #evictUnfinished(connection: SocketConnection, socket: Duplex): void {
+    this.options.metrics.unfinishedMessagesCut++;
+    this.options.logger.warn({ session: connection.session.id, address: connection.remoteAddress }, "unfinished messages over budget: closed");
+    connection.close(CLOSE_CODES.tryAgainLater, "server busy");
+    // Read nothing more; what ws holds is freed with the socket, once the close frame is out.
+    socket.pause();
+    setTimeout(() => connection.socket.terminate(), EVICTION_LINGER_MS).unref();
   }
 
   /**
@@ -185,7 +222,7 @@ export class WebSocketEndpoint {
     this.#wss.close();
   }
 
-  #accept(socket: WebSocket, stream: Duplex, address: string): void {
+  #accept(socket: WebSocket, stream: Duplex, address: string): SocketConnection {
     const connection = new SocketConnection(socket, stream, address, (c) => this.#cutSlowConsumer(c), this.options.config.maxQueuedBytes);
     this.#connections.add(connection);
     connection.session = new Session(connection, this.#sessionContext);
@@ -202,11 +239,11 @@ export class WebSocketEndpoint {
       this.options.logger.debug({ err: error, session: connection.session.id }, "socket error");
     });
     socket.on("close", (code) => this.#closed(connection, code));
+    return connection;
   }
 
   #closed(connection: SocketConnection, code: number): void {
     this.#connections.delete(connection);
-    this.#ipLimits.closeConnection(connection.remoteAddress);
     if (connection.replaced) return;
     const session = connection.session;
     this.#connectionOf.delete(session);
@@ -261,12 +298,8 @@ export class WebSocketEndpoint {
       connection.alive = false;
       connection.socket.ping();
     }
-    this.#ipLimits.sweep();
+    this.#loginLimits.sweep();
   }
 }
 
 const uncork = (connection: SocketConnection) => connection.flush();
-
-function refuse(socket: Duplex, status: number, text: string): void {
-  socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
-}
