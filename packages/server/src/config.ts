@@ -36,8 +36,12 @@ export const ConfigSchema = z
     /** Token bucket per connection: sustained messages per second, and the burst above it. */
     rateLimitPerSecond: z.coerce.number().positive().default(50),
     rateLimitBurst: z.coerce.number().int().positive().default(200),
-    /** Bytes waiting to be written to one client before it counts as not reading and is cut off. */
+    /** Bytes waiting to be written to one client above which it counts as not reading... */
     maxQueuedBytes: positiveInt.default(1024 * 1024),
+    /** ...once it stays above them this long; then it is cut off (a modern session can resume). */
+    slowConsumerGraceMs: z.coerce.number().int().min(0).default(5000),
+    /** Above this a client is cut off at once, grace or not: what a stall may cost in memory. */
+    hardMaxQueuedBytes: positiveInt.default(16 * 1024 * 1024),
     /** 0 means no limit. */
     maxConnectionsPerIp: z.coerce.number().int().min(0).default(200),
     loginsPerMinutePerIp: z.coerce.number().int().min(0).default(300),
@@ -134,6 +138,9 @@ export const ConfigSchema = z
     if (config.turnSecret && (config.turnUsername || config.turnCredential)) {
       ctx.addIssue({ code: "custom", path: ["turnSecret"], message: "use TURN_SECRET or static TURN credentials, not both" });
     }
+    if (config.hardMaxQueuedBytes < config.maxQueuedBytes) {
+      ctx.addIssue({ code: "custom", path: ["hardMaxQueuedBytes"], message: "must be at least maxQueuedBytes" });
+    }
     if (config.historyMaxBytes > config.maxQueuedBytes / 2) {
       ctx.addIssue({
         code: "custom",
@@ -163,6 +170,8 @@ const ENV_NAMES: Record<keyof Config, string> = {
   rateLimitPerSecond: "RATE_LIMIT_PER_SECOND",
   rateLimitBurst: "RATE_LIMIT_BURST",
   maxQueuedBytes: "MAX_QUEUED_BYTES",
+  slowConsumerGraceMs: "SLOW_CONSUMER_GRACE_MS",
+  hardMaxQueuedBytes: "HARD_MAX_QUEUED_BYTES",
   maxConnectionsPerIp: "MAX_CONNECTIONS_PER_IP",
   loginsPerMinutePerIp: "LOGINS_PER_MINUTE_PER_IP",
   allowedOrigins: "ALLOWED_ORIGINS",

@@ -49,7 +49,13 @@ describe("message rate", () => {
 
 describe("queued bytes", () => {
   it("cuts off a client that stops reading while others flood it, and memory stays flat", async () => {
-    await running.start({ maxQueuedBytes: 256 * 1024, rateLimitPerSecond: 100_000, rateLimitBurst: 100_000 });
+    await running.start({
+      maxQueuedBytes: 256 * 1024,
+      slowConsumerGraceMs: 200,
+      resumeGraceMs: 500,
+      rateLimitPerSecond: 100_000,
+      rateLimitBurst: 100_000,
+    });
     const sleeper = await running.modern("Sleeper");
     const witness = await running.modern("Witness");
     (sleeper.socket as unknown as { _socket: { pause(): void } })._socket.pause();
@@ -61,6 +67,7 @@ describe("queued bytes", () => {
       await flooders[0]!.expectNone("error", (m) => m.code !== "unknown-target");
     }
     expect(await metric("slow_consumers_cut_total")).toBe(1);
+    // Cut, it waits to be resumed; unresumed, it leaves when the resume grace ends.
     await witness.next("user-left", (m) => (m.users as string[]).includes("Sleeper"));
     // 100 rounds would have queued about 100 MB for the sleeper; it was cut near 256 KiB.
     expect(process.memoryUsage().rss - before).toBeLessThan(60 * 1024 * 1024);

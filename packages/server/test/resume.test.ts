@@ -172,6 +172,37 @@ describe("resume", () => {
     expect((await alice.closed).code).toBe(CLOSE_CODES.sessionReplaced);
   });
 
+  it("rotates the token on every resume: the new one works once, an old one never again", async () => {
+    await running.start();
+    const alice = await running.modern("Alice");
+    const bob = await running.modern("Bob");
+    const first = alice.all("welcome")[0]!.resumeToken as string;
+    const resumed = await dropAndResume(alice, countedSinceWelcome(alice));
+    const welcome = await resumed.next("welcome");
+    expect(welcome).toMatchObject({ resumed: true });
+    const second = welcome.resumeToken as string;
+    expect(second).toMatch(/^[\w-]{32}$/);
+    expect(second).not.toBe(first);
+    // A copy of the first token (an attacker's) takes nothing over: a fresh session instead.
+    const thief = await running.connect();
+    await thief.next("id");
+    thief.send({ type: "hello", protocol: 1, resume: first, received: 0 });
+    expect(await thief.next("welcome")).toMatchObject({ resumed: false });
+    // The resumed connection is untouched and still Alice's.
+    resumed.send({ type: "note", target: "Bob", ref: 1 });
+    expect(await bob.next("note")).toMatchObject({ from: "Alice" });
+    // The second token works, once, and the connection that loses the takeover is told why.
+    const third = await running.connect();
+    await third.next("id");
+    third.send({ type: "hello", protocol: 1, resume: second, received: countedSinceWelcome(alice) + countedSinceWelcome(resumed) });
+    expect(await third.next("welcome")).toMatchObject({ resumed: true });
+    expect((await resumed.closed).code).toBe(CLOSE_CODES.sessionReplaced);
+    const again = await running.connect();
+    await again.next("id");
+    again.send({ type: "hello", protocol: 1, resume: second, received: 0 });
+    expect(await again.next("welcome")).toMatchObject({ resumed: false });
+  });
+
   it("ends at once the session of a client that closes normally", async () => {
     await running.start();
     const alice = await running.modern("Alice");

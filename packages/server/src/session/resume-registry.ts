@@ -1,4 +1,10 @@
+import { randomBytes } from "node:crypto";
 import type { Session } from "./session.js";
+
+/** A fresh secret that lets one later connection take a session back. */
+export function newResumeToken(): string {
+  return randomBytes(24).toString("base64url");
+}
 
 export interface ResumeRegistryOptions {
   graceMs: number;
@@ -26,6 +32,16 @@ export class ResumeRegistry {
 
   find(token: string): Session | undefined {
     return this.#sessions.get(token);
+  }
+
+  /**
+   * Gives a session that is being resumed a new token, so that each token works once: whoever
+   * copied an old one cannot take the session over again.
+   */
+  rotate(session: Session): void {
+    if (session.resumeToken !== null && this.#sessions.get(session.resumeToken) === session) this.#sessions.delete(session.resumeToken);
+    session.resumeToken = newResumeToken();
+    this.#sessions.set(session.resumeToken, session);
   }
 
   /** The session's connection dropped: keep it for the grace period. */

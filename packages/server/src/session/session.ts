@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import {
   CALL_MESSAGE_TYPES,
   CallMessage,
@@ -27,6 +27,7 @@ import type { Logger } from "../logger.js";
 import type { IceServerProvider } from "../ice/ice-servers.js";
 import type { Metrics } from "../metrics.js";
 import { Outbox, type SessionTransport } from "./outbox.js";
+import { newResumeToken } from "./resume-registry.js";
 
 /** The socket, as far as a session needs it. */
 export interface Connection extends SessionTransport {
@@ -178,7 +179,7 @@ export class Session implements Peer {
     // On success this connection now belongs to the resumed session; this one is dropped unused.
     if (hello.resume && this.context.resume(hello.resume, hello.received ?? 0, this.#connection, ref)) return;
     this.modern = true;
-    this.resumeToken ??= randomBytes(24).toString("base64url");
+    this.resumeToken ??= newResumeToken();
     const welcome = { ...this.context.welcome(this), resumeToken: this.resumeToken, resumed: false };
     this.send(encodeMessage(ref === undefined ? welcome : { ...welcome, ref }));
     this.outbox.startNumbering();

@@ -3,6 +3,7 @@ import type { Duplex } from "node:stream";
 import { CLOSE_CODES, WEBSOCKET_PATHS, WEBSOCKET_SUBPROTOCOL, type Ref } from "@switchboard/protocol";
 import { WebSocketServer, type WebSocket } from "ws";
 import type { Config } from "../config.js";
+import { BacklogWatch, type BacklogLimits } from "./backlog-watch.js";
 import { FrameParts, type Frame } from "../wire/frame.js";
 import type { ClientAddresses } from "../http/client-address.js";
 import { refuseSocket } from "../http/guard.js";
@@ -22,6 +23,8 @@ export interface WebSocketEndpointOptions {
     | "hardMaxMessageBytes"
     | "heartbeatTimeoutMs"
     | "maxQueuedBytes"
+    | "slowConsumerGraceMs"
+    | "hardMaxQueuedBytes"
     | "loginsPerMinutePerIp"
     | "maxUnfinishedMessageBytes"
     | "allowedOrigins"
@@ -55,18 +58,24 @@ class SocketConnection implements Connection {
   cut = false;
   /** Its session moved to another connection. */
   replaced = false;
+  /** Cut for not reading (its session may still be resumed). */
+  stalled = false;
 
   /** The TCP socket is corked: what is sent until the next tick leaves in one write. */
   #corked = false;
+  /** Cuts the client if it stops reading for good. */
+  readonly backlog: BacklogWatch;
 
   constructor(
     readonly socket: WebSocket,
     /** The TCP socket under `socket`. */
     private readonly stream: Duplex,
     readonly remoteAddress: string,
-    private readonly onOverfull: (connection: SocketConnection) => void,
-    private readonly maxQueuedBytes: number,
-  ) {}
+    limits: BacklogLimits,
+    onStalled: (connection: SocketConnection) => void,
+  ) {
+    this.backlog = new BacklogWatch(limits, () => this.socket.bufferedAmount, () => onStalled(this));
+  }
 
   /**
    * Everything sent to this connection while one incoming chunk is handled (a relayed burst, a
@@ -83,11 +92,11 @@ class SocketConnection implements Connection {
     this.socket.send(frame instanceof FrameParts ? frame.join() : frame, { binary: false });
   }
 
-  /** Writes what was corked, then cuts the client if it is not reading. */
+  /** Writes what was corked, then checks whether the client keeps up. */
   flush(): void {
     this.#corked = false;
     this.stream.uncork();
-    if (this.socket.bufferedAmount > this.maxQueuedBytes) this.onOverfull(this);
+    this.backlog.check();
   }
 
   close(code: number, reason: string): void {
@@ -223,7 +232,7 @@ export class WebSocketEndpoint {
   }
 
   #accept(socket: WebSocket, stream: Duplex, address: string): SocketConnection {
-    const connection = new SocketConnection(socket, stream, address, (c) => this.#cutSlowConsumer(c), this.options.config.maxQueuedBytes);
+    const connection = new SocketConnection(socket, stream, address, this.options.config, (c) => this.#cutSlowConsumer(c));
     this.#connections.add(connection);
     connection.session = new Session(connection, this.#sessionContext);
     this.#connectionOf.set(connection.session, connection);
@@ -243,6 +252,7 @@ export class WebSocketEndpoint {
   }
 
   #closed(connection: SocketConnection, code: number): void {
+    connection.backlog.stop();
     this.#connections.delete(connection);
     if (connection.replaced) return;
     const session = connection.session;
@@ -267,6 +277,8 @@ export class WebSocketEndpoint {
       this.#connectionOf.delete(session);
       session.outbox.detach();
     }
+    // Each token works once: the resumed welcome carries the next one.
+    this.#registry.rotate(session);
     if (!session.attach(connection, received, ref)) {
       this.#registry.expire(session);
       return false;
@@ -280,11 +292,13 @@ export class WebSocketEndpoint {
   }
 
   #cutSlowConsumer(connection: SocketConnection): void {
-    if (connection.cut) return;
-    connection.cut = true;
+    if (connection.stalled) return;
+    connection.stalled = true;
     this.options.metrics.slowConsumersCut++;
     this.options.logger.warn({ session: connection.session.id, name: connection.session.name }, "client not reading: cut off");
-    // Nothing more can be written to it, not even a close frame: drop the socket now.
+    // Nothing more can be written to it, not even a close frame: drop the socket now. A stall
+    // is no abuse: the session (modern) waits to be resumed, and what the client has not
+    // confirmed, up to the resume buffer, is sent again then.
     connection.socket.terminate();
   }
 
