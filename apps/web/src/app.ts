@@ -68,8 +68,12 @@ export function startApp(root: HTMLElement): void {
     setSelf(name);
   });
   client.on("error", (error) => {
+    // A frame the server got wrong is nothing the user can act on: the console, not a notice.
+    if (error.code === "invalid-server-message") return console.warn("switchboard:", error.message);
     if (me !== null) notices.show(error.message, "error");
   });
+  // Other users' malformed or forged messages: dropped by the SDK, never shown.
+  client.on("peer-message-invalid", (invalid) => console.debug("switchboard: dropped a message from", invalid.from, invalid.reason));
 
   function setSelf(name: string): void {
     me = name;

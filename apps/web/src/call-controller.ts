@@ -134,7 +134,10 @@ export function createCallController(options: CallControllerOptions): CallContro
     action(current);
   }
 
-  /** The SDK asks for local media once per call; failures fall back and are explained. */
+  /**
+   * The SDK asks for local media once per call (its `localMedia` function), so the stream is the
+   * SDK's to stop when the call ends; failures fall back and are explained.
+   */
   async function acquireMedia(): Promise<MediaStream | null> {
     const call = current;
     const local = await openLocalMedia();
@@ -178,7 +181,7 @@ export function createCallController(options: CallControllerOptions): CallContro
     clearInterval(statsTimer);
     statsTimer = undefined;
     dialog.close();
-    stopStream(media?.stream ?? null);
+    // The SDK stops the stream acquireMedia gave it when the call ends: it was opened for that call.
     media = null;
     current = null;
     setState("idle");
