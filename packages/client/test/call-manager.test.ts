@@ -1,8 +1,8 @@
 // CallManager over the real server, two and three users, RTCPeerConnection faked (see
 // support/fake-peer-connection.ts). Real media, ICE and glare in Chromium: the e2e suite.
-import type { CallSession } from "@switchboard/client";
+import { CallManager, type CallSession } from "@switchboard/client";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { FakePeerConnection } from "./support/fake-peer-connection.js";
+import { FakePeerConnection, FakeRTCPeerConnection } from "./support/fake-peer-connection.js";
 import { ArticleClient, endsWith, nextIncoming, phone, reaches, type Phone } from "./support/phones.js";
 import { ClientPool, nextEvent, startServer, until, type RunningServer } from "./support/server.js";
 
@@ -138,6 +138,8 @@ describe("CallManager", () => {
     expect(() => alice.manager.call("alice")).toThrow(/yourself/);
     alice.manager.call("bob");
     expect(() => alice.manager.call("bob")).toThrow(/already in a call/);
+    const loggedOut = new CallManager(pool.create(), { RTCPeerConnection: FakeRTCPeerConnection });
+    expect(() => loggedOut.call("bob")).toThrow(/log in first/);
   });
 
   it("when both call each other at once, one call results and both connect", async () => {

@@ -46,9 +46,11 @@ describe("IceRecovery", () => {
     expect(actions.giveUp).toHaveBeenCalledTimes(1);
   });
 
-  it("does nothing after stop() or closed", () => {
+  it.each(["stop()", "closed"])("does nothing after %s", (how) => {
     const { actions, recovery } = setup();
-    recovery.update("closed");
+    recovery.update("disconnected"); // A grace timer is running.
+    if (how === "stop()") recovery.stop();
+    else recovery.update("closed");
     recovery.update("failed");
     vi.advanceTimersByTime(60_000);
     expect(actions.restartIce).not.toHaveBeenCalled();

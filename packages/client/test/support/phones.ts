@@ -48,18 +48,21 @@ export function endsWith(session: CallSession): Promise<string> {
  * records what it receives. It answers an offer the way the article's client does.
  */
 export class ArticleClient {
+  /** Everything received, in order (`next` never removes from it). */
   readonly received: Record<string, unknown>[] = [];
+  /** What `next` has returned: each message is returned once, so two waits need two messages. */
+  readonly #taken = new Set<Record<string, unknown>>();
   #waiters: { accept: (m: Record<string, unknown>) => boolean; resolve: (m: Record<string, unknown>) => void }[] = [];
 
   private constructor(readonly socket: WebSocket) {
     socket.on("message", (data) => {
       const message = JSON.parse(String(data)) as Record<string, unknown>;
       this.received.push(message);
-      for (const waiter of [...this.#waiters]) {
-        if (!waiter.accept(message)) continue;
-        this.#waiters.splice(this.#waiters.indexOf(waiter), 1);
-        waiter.resolve(message);
-      }
+      const waiter = this.#waiters.find((w) => w.accept(message));
+      if (!waiter) return;
+      this.#waiters.splice(this.#waiters.indexOf(waiter), 1);
+      this.#taken.add(message);
+      waiter.resolve(message);
     });
   }
 
@@ -76,11 +79,11 @@ export class ArticleClient {
     this.socket.send(JSON.stringify(message));
   }
 
-  /** The next message (already received or still to come) that `accept` likes. */
+  /** The first message not returned before (already received or still to come) that `accept` likes. */
   next(accept: (message: Record<string, unknown>) => boolean): Promise<Record<string, unknown>> {
-    const seen = this.received.find(accept);
+    const seen = this.received.find((message) => !this.#taken.has(message) && accept(message));
     if (seen) {
-      this.received.splice(this.received.indexOf(seen), 1);
+      this.#taken.add(seen);
       return Promise.resolve(seen);
     }
     return new Promise((resolve) => this.#waiters.push({ accept, resolve }));
