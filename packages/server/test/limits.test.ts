@@ -9,7 +9,9 @@ const running = useServer();
 async function metric(name: string): Promise<number> {
   const text = await (await fetch(`${running.httpUrl}/metrics`)).text();
   const line = text.split("\n").find((l) => l.startsWith(`switchboard_${name} `) || l.startsWith(`switchboard_${name}{`));
-  return line ? Number(line.split(" ").at(-1)) : 0;
+  // A missing metric is an error, not 0: an expected 0 would pass whatever the server counts.
+  if (!line) throw new Error(`/metrics has no switchboard_${name}`);
+  return Number(line.split(" ").at(-1));
 }
 
 function upgradeStatus(url: string, headers: Record<string, string> = {}): Promise<number> {

@@ -214,17 +214,24 @@ describe("resume", () => {
 
 describe("drain", () => {
   it("sends what is queued, then closes every connection with 1012", async () => {
-    await running.start();
+    // Room to queue several MB for a client that is not reading, without cutting it.
+    await running.start({ maxQueuedBytes: 64 * 1024 * 1024, hardMaxQueuedBytes: 64 * 1024 * 1024 });
     const alice = await running.modern("Alice");
     const bob = await running.legacy("Bob");
-    for (let i = 0; i < 50; i++) alice.send({ type: "message", text: `m${i}`, target: "Bob" });
-    await bob.next("message", (m) => m.text === "m0");
+    const bobReading = (bob.socket as unknown as { _socket: { pause(): void; resume(): void } })._socket;
+    bobReading.pause();
+    // 150 x 50 KB: more than the kernel's socket buffers hold, so the rest waits in the server.
+    const NOTES = 150;
+    const pad = "x".repeat(50 * 1024);
+    for (let n = 0; n < NOTES; n++) alice.send({ type: "note", n, pad, target: "Bob", ...(n === NOTES - 1 ? { ref: "last" } : {}) });
+    await alice.next("ack", (m) => m.ref === "last"); // Everything is relayed: queued for Bob.
     const closing = running.stop();
+    bobReading.resume();
     expect((await bob.closed).code).toBe(CLOSE_CODES.serviceRestart);
     expect((await alice.closed).code).toBe(CLOSE_CODES.serviceRestart);
     await closing;
-    const texts = bob.all("message").map((m) => m.text);
-    expect(texts).toEqual(texts.slice().sort((a, b) => Number(String(a).slice(1)) - Number(String(b).slice(1))));
+    // All of it, in order, before the close.
+    expect(bob.all("note").map((m) => m.n)).toEqual(Array.from({ length: NOTES }, (_, n) => n));
   });
 
   it("answers /healthz 503 and refuses new upgrades while draining", async () => {
