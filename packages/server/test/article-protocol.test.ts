@@ -56,12 +56,12 @@ describe("the article's protocol", () => {
     const priya = await legacy("Priya");
     const payload = { type: "whiteboard-stroke", target: "Priya", points: [[1, 2], [3.5, -4]], meta: { color: "#f00", n: null } };
     naomi.send(payload);
-    expect(await priya.next("whiteboard-stroke")).toEqual({ ...payload, name: "Naomi" });
+    expect(await priya.next("whiteboard-stroke")).toEqual({ ...payload, name: "Naomi", from: "Naomi" });
 
     // Untargeted unknown types go to everyone, as in the article.
     naomi.send({ type: "emoji-rain", emoji: "🎉" });
     for (const client of [naomi, priya]) {
-      expect(await client.next("emoji-rain")).toEqual({ type: "emoji-rain", emoji: "🎉", name: "Naomi" });
+      expect(await client.next("emoji-rain")).toEqual({ type: "emoji-rain", emoji: "🎉", name: "Naomi", from: "Naomi" });
     }
   });
 
@@ -70,7 +70,7 @@ describe("the article's protocol", () => {
     const priya = await legacy("Priya");
     const sdp = { type: "offer", sdp: "v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\n" };
     naomi.send({ name: "Naomi", target: "Priya", type: "video-offer", sdp });
-    expect(await priya.next("video-offer")).toEqual({ name: "Naomi", target: "Priya", type: "video-offer", sdp });
+    expect(await priya.next("video-offer")).toEqual({ name: "Naomi", from: "Naomi", target: "Priya", type: "video-offer", sdp });
 
     // The callee answers the user named in the offer's `name`, as the article's client does.
     const offer = priya.all("video-offer")[0]!;

@@ -51,7 +51,11 @@ describe("error messages", () => {
     ["invalid-message", '{"type":"hello","protocol":"one"}'],
     ["invalid-message", '{"type":"set-status","status":"sleepy"}'],
     ["invalid-message", '{"type":"whatever","target":{"name":"Bob"}}'],
-    ["unknown-target", '{"type":"video-offer","target":"Nobody"}'],
+    ["unknown-target", '{"type":"video-offer","target":"Nobody","sdp":{"type":"offer","sdp":""}}'],
+    ["invalid-message", '{"type":"video-offer","target":"Bob"}'],
+    ["reserved-type", '{"type":"ice-servers","target":"Bob","iceServers":[]}'],
+    ["too-deep", `{"type":"x","a":${"[".repeat(40)}${"]".repeat(40)}}`],
+    ["text-too-long", JSON.stringify({ type: "message", text: "x".repeat(2001) })],
     ["unknown-target", '{"type":"message","text":"hi","target":"Nobody"}'],
     ["already-logged-in", '{"type":"username","name":"Other"}'],
     ["hello-after-login", '{"type":"hello","protocol":1}'],
@@ -63,7 +67,7 @@ describe("error messages", () => {
   });
 
   it("echoes the request's ref", async () => {
-    const error = await errorFor(JSON.stringify({ type: "video-offer", target: "Nobody", ref: "r-17" }));
+    const error = await errorFor(JSON.stringify({ type: "video-offer", target: "Nobody", sdp: { type: "offer" }, ref: "r-17" }));
     expect(error).toMatchObject({ code: "unknown-target", ref: "r-17" });
     const numeric = await errorFor(JSON.stringify({ type: 3, ref: 9 }));
     expect(numeric).toMatchObject({ code: "missing-type", ref: 9 });
@@ -80,8 +84,8 @@ describe("error messages", () => {
 
   it("accepts a message just under the limit", async () => {
     const text = "y".repeat(64 * 1024 - 200);
-    alice.send({ type: "message", text, target: "Bob" });
-    expect((await bob.next("message", (m) => m.text === text)).name).toBe("Alice");
+    alice.send({ type: "note", text, target: "Bob" });
+    expect((await bob.next("note", (m) => m.text === text)).name).toBe("Alice");
   });
 
   it("bad-name, not-logged-in and unsupported-protocol from a fresh connection", async () => {

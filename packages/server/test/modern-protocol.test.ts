@@ -23,7 +23,7 @@ describe("hello", () => {
       protocol: PROTOCOL_VERSION,
       id,
       features: expect.arrayContaining(["presence-deltas", "acks"]),
-      limits: { maxMessageBytes: 32768, messagesPerSecond: 50, messageBurst: 200, heartbeatIntervalMs: 10_000, resumeGraceMs: 30_000 },
+      limits: { maxMessageBytes: 32768, messagesPerSecond: 50, messageBurst: 200, heartbeatIntervalMs: 10_000, resumeGraceMs: 30_000, maxChatTextLength: 2000, maxNestingDepth: 32 },
       resumeToken: expect.stringMatching(/^[\w-]{32}$/),
       resumed: false,
       iceServers: [

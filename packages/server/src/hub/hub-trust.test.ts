@@ -80,7 +80,7 @@ describe("chat", () => {
     const legacy = join("legacy", false);
     let deep: unknown = 1;
     for (let i = 0; i < 5000; i++) deep = { deep };
-    hub.chat(alice, { type: "message", text: "hi", date: "forged", extra: deep, seq: 99, from: "server" } as never);
+    hub.chat(alice, { type: "message", text: "hi", extra: deep, seq: 99, from: "server", id: 5 } as never);
     hub.chat(alice, { type: "message", text: "psst", target: "legacy", extra: deep } as never);
     const expected = { type: "message", name: "alice", text: "hi", date: Date.now(), seq: 1 };
     expect(alice.of("message")).toEqual([expected]);

@@ -114,7 +114,7 @@ describe("Hub", () => {
     expect(thrownCode(() => hub.relay(b, { type: "video-answer" }))).toBe("no-call");
   });
 
-  it("escapes chat text for article clients only, and dates it by the server's clock", () => {
+  it("escapes chat text for article clients only, and dates it by the server's clock when the sender did not", () => {
     vi.setSystemTime(1_000_000);
     const old = join("old");
     const modern = join("new", true);

@@ -115,7 +115,8 @@ export class Hub {
   /**
    * Public chat goes to everyone (the sender included, as in the article); `target` makes it
    * private. What is delivered is built here from the fields chat defines, nothing else the
-   * sender put in the message, and the server's own clock.
+   * sender put in the message: `text`, `target` and `date` (the sender's, bounded by the
+   * schema, as the article's server keeps it; else the server's clock).
    */
   chat(sender: Peer, message: ChatMessage): void {
     const name = this.#nameOf(sender);
@@ -123,7 +124,7 @@ export class Hub {
       throw new ProtocolError("text-too-long", `${message.text.length} characters; the limit is ${this.#maxChatTextLength}.`);
     }
     const recipient = this.#recipientOf(message);
-    const date = Date.now();
+    const date = message.date ?? Date.now();
     if (recipient) {
       const delivered: DeliveredChatMessage = { type: "message", name, text: message.text, date, target: recipient.name };
       recipient.send(encodeMessage(forRecipient(delivered, recipient)));
