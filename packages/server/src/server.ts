@@ -15,6 +15,12 @@ import { createLogger, type Logger } from "./logger.js";
 import { Metrics } from "./metrics.js";
 import { WebSocketEndpoint } from "./transport/websocket.js";
 
+/** Hooks for tests and diagnostics; none is needed to run a server. */
+export interface ServerObservers {
+  /** Every WebSocket frame the server writes, as it goes out. */
+  frameSent?(data: string | Uint8Array): void;
+}
+
 export interface SwitchboardServer {
   readonly config: Config;
   readonly logger: Logger;
@@ -37,7 +43,7 @@ const FEATURES = ["presence-deltas", "acks", "user-status", "raw-chat-text", "re
  * The composition root: builds one server from its options. No globals, so a test can run
  * several in one process, each on its own port.
  */
-export function createServer(input: ConfigInput = {}): SwitchboardServer {
+export function createServer(input: ConfigInput = {}, observers: ServerObservers = {}): SwitchboardServer {
   const config = resolveConfig(input);
   const logger = createLogger(config);
   const metrics = new Metrics();
@@ -58,6 +64,7 @@ export function createServer(input: ConfigInput = {}): SwitchboardServer {
     config,
     logger,
     metrics,
+    observeSent: observers.frameSent,
     clientAddresses: addresses,
     connectionLimits,
     session: {

@@ -36,6 +36,8 @@ export interface WebSocketEndpointOptions {
   clientAddresses: ClientAddresses;
   /** Per-address caps, shared with the HTTP server that counts every TCP connection. */
   connectionLimits: ConnectionLimits;
+  /** Sees every frame written to a client (tests check each against the protocol). */
+  observeSent?: (data: string | Uint8Array) => void;
   /** What sessions share; the endpoint adds resume and per-IP login limits. */
   session: Omit<SessionContext, "registerResumable" | "resume" | "allowLogin" | "overflowed">;
 }
@@ -73,6 +75,7 @@ class SocketConnection implements Connection {
     readonly remoteAddress: string,
     limits: BacklogLimits,
     onStalled: (connection: SocketConnection) => void,
+    private readonly observeSent?: (data: string | Uint8Array) => void,
   ) {
     this.backlog = new BacklogWatch(limits, () => this.socket.bufferedAmount, () => onStalled(this));
   }
@@ -89,7 +92,9 @@ class SocketConnection implements Connection {
       this.stream.cork();
       process.nextTick(uncork, this);
     }
-    this.socket.send(frame instanceof FrameParts ? frame.join() : frame, { binary: false });
+    const data = frame instanceof FrameParts ? frame.join() : frame;
+    this.observeSent?.(data);
+    this.socket.send(data, { binary: false });
   }
 
   /** Writes what was corked, then checks whether the client keeps up. */
@@ -232,7 +237,7 @@ export class WebSocketEndpoint {
   }
 
   #accept(socket: WebSocket, stream: Duplex, address: string): SocketConnection {
-    const connection = new SocketConnection(socket, stream, address, this.options.config, (c) => this.#cutSlowConsumer(c));
+    const connection = new SocketConnection(socket, stream, address, this.options.config, (c) => this.#cutSlowConsumer(c), this.options.observeSent);
     this.#connections.add(connection);
     connection.session = new Session(connection, this.#sessionContext);
     this.#connectionOf.set(connection.session, connection);

@@ -1,0 +1,37 @@
+import { ServerMessage } from "@switchboard/protocol";
+
+/**
+ * Checks every frame a test server writes against the protocol's `ServerMessage`: what the
+ * server sends is held to the schema as strictly as what it receives. Problems are collected
+ * (throwing inside the server's write path would hide them) and reported by `assertNone`.
+ */
+export class FrameCheck {
+  readonly problems: string[] = [];
+  readonly #decoder = new TextDecoder();
+
+  readonly observe = (data: string | Uint8Array): void => {
+    const text = typeof data === "string" ? data : this.#decoder.decode(data);
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      this.#report(text, "not JSON");
+      return;
+    }
+    const result = ServerMessage.safeParse(json);
+    if (!result.success) this.#report(text, result.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`).join("; "));
+  };
+
+  /** Throws if any frame so far broke the protocol. */
+  assertNone(): void {
+    if (this.problems.length > 0) {
+      throw new Error(`the server sent ${this.problems.length} frame(s) that are no ServerMessage:\n${this.problems.slice(0, 5).join("\n")}`);
+    }
+  }
+
+  #report(text: string, problem: string): void {
+    // A few are enough to diagnose; a fuzz run must not keep thousands of frames alive.
+    if (this.problems.length < 20) this.problems.push(`${text.slice(0, 300)} -> ${problem}`);
+    else this.problems.length++;
+  }
+}
