@@ -19,7 +19,13 @@ export class FrameCheck {
       return;
     }
     const result = ServerMessage.safeParse(json);
-    if (!result.success) this.#report(text, result.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`).join("; "));
+    if (!result.success) {
+      this.#report(text, result.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`).join("; "));
+      return;
+    }
+    // The schemas let unknown fields through (for newer servers); ours must send none.
+    const extra = unknownFields(json, result.data);
+    if (extra.length > 0) this.#report(text, `fields the protocol does not define: ${extra.join(", ")}`);
   };
 
   /** Throws if any frame so far broke the protocol. */
@@ -34,4 +40,16 @@ export class FrameCheck {
     if (this.problems.length < 20) this.problems.push(`${text.slice(0, 300)} -> ${problem}`);
     else this.problems.length++;
   }
+}
+
+/** Paths present in `sent` that the schema's output dropped (strict objects strip unknown keys). */
+function unknownFields(sent: unknown, parsed: unknown, path = ""): string[] {
+  if (typeof sent !== "object" || sent === null || typeof parsed !== "object" || parsed === null) return [];
+  const found: string[] = [];
+  for (const key of Object.keys(sent)) {
+    const where = path ? `${path}.${key}` : key;
+    if (!(key in parsed)) found.push(where);
+    else found.push(...unknownFields((sent as Record<string, unknown>)[key], (parsed as Record<string, unknown>)[key], where));
+  }
+  return found;
 }
