@@ -1,44 +1,101 @@
-/** User-name rules, shared so that the app can check a name before the server does. */
+/**
+ * User-name rules, shared so that the app can check a name before the server does. A name is
+ * kept as typed (NFC); names are compared by `usernameKeys`, so two that look alike are one.
+ */
+import { usernameKeys } from "./name-key.js";
+import { hasMixedNumbers, isHighlyRestrictive, numberingOf } from "./name-scripts.js";
+
+export { usernameKeys } from "./name-key.js";
 
 export const USERNAME_MAX_LENGTH = 32;
 
+/** UTS #39 §5.4: more nonspacing marks in a row than this stack into an unreadable tower. */
+export const USERNAME_MAX_MARKS_IN_A_ROW = 4;
+
 // Letters of any script (with their combining marks), digits, space, '_', '-', '.'.
 const USERNAME_PATTERN = /^[\p{L}\p{M}\p{N} _.\-]+$/u;
+const INVISIBLE = /\p{Default_Ignorable_Code_Point}/u;
+const VISIBLE = /[\p{L}\p{N}_.\-]/u;
+/** A mark with nothing to sit on: at the start, or after a space or punctuation. */
+const MARK_WITHOUT_BASE = /(?:^|[ _.\-])\p{M}/u;
+const NONSPACING_MARK = /\p{Mn}/u;
 
 export type UsernameCheck = { ok: true; name: string } | { ok: false; reason: string };
 
 /** Validates a requested name and returns it in canonical (NFC) form. */
 export function checkUsername(raw: unknown): UsernameCheck {
-  if (typeof raw !== "string") return { ok: false, reason: "The name must be a string." };
+  if (typeof raw !== "string") return refuse("The name must be a string.");
   const name = raw.normalize("NFC");
   const length = [...name].length;
-  if (length === 0) return { ok: false, reason: "The name is empty." };
-  if (length > USERNAME_MAX_LENGTH) {
-    return { ok: false, reason: `The name is longer than ${USERNAME_MAX_LENGTH} characters.` };
+  if (length === 0) return refuse("The name is empty.");
+  if (length > USERNAME_MAX_LENGTH) return refuse(`The name is longer than ${USERNAME_MAX_LENGTH} characters.`);
+  const invisible = [...name].find((char) => INVISIBLE.test(char));
+  if (invisible !== undefined) {
+    if (![...name].some((char) => VISIBLE.test(char) && !INVISIBLE.test(char))) {
+      return refuse(`The name looks blank: ${codePoint(invisible)} and the like show nothing.`);
+    }
+    return refuse(`The name holds an invisible character (${codePoint(invisible)}); remove it.`);
   }
-  if (!USERNAME_PATTERN.test(name)) {
-    return {
-      ok: false,
-      reason: "Use only letters, digits, spaces, '_', '-' and '.'.",
-    };
+  if (!USERNAME_PATTERN.test(name)) return refuse("Use only letters, digits, spaces, '_', '-' and '.'.");
+  if (name.trim() !== name) return refuse("The name cannot start or end with a space.");
+  if (MARK_WITHOUT_BASE.test(name)) return refuse("A combining mark must follow a letter or a digit.");
+  const marks = marksProblem(name);
+  if (marks) return refuse(marks);
+  if (!isHighlyRestrictive(name)) {
+    return refuse("Use one script (Latin may go with Chinese, Japanese or Korean): mixed scripts can pass for other names.");
   }
-  if (name.trim() !== name) {
-    return { ok: false, reason: "The name cannot start or end with a space." };
-  }
+  if (hasMixedNumbers(name)) return refuse("Write all digits in one numbering system.");
   return { ok: true, name };
 }
 
 /**
- * The article's rule for a taken name: append the smallest number that makes it unique,
- * shortening the base so the result still fits the length limit.
+ * The article's rule for a taken name: append the smallest number that makes it free,
+ * shortening the base so the result still fits the length limit. "Taken" is by key: no key
+ * of the candidate may be taken (`usernameKeys`: it must not look like a name in use), and it
+ * must pass `checkUsername` itself. The number is written in the digits the name already uses
+ * (ASCII if none), so a numbered name never mixes numbering systems. `name` must have passed
+ * `checkUsername` (it throws otherwise).
+ *
+ * This ends: only finitely many keys are taken, and each number gives another key.
  */
-export function uniqueUsername(name: string, isTaken: (candidate: string) => boolean): string {
-  if (!isTaken(name)) return name;
+export function uniqueUsername(name: string, isKeyTaken: (key: string) => boolean): string {
+  const check = checkUsername(name);
+  // No number makes an invalid name valid: without this the loop below would never end.
+  if (!check.ok || check.name !== name) throw new Error(`uniqueUsername needs a checked name: ${check.ok ? "not NFC" : check.reason}`);
+  const isFree = (candidate: string) => checkUsername(candidate).ok && !usernameKeys(candidate).some((key) => isKeyTaken(key));
+  if (isFree(name)) return name;
   const chars = [...name];
+  const zero = numberingOf(name) ?? 0x30;
   for (let n = 1; ; n++) {
-    const suffix = String(n);
-    const base = chars.slice(0, USERNAME_MAX_LENGTH - suffix.length).join("");
-    const candidate = base + suffix;
-    if (!isTaken(candidate)) return candidate;
+    const suffix = [...String(n)].map((digit) => String.fromCodePoint(zero + Number(digit)));
+    const candidate = chars.slice(0, USERNAME_MAX_LENGTH - suffix.length).join("") + suffix.join("");
+    if (isFree(candidate)) return candidate;
   }
+}
+
+/** UTS #39 §5.4: no nonspacing mark twice in a row, and no more than a few in a row (in NFD). */
+function marksProblem(name: string): string | undefined {
+  let run = 0;
+  let previous = "";
+  for (const char of name.normalize("NFD")) {
+    if (!NONSPACING_MARK.test(char)) {
+      run = 0;
+      previous = "";
+      continue;
+    }
+    if (char === previous) return "The same combining mark twice in a row is not allowed.";
+    if (++run > USERNAME_MAX_MARKS_IN_A_ROW) {
+      return `No more than ${USERNAME_MAX_MARKS_IN_A_ROW} combining marks in a row.`;
+    }
+    previous = char;
+  }
+  return undefined;
+}
+
+function refuse(reason: string): UsernameCheck {
+  return { ok: false, reason };
+}
+
+function codePoint(char: string): string {
+  return `U+${char.codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0")}`;
 }

@@ -4,6 +4,7 @@ import {
   SERVER_MESSAGE_TYPES,
   checkUsername,
   uniqueUsername,
+  usernameKeys,
   type ChatMessage,
   type DeliveredChatMessage,
   type UserStatus,
@@ -39,6 +40,8 @@ const SNAPSHOT_HEAD = encoder.encode('{"type":"userlist","users":[');
  */
 export class Hub {
   readonly #users = new Map<string, Peer>();
+  /** The comparison keys of the names in use (`usernameKeys`): each belongs to one user. */
+  readonly #nameKeys = new Set<string>();
   readonly #busy = new Set<string>();
   /** Users who speak only the article's protocol, in login order. */
   readonly #legacy = new Set<string>();
@@ -67,15 +70,16 @@ export class Hub {
   }
 
   /**
-   * Logs `peer` in under `requested`, or a numbered variant if that is taken (the article's
-   * rule), and tells it so with `rejectusername`. Returns the name given. All or nothing: if
+   * Logs `peer` in under `requested`, or a numbered variant if that looks like a name in use
+   * (the article's rule, by `usernameKeys`), and tells it so with `rejectusername`. Returns the name given. All or nothing: if
    * anything fails once the name is taken, the name is given back before the error goes on.
    */
   login(peer: Peer, requested: unknown): string {
     const check = checkUsername(requested);
     if (!check.ok) throw new ProtocolError("bad-name", check.reason);
-    const name = uniqueUsername(check.name, (candidate) => this.#users.has(candidate));
+    const name = uniqueUsername(check.name, (key) => this.#nameKeys.has(key));
     this.#users.set(name, peer);
+    for (const key of usernameKeys(name)) this.#nameKeys.add(key);
     try {
       if (name !== check.name) peer.send(encodeMessage({ type: "rejectusername", name }));
       this.#roster.add(name);
@@ -106,6 +110,7 @@ export class Hub {
 
   #forget(name: string): void {
     this.#users.delete(name);
+    for (const key of usernameKeys(name)) this.#nameKeys.delete(key);
     this.#busy.delete(name);
     this.#legacy.delete(name);
     this.#senderStamps.delete(name);
