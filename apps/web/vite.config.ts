@@ -21,5 +21,10 @@ export default defineConfig({
     // No inline scripts anywhere: the app runs under `script-src 'self'`.
     modulePreload: { polyfill: false },
     assetsInlineLimit: 0,
+    rolldownOptions: {
+      // confusables.txt (~100 kB) is for comparing names, which only the server does; the
+      // package's one top-level effect builds its lookup, so unused it can go.
+      treeshake: { moduleSideEffects: [{ test: /[\\/]node_modules[\\/]unhomoglyph[\\/]/, sideEffects: false }] },
+    },
   },
 });
