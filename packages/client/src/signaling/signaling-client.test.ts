@@ -56,6 +56,17 @@ describe("SignalingClient (scripted socket)", () => {
     expect(c.state).toBe("closed"); // reconnect: false
   });
 
+  it("stops for good, without reconnecting, when another connection took the session over (4001)", async () => {
+    const { client: c, socket } = await opened({ reconnect: { nextRetryDelayMs: () => 1 } });
+    const errors: SignalingError[] = [];
+    c.on("error", (error) => errors.push(error));
+    socket.onclose?.({ code: CLOSE_CODES.sessionReplaced, reason: "session resumed on another connection" });
+    expect(c.state).toBe("closed");
+    expect(errors.map((e) => e.code)).toEqual(["session-replaced"]);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(FakeSocket.last).toBe(socket);
+  });
+
   it("closes for good when the server does not speak our protocol version", async () => {
     const c = client({ reconnect: { nextRetryDelayMs: () => 1 } });
     const connected = c.connect();

@@ -34,9 +34,8 @@ import { closeQuietly, detach, type WebSocketLike } from "./websocket-like.js";
  *
  * After a reconnect it says `hello` again — asking to resume the dropped session when the
  * server offered that (then nothing is lost: the server replays what we missed) — or else logs
- * in again under the same name; then it sends whatever was queued meanwhile. A request already
- * sent when the connection dropped fails with "connection-lost" (the server may have acted on
- * it), never silently resent.
+ * in again under the same name; then it sends what was queued meanwhile. A request in flight
+ * when the connection dropped fails ("connection-lost"; the server may have acted on it).
  */
 export class SignalingClient {
   readonly url: string;
@@ -214,8 +213,13 @@ export class SignalingClient {
       if (this.#socket === socket) this.#receive(event.data);
     };
     socket.onerror = () => {}; // `close` follows and carries the decision.
-    socket.onclose = () => {
-      if (this.#socket === socket) this.#socketLost();
+    socket.onclose = (event) => {
+      if (this.#socket !== socket) return;
+      // Someone else resumed our session with our token: fighting back would only trade it.
+      if (event.code !== CLOSE_CODES.sessionReplaced) return this.#socketLost();
+      const replaced = SignalingError.client("session-replaced", "This session was taken over by another connection.");
+      this.#events.emit("error", replaced);
+      this.#shutdown(replaced);
     };
   }
 

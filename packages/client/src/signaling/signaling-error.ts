@@ -11,7 +11,9 @@ export type ClientErrorCode =
   /** The send queue (used while reconnecting) is full. */
   | "queue-full"
   /** The server sent something that is not a valid protocol message. */
-  | "invalid-server-message";
+  | "invalid-server-message"
+  /** Another connection resumed this session (with its token): this client stopped (close code 4001). */
+  | "session-replaced";
 
 /**
  * Every error the SDK reports. `source` tells who decided: "server" errors carry the server's
