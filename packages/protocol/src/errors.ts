@@ -13,7 +13,7 @@ export const ERROR_CODES = {
   "binary-frame": "Binary frames are not accepted; send JSON text.",
   "frame-too-large": "The message is larger than the server's limit.",
   "bad-name":
-    "A user name is 1 to 32 letters, digits, spaces, '_', '-' or '.', without leading or trailing space.",
+    "A user name is 1 to 32 letters of one script, digits, spaces, '_', '-' or '.', with no leading or trailing space and nothing invisible.",
   "not-logged-in": 'Log in with a "username" message first.',
   "already-logged-in": "This connection is already logged in.",
   "hello-after-login": '"hello" must come before "username".',
