@@ -1,5 +1,6 @@
 import { createServer, type ConfigInput, type SwitchboardServer } from "@switchboard/server";
 import { WebSocket } from "ws";
+import { checkedServer } from "../../../server/test/support/frame-check.js";
 import { ExponentialBackoff, SignalingClient, type SignalingClientEvents, type SignalingClientOptions } from "@switchboard/client";
 
 export interface RunningServer {
@@ -8,8 +9,9 @@ export interface RunningServer {
   wsUrl: string;
 }
 
+/** A real server; its `close()` fails if it sent any frame that is not a `ServerMessage`. */
 export async function startServer(port = 0, config: ConfigInput = {}): Promise<RunningServer> {
-  const server = createServer({ port, host: "127.0.0.1", logLevel: "silent", ...config });
+  const server = checkedServer((observers) => createServer({ port, host: "127.0.0.1", logLevel: "silent", ...config }, observers));
   const address = await server.listen();
   return { server, port: address.port, wsUrl: `${address.url.replace(/^http/, "ws")}/ws` };
 }

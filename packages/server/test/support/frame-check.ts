@@ -1,4 +1,17 @@
 import { ServerMessage } from "@switchboard/protocol";
+import type { ServerObservers, SwitchboardServer } from "../../src/index.js";
+
+/** A server whose every frame is checked: its `close()` fails if any was no `ServerMessage`. */
+export function checkedServer(create: (observers: ServerObservers) => SwitchboardServer): SwitchboardServer {
+  const frames = new FrameCheck();
+  const server = create({ frameSent: frames.observe });
+  const close = server.close.bind(server);
+  server.close = async () => {
+    await close();
+    frames.assertNone();
+  };
+  return server;
+}
 
 /**
  * Checks every frame a test server writes against the protocol's `ServerMessage`: what the

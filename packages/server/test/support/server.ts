@@ -1,5 +1,5 @@
 import { createServer, type ConfigInput, type SwitchboardServer } from "../../src/index.js";
-import { FrameCheck } from "./frame-check.js";
+import { checkedServer } from "./frame-check.js";
 
 export interface RunningServer {
   server: SwitchboardServer;
@@ -14,13 +14,7 @@ export interface RunningServer {
  * server sent any frame that is not a `ServerMessage`.
  */
 export async function startServer(options: ConfigInput = {}): Promise<RunningServer> {
-  const frames = new FrameCheck();
-  const server = createServer({ port: 0, host: "127.0.0.1", logLevel: "silent", ...options }, { frameSent: frames.observe });
-  const close = server.close.bind(server);
-  server.close = async () => {
-    await close();
-    frames.assertNone();
-  };
+  const server = checkedServer((observers) => createServer({ port: 0, host: "127.0.0.1", logLevel: "silent", ...options }, observers));
   const { port } = await server.listen();
   return { server, port, wsUrl: `ws://127.0.0.1:${port}/ws`, httpUrl: `http://127.0.0.1:${port}` };
 }
