@@ -1,10 +1,5 @@
-import { randomBytes } from "node:crypto";
+import { newResumeToken } from "./resume-token.js";
 import type { Session } from "./session.js";
-
-/** A fresh secret that lets one later connection take a session back. */
-export function newResumeToken(): string {
-  return randomBytes(24).toString("base64url");
-}
 
 export interface ResumeRegistryOptions {
   graceMs: number;

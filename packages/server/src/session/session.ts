@@ -27,7 +27,7 @@ import type { Logger } from "../logger.js";
 import type { IceServerProvider } from "../ice/ice-servers.js";
 import type { Metrics } from "../metrics.js";
 import { Outbox, type SessionTransport } from "./outbox.js";
-import { newResumeToken } from "./resume-registry.js";
+import { newResumeToken } from "./resume-token.js";
 
 /** The socket, as far as a session needs it. */
 export interface Connection extends SessionTransport {
