@@ -71,6 +71,8 @@ export function openRaw(port: number, localAddress?: string): Promise<Socket> {
   return new Promise((resolve, reject) => {
     const socket = connect({ port, host: "127.0.0.1", localAddress }, () => resolve(socket));
     socket.once("error", reject);
+    // Flowing, so that the server's FIN is seen ('close') even when the test reads nothing.
+    socket.resume();
   });
 }
 
@@ -102,4 +104,24 @@ export function upgradeRequest(overrides: { target?: string; method?: string; he
     .filter((entry): entry is [string, string] => entry[1] !== undefined)
     .map(([name, value]) => `${name}: ${value}`);
   return `${overrides.method ?? "GET"} ${overrides.target ?? "/ws"} HTTP/1.1\r\n${lines.join("\r\n")}\r\n\r\n`;
+}
+
+/** GET `path` from `localAddress`: status and body text. */
+export function getFrom(port: number, path: string, localAddress: string, headers: Record<string, string> = {}): Promise<{ status: number; text: string; headers: Record<string, string | string[] | undefined> }> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: "127.0.0.1", port, path, localAddress, agent: false, headers }, (response) => {
+      let text = "";
+      response.setEncoding("utf8");
+      response.on("data", (chunk: string) => (text += chunk));
+      response.on("end", () => resolve({ status: response.statusCode!, text, headers: response.headers }));
+    });
+    req.on("error", reject);
+    req.end();
+  });
+}
+
+/** One metric's value from a Prometheus text page (0 when absent). */
+export function metricValue(text: string, name: string): number {
+  const line = text.split("\n").find((l) => l.startsWith(`switchboard_${name} `) || l.startsWith(`switchboard_${name}{`));
+  return line ? Number(line.split(" ").at(-1)) : 0;
 }
