@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { WebSocket } from "ws";
+import { createServer } from "../src/index.js";
 import { TestClient } from "./support/test-client.js";
 import { useServer } from "./support/fixture.js";
 
@@ -72,9 +73,76 @@ describe("HTTP", () => {
     }
   });
 
-  it("refuses methods other than GET and HEAD", async () => {
+  it("refuses methods other than GET and HEAD with 405 and Allow, on every path", async () => {
+    await running.start({ staticDir: appDir() });
+    for (const path of ["/", "/index.html", "/nope.js", "/healthz", "/metrics", "/api/ice-servers", "/ws"]) {
+      for (const method of ["POST", "PUT", "DELETE", "PATCH", "OPTIONS"]) {
+        const response = await fetch(`${running.httpUrl}${path}`, { method, body: method === "POST" ? "x" : undefined });
+        expect(response.status, `${method} ${path}`).toBe(405);
+        expect(response.headers.get("allow"), `${method} ${path}`).toBe("GET, HEAD");
+      }
+      const head = await fetch(`${running.httpUrl}${path}`, { method: "HEAD" });
+      expect(head.status, `HEAD ${path}`).not.toBe(405);
+    }
+  });
+
+  it("answers HEAD like GET, without a body", async () => {
+    await running.start({ staticDir: appDir() });
+    const head = await fetch(`${running.httpUrl}/index.html`, { method: "HEAD" });
+    expect(head.status).toBe(200);
+    expect(head.headers.get("content-length")).toBe(String("<!doctype html><title>app</title>".length));
+    expect(await head.text()).toBe("");
+  });
+});
+
+describe("/metrics", () => {
+  const token = "a-long-enough-metrics-token";
+
+  it("is served to this machine by default, and refused to a client behind a proxy", async () => {
     await running.start();
-    expect((await fetch(`${running.httpUrl}/`, { method: "POST" })).status).toBe(405);
+    expect((await fetch(`${running.httpUrl}/metrics`)).status).toBe(200);
+    // A local reverse proxy's request comes from loopback too, but says whom it forwards.
+    const proxied = await fetch(`${running.httpUrl}/metrics`, { headers: { "X-Forwarded-For": "198.51.100.1" } });
+    expect(proxied.status).toBe(403);
+    expect(await proxied.text()).not.toContain("switchboard_");
+  });
+
+  it("is refused to a remote client resolved through a trusted proxy", async () => {
+    await running.start({ trustProxy: "127.0.0.1" });
+    expect((await fetch(`${running.httpUrl}/metrics`, { headers: { "X-Forwarded-For": "198.51.100.1" } })).status).toBe(403);
+    expect((await fetch(`${running.httpUrl}/metrics`, { headers: { "X-Forwarded-For": "127.0.0.1" } })).status).toBe(200);
+  });
+
+  it("needs the bearer token when METRICS_TOKEN is set, from anywhere", async () => {
+    await running.start({ metricsToken: token });
+    const missing = await fetch(`${running.httpUrl}/metrics`);
+    expect(missing.status).toBe(401);
+    expect(missing.headers.get("www-authenticate")).toMatch(/^Bearer/);
+    expect((await fetch(`${running.httpUrl}/metrics`, { headers: { authorization: "Bearer wrong" } })).status).toBe(401);
+    expect((await fetch(`${running.httpUrl}/metrics`, { headers: { authorization: `Bearer ${token}x` } })).status).toBe(401);
+    const allowed = await fetch(`${running.httpUrl}/metrics`, { headers: { authorization: `Bearer ${token}`, "X-Forwarded-For": "198.51.100.1" } });
+    expect(allowed.status).toBe(200);
+    expect(await allowed.text()).toContain("switchboard_connections ");
+  });
+
+  it("moves to its own listener with METRICS_PORT", async () => {
+    const server = createServer({ port: 0, host: "127.0.0.1", logLevel: "silent", metricsPort: 0, metricsToken: token });
+    const { url, metricsUrl } = await server.listen();
+    try {
+      expect(metricsUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/metrics$/);
+      expect((await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(404);
+      expect((await fetch(metricsUrl!)).status).toBe(401);
+      const scraped = await fetch(metricsUrl!, { headers: { authorization: `Bearer ${token}` } });
+      expect(await scraped.text()).toContain("switchboard_users ");
+      expect((await fetch(metricsUrl!.replace("/metrics", "/healthz"))).status).toBe(404);
+      expect((await fetch(metricsUrl!, { method: "POST" })).status).toBe(405);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("refuses a METRICS_TOKEN too short to be a secret at start", () => {
+    expect(() => createServer({ metricsToken: "short" })).toThrow(/METRICS_TOKEN/);
   });
 });
 
