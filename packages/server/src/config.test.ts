@@ -39,9 +39,27 @@ describe("config", () => {
     [{ TLS_KEY: "k.pem" }, /TLS_CERT and TLS_KEY must be set together/],
     [{ TURN_URLS: "turn:x:3478" }, /TURN_URLS needs TURN_SECRET, or TURN_USERNAME and TURN_CREDENTIAL/],
     [{ MAX_MESSAGE_BYTES: "2000", HARD_MAX_MESSAGE_BYTES: "1000" }, /at least maxMessageBytes/],
+    [{ TRUST_PROXY: "10.0.0.0/8, proxy.example.com" }, /TRUST_PROXY \/ --trust-proxy: not a list of IP addresses or CIDRs/],
+    [{ METRICS_TOKEN: "secret" }, /METRICS_TOKEN \/ --metrics-token: use at least 16 characters/],
+    [{ MAX_UNFINISHED_MESSAGE_BYTES: "1000" }, /MAX_UNFINISHED_MESSAGE_BYTES.*at least hardMaxMessageBytes/],
+    [{ HTTP_HEADERS_TIMEOUT_MS: "60000" }, /HTTP_HEADERS_TIMEOUT_MS.*at most httpRequestTimeoutMs/],
   ])("rejects %j clearly", (env, message) => {
     expect(() => loadConfig(env, [])).toThrowError(ConfigError);
     expect(() => loadConfig(env, [])).toThrowError(message);
+  });
+
+  it("reads the HTTP limits, TRUST_PROXY and the metrics settings", () => {
+    expect(resolveConfig()).toMatchObject({
+      trustProxy: [],
+      maxConnections: 10_000,
+      maxHttpConnectionsPerIp: 32,
+      httpHeadersTimeoutMs: 10_000,
+      httpRequestTimeoutMs: 30_000,
+      maxUnfinishedMessageBytes: 64 * 1024 * 1024,
+      metricsHost: "127.0.0.1",
+    });
+    const config = loadConfig({ TRUST_PROXY: "10.0.0.0/8, ::1", METRICS_PORT: "9100" }, ["--metrics-token", "0123456789abcdef"]);
+    expect(config).toMatchObject({ trustProxy: ["10.0.0.0/8", "::1"], metricsPort: 9100, metricsToken: "0123456789abcdef" });
   });
 
   it("rejects unknown flags", () => {
