@@ -18,8 +18,36 @@ import unhomoglyph from "unhomoglyph";
  * The keys are only compared, never shown (`m` becomes `rn`).
  */
 export function usernameKeys(name: string): readonly [string, string] {
+  const [small, capital] = keyBodies(name);
+  return [`small:${small}`, `capital:${capital}`];
+}
+
+/**
+ * `usernameKeys` of `prefix` followed by a number written in the digits whose zero is `zero`,
+ * for many numbers after one prefix without redoing the prefix: what the renaming loop needs
+ * to try number after number cheaply. `number` is the number in ASCII digits. Exact, because
+ * every step works character by character around a decimal digit: NFKC and NFD never compose
+ * or reorder a digit with what comes before it, digits have no case, and the one context rule
+ * of case mapping (final sigma) treats a following digit like the end of the string.
+ */
+export function numberedKeys(prefix: string, zero: number): (number: string) => readonly [string, string] {
+  const [small, capital] = keyBodies(prefix);
+  const digits = Array.from({ length: 10 }, (_, value) => keyBodies(String.fromCodePoint(zero + value)));
+  return (number) => {
+    let smallKey = `small:${small}`;
+    let capitalKey = `capital:${capital}`;
+    for (let i = 0; i < number.length; i++) {
+      const [smallDigit, capitalDigit] = digits[number.charCodeAt(i) - 0x30]!;
+      smallKey += smallDigit;
+      capitalKey += capitalDigit;
+    }
+    return [smallKey, capitalKey];
+  };
+}
+
+function keyBodies(name: string): readonly [string, string] {
   const compatible = name.normalize("NFKC");
-  return [`small:${stableSkeleton(smallFold(compatible))}`, `capital:${stableSkeleton(capitalFold(compatible))}`];
+  return [stableSkeleton(smallFold(compatible)), stableSkeleton(capitalFold(compatible))];
 }
 
 /**

@@ -35,17 +35,19 @@ export const SCRIPT_ALIASES = [
 
 type Script = string;
 
-let scripts: { alias: Script; pattern: RegExp }[] | undefined;
+let scripts: Map<Script, RegExp> | undefined;
 
-/** The scripts this engine knows, built on first use. */
-function knownScripts(): { alias: Script; pattern: RegExp }[] {
-  return (scripts ??= SCRIPT_ALIASES.flatMap((alias) => {
-    try {
-      return [{ alias, pattern: new RegExp(`\\p{scx=${alias}}`, "u") }];
-    } catch {
-      return []; // an engine older than this script
-    }
-  }));
+/** The scripts this engine knows, by alias, built on first use. */
+function knownScripts(): Map<Script, RegExp> {
+  return (scripts ??= new Map(
+    SCRIPT_ALIASES.flatMap((alias) => {
+      try {
+        return [[alias, new RegExp(`\\p{scx=${alias}}`, "u")] as const];
+      } catch {
+        return []; // an engine older than this script
+      }
+    }),
+  ));
 }
 
 /** Characters whose Script_Extensions is Common or Inherited alone: they fit any script. */
@@ -56,14 +58,12 @@ const LATIN_ONLY = /^[\p{scx=Latn}\p{scx=Zyyy}\p{scx=Zinh}]*$/u;
 /**
  * UTS #39 §5.1 augmented script sets: Han, kana, Hangul and Bopomofo also count as the
  * writing systems they are used in (Jpan, Kore, Hanb), so Japanese mixing Han, Hiragana and
- * Katakana is one script.
+ * Katakana is one script. Here: each writing system, and the scripts that are part of it.
  */
-const AUGMENTED: Record<Script, readonly Script[]> = {
-  Hani: ["Hanb", "Jpan", "Kore"],
-  Hira: ["Jpan"],
-  Kana: ["Jpan"],
-  Hang: ["Kore"],
-  Bopo: ["Hanb"],
+const WRITING_SYSTEMS: Record<Script, readonly Script[]> = {
+  Jpan: ["Hani", "Hira", "Kana"],
+  Kore: ["Hani", "Hang"],
+  Hanb: ["Hani", "Bopo"],
 };
 
 /** The Highly Restrictive level's covers besides a single script (UTS #39 §5.2). */
@@ -73,29 +73,36 @@ const HIGHLY_RESTRICTIVE_COVERS: readonly (readonly Script[])[] = [
   ["Latn", "Kore"],
 ];
 
-/** The augmented Script_Extensions of one character, or undefined when it fits any script. */
-function scriptsOf(char: string): Set<Script> | undefined {
-  if (ANY_SCRIPT.test(char)) return undefined;
-  const found = new Set<Script>();
-  for (const { alias, pattern } of knownScripts()) {
-    if (!pattern.test(char)) continue;
-    found.add(alias);
-    for (const extra of AUGMENTED[alias] ?? []) found.add(extra);
-  }
+/** Whether `script` (or writing system) is in the augmented Script_Extensions of `char`. */
+function isIn(char: string, script: Script): boolean {
+  const parts = WRITING_SYSTEMS[script];
+  if (parts) return parts.some((part) => isIn(char, part));
+  return knownScripts().get(script)?.test(char) ?? false;
+}
+
+/** The augmented Script_Extensions of one character (one that does not fit any script). */
+function scriptsOf(char: string): Script[] {
+  const found = [...knownScripts().keys()].filter((script) => isIn(char, script));
+  for (const [system, parts] of Object.entries(WRITING_SYSTEMS)) if (parts.some((part) => found.includes(part))) found.push(system);
   return found;
 }
 
 /**
- * True when `name` passes UTS #39's Highly Restrictive level: its resolved script set is not
- * empty (one script), or one of the CJK covers above covers every character.
+ * True when `name` passes UTS #39's Highly Restrictive level: its resolved script set (the
+ * intersection of its characters' augmented sets) is not empty, or one of the CJK covers
+ * above has a script of every character. The set is narrowed character by character, so only
+ * the first character is tested against every script.
  */
 export function isHighlyRestrictive(name: string): boolean {
   if (LATIN_ONLY.test(name)) return true;
-  const sets = [...new Set(name)].map(scriptsOf).filter((set) => set !== undefined);
-  const covers = (cover: readonly Script[]) => sets.every((set) => cover.some((script) => set.has(script)));
-  const [first, ...rest] = sets;
-  const singleScript = first === undefined || [...first].some((script) => rest.every((set) => set.has(script)));
-  return singleScript || HIGHLY_RESTRICTIVE_COVERS.some(covers);
+  const chars = [...new Set(name)].filter((char) => !ANY_SCRIPT.test(char));
+  let resolved: Script[] | undefined;
+  for (const char of chars) {
+    resolved = resolved === undefined ? scriptsOf(char) : resolved.filter((script) => isIn(char, script));
+    if (resolved.length === 0) break;
+  }
+  if (resolved === undefined || resolved.length > 0) return true;
+  return HIGHLY_RESTRICTIVE_COVERS.some((cover) => chars.every((char) => cover.some((script) => isIn(char, script))));
 }
 
 const DECIMAL_DIGIT = /\p{Nd}/u;

@@ -2,7 +2,7 @@
  * User-name rules, shared so that the app can check a name before the server does. A name is
  * kept as typed (NFC); names are compared by `usernameKeys`, so two that look alike are one.
  */
-import { usernameKeys } from "./name-key.js";
+import { numberedKeys, usernameKeys } from "./name-key.js";
 import { hasMixedNumbers, isHighlyRestrictive, numberingOf } from "./name-scripts.js";
 
 export { usernameKeys } from "./name-key.js";
@@ -62,14 +62,24 @@ export function uniqueUsername(name: string, isKeyTaken: (key: string) => boolea
   const check = checkUsername(name);
   // No number makes an invalid name valid: without this the loop below would never end.
   if (!check.ok || check.name !== name) throw new Error(`uniqueUsername needs a checked name: ${check.ok ? "not NFC" : check.reason}`);
-  const isFree = (candidate: string) => checkUsername(candidate).ok && !usernameKeys(candidate).some((key) => isKeyTaken(key));
-  if (isFree(name)) return name;
+  const anyTaken = (keys: readonly string[]) => keys.some((key) => isKeyTaken(key));
+  if (!anyTaken(usernameKeys(name))) return name;
   const chars = [...name];
   const zero = numberingOf(name) ?? 0x30;
+  const digit = (ascii: string) => String.fromCodePoint(zero + ascii.charCodeAt(0) - 0x30);
+  let base = "";
+  let keysOf = (_: string): readonly string[] => [];
   for (let n = 1; ; n++) {
-    const suffix = [...String(n)].map((digit) => String.fromCodePoint(zero + Number(digit)));
-    const candidate = chars.slice(0, USERNAME_MAX_LENGTH - suffix.length).join("") + suffix.join("");
-    if (isFree(candidate)) return candidate;
+    const number = String(n);
+    if (n === 1 || number.length > String(n - 1).length) {
+      base = chars.slice(0, USERNAME_MAX_LENGTH - number.length).join("");
+      keysOf = numberedKeys(base, zero);
+    }
+    // Many users may share a base (a flood of "alice"s): rule out a taken number with lookups
+    // alone, and run the whole test only on a number that may be free.
+    if (anyTaken(keysOf(number))) continue;
+    const candidate = base + [...number].map(digit).join("");
+    if (checkUsername(candidate).ok && !anyTaken(usernameKeys(candidate))) return candidate;
   }
 }
 
