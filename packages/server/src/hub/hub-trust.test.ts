@@ -1,31 +1,10 @@
 // Issue 9, points 2 and 4: nobody speaks as the server; chat and history cannot be poisoned.
 import { SERVER_MESSAGE_TYPES } from "@switchboard/protocol";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import type { Frame } from "../wire/frame.js";
 import { FrameParts } from "../wire/frame.js";
 import type { ProtocolError } from "../wire/protocol-error.js";
 import { Hub, type HubOptions } from "./hub.js";
-import type { Peer } from "./peer.js";
-
-const decoder = new TextDecoder();
-
-class FakePeer implements Peer {
-  readonly id: string;
-  name: string | null = null;
-  readonly inbox: Record<string, unknown>[] = [];
-  constructor(
-    id: string,
-    readonly modern = true,
-  ) {
-    this.id = id;
-  }
-  send(frame: Frame): void {
-    this.inbox.push(JSON.parse(typeof frame === "string" ? frame : decoder.decode(frame instanceof FrameParts ? frame.join() : frame)));
-  }
-  of(type: string) {
-    return this.inbox.filter((m) => m.type === type);
-  }
-}
+import { TestPeer } from "../../test/support/hub-peer.js";
 
 const options: HubOptions = { presenceIntervalMs: 0, historySize: 100, historyMaxBytes: 4096, maxChatTextLength: 100 };
 let hub: Hub;
@@ -38,8 +17,8 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
-function join(name: string, modern = true): FakePeer {
-  const peer = new FakePeer(name, modern);
+function join(name: string, modern = true): TestPeer {
+  const peer = new TestPeer(name, modern);
   peer.name = hub.login(peer, name);
   return peer;
 }
@@ -115,7 +94,7 @@ describe("chat", () => {
 describe("login", () => {
   it("is all or nothing: a failure after the name was taken gives the name back", () => {
     join("watcher");
-    const broken = new FakePeer("broken");
+    const broken = new TestPeer("broken", true);
     broken.send = (frame) => {
       if (typeof frame !== "string" && !(frame instanceof FrameParts)) throw new Error("history frame failed");
     };

@@ -2,28 +2,10 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { Hub } from "./hub.js";
 import { FrameParts, type Frame } from "../wire/frame.js";
-import type { Peer } from "./peer.js";
+import { TestPeer } from "../../test/support/hub-peer.js";
 import { ProtocolError } from "../wire/protocol-error.js";
 
 const decoder = new TextDecoder();
-
-class FakePeer implements Peer {
-  readonly id: string;
-  name: string | null = null;
-  readonly inbox: Record<string, unknown>[] = [];
-  constructor(
-    id: string,
-    readonly modern = false,
-  ) {
-    this.id = id;
-  }
-  send(frame: Frame): void {
-    this.inbox.push(JSON.parse(typeof frame === "string" ? frame : decoder.decode(frame instanceof FrameParts ? frame.join() : frame)));
-  }
-  of(type: string) {
-    return this.inbox.filter((m) => m.type === type);
-  }
-}
 
 let hub: Hub;
 beforeEach(() => {
@@ -35,8 +17,8 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
-function join(name: string, modern = false): FakePeer {
-  const peer = new FakePeer(name, modern);
+function join(name: string, modern = false): TestPeer {
+  const peer = new TestPeer(name, modern);
   peer.name = hub.login(peer, name);
   return peer;
 }
@@ -70,7 +52,7 @@ describe("Hub", () => {
     const x = join("x");
     join("y", true);
     hub.logout(x);
-    const x2 = new FakePeer("x2");
+    const x2 = new TestPeer("x2");
     x2.name = hub.login(x2, "x");
     vi.advanceTimersByTime(100);
     expect(watcher.inbox.slice(1).filter((m) => m.type !== "userlist" && m.type !== "history")).toEqual([
@@ -137,7 +119,7 @@ describe("Hub", () => {
 
   it("refuses everything from a peer that is not logged in", () => {
     join("a");
-    const stranger = new FakePeer("s");
+    const stranger = new TestPeer("s");
     expect(thrownCode(() => hub.chat(stranger, { type: "message", text: "x" }))).toBe("not-logged-in");
     expect(thrownCode(() => hub.relay(stranger, { type: "x" }))).toBe("not-logged-in");
     // A peer claiming a logged-in user's name is not that user.
@@ -150,7 +132,7 @@ describe("Hub", () => {
   it("builds each snapshot from the roster as it stands, after logouts and growth, without changing earlier ones", () => {
     const frames: Frame[] = [];
     const snapshotPeer = (name: string) => {
-      const peer = new FakePeer(name, true);
+      const peer = new TestPeer(name, true);
       const send = peer.send.bind(peer);
       peer.send = (frame) => (frames.push(frame), send(frame));
       peer.name = hub.login(peer, name);
