@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { FrameMeter } from "./frame-meter.js";
 
@@ -70,5 +71,28 @@ describe("FrameMeter", () => {
     const meter = new FrameMeter();
     for (let i = 0; i < 100; i++) meter.write(frame(i === 0 ? 1 : 0, 0, false));
     expect(meter.unfinished).toBe(100 * 6);
+  });
+
+  it("agrees with a model for any fragmenting, control frames between, and chunking (seeded)", () => {
+    const fragmentSizes = fc.array(fc.oneof(fc.integer({ min: 0, max: 130 }), fc.integer({ min: 60_000, max: 70_000 })), { minLength: 1, maxLength: 4 });
+    fc.assert(
+      fc.property(fc.array(fragmentSizes, { minLength: 1, maxLength: 5 }), fc.boolean(), fc.integer({ min: 1, max: 5000 }), (messages, leaveLastOpen, chunk) => {
+        const frames: Buffer[] = [];
+        let open = 0;
+        messages.forEach((sizes, m) => {
+          const last = m === messages.length - 1;
+          sizes.forEach((size, i) => {
+            const fin = i === sizes.length - 1 && !(last && leaveLastOpen);
+            const data = frame(i === 0 ? 1 : 0, size, fin);
+            frames.push(data, frame(0x9, 3)); // a ping after every fragment
+            if (last && leaveLastOpen) open += data.length;
+          });
+        });
+        const meter = new FrameMeter();
+        feed(meter, Buffer.concat(frames), chunk);
+        expect(meter.unfinished).toBe(open);
+      }),
+      { seed: 9, numRuns: 300 },
+    );
   });
 });

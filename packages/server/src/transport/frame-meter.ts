@@ -29,30 +29,47 @@ export class FrameMeter {
         if (this.#payloadLeft === 0) this.#endFrame();
         continue;
       }
+      if (this.#headerHave === 0 && length - offset >= 14) {
+        // The whole header is in this chunk (the common case): read it in place.
+        offset += this.#startFrame(chunk, offset);
+        continue;
+      }
       this.#header[this.#headerHave++] = chunk[offset++]!;
       if (this.#headerHave === 2) {
         const second = this.#header[1]!;
         const length7 = second & 0x7f;
         this.#headerNeed = 2 + (length7 === 126 ? 2 : length7 === 127 ? 8 : 0) + (second & 0x80 ? 4 : 0);
       }
-      if (this.#headerHave === this.#headerNeed) this.#startFrame();
+      if (this.#headerHave === this.#headerNeed) {
+        this.#startFrame(this.#header, 0);
+        this.#headerHave = 0;
+        this.#headerNeed = 2;
+      }
     }
     return this.unfinished - before;
   }
 
-  #startFrame(): void {
-    const header = this.#header;
-    const length7 = header[1]! & 0x7f;
+  /** Reads the frame header at `at` of `bytes` (all of it is there); returns its length. */
+  #startFrame(bytes: Uint8Array, at: number): number {
+    const second = bytes[at + 1]!;
+    const length7 = second & 0x7f;
     let payload = length7;
-    if (length7 === 126) payload = (header[2]! << 8) | header[3]!;
-    else if (length7 === 127) payload = readUint32(header, 2) * 2 ** 32 + readUint32(header, 6);
-    this.#fin = (header[0]! & 0x80) !== 0;
-    this.#data = (header[0]! & 0x08) === 0; // opcodes 0-7: continuation, text, binary
-    if (this.#data) this.unfinished += this.#headerNeed;
-    this.#headerHave = 0;
-    this.#headerNeed = 2;
+    let headerLength = 2;
+    if (length7 === 126) {
+      payload = (bytes[at + 2]! << 8) | bytes[at + 3]!;
+      headerLength = 4;
+    } else if (length7 === 127) {
+      payload = readUint32(bytes, at + 2) * 2 ** 32 + readUint32(bytes, at + 6);
+      headerLength = 10;
+    }
+    if (second & 0x80) headerLength += 4; // the mask
+    const first = bytes[at]!;
+    this.#fin = (first & 0x80) !== 0;
+    this.#data = (first & 0x08) === 0; // opcodes 0-7: continuation, text, binary
+    if (this.#data) this.unfinished += headerLength;
     this.#payloadLeft = payload;
     if (payload === 0) this.#endFrame();
+    return headerLength;
   }
 
   #endFrame(): void {
