@@ -20,6 +20,8 @@ export const ERROR_CODES = {
   "unsupported-protocol": "The server does not speak that protocol version.",
   "text-too-long": "The chat text is longer than the server's limit.",
   "unknown-target": "No user of that name is online.",
+  "bad-room": "A room name is 1 to 64 letters, digits, spaces, '_', '-' or '.', in one script, like a user name.",
+  "group-call-full": "The group call is full.",
   "no-call": "This call message has no target and you are in no call.",
   "internal-error": "The server failed to handle this message; nothing else is affected.",
   "rate-limited": "Too many messages: this one was dropped. Slow down.",

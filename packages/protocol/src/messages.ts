@@ -15,6 +15,8 @@ export type Ref = z.infer<typeof Ref>;
 
 const UserName = z.string().max(256);
 const Target = z.string().max(256);
+/** A room's name as sent; the server checks it like a user name (`checkRoomName`). */
+const RoomName = z.string().max(256);
 
 // ---------------------------------------------------------------------------------------------
 // Client -> server messages that the server interprets. Extra fields are kept (the article's
@@ -28,9 +30,30 @@ export const HelloMessage = z.looseObject({
   resume: z.string().max(128).optional(),
   /** ...and how many messages this client received on it after that `welcome`. */
   received: z.number().int().nonnegative().optional(),
+  /** The room to log into; without it, the lobby (where the article's clients always are). */
+  room: RoomName.optional(),
   ref: Ref.optional(),
 });
 export type HelloMessage = z.infer<typeof HelloMessage>;
+
+/**
+ * Moves a modern client to another room, without a new connection: before login it only
+ * chooses the room; after login the user leaves its room (and any call there) and logs into
+ * the new one under the same requested name (renamed by the article's rule if that is taken
+ * there). The `ack` carries the final `name` and `room`; presence, history and the group call
+ * of the new room follow as at login.
+ */
+export const JoinRoomMessage = z.looseObject({
+  type: z.literal("join-room"),
+  room: RoomName,
+  ref: Ref.optional(),
+});
+export type JoinRoomMessage = z.infer<typeof JoinRoomMessage>;
+
+/** Joins the room's group call (starting it if nobody is in it); refused past the mesh cap. */
+export const GroupJoinMessage = z.looseObject({ type: z.literal("group-join"), ref: Ref.optional() });
+/** Leaves the room's group call (a no-op when not in it). */
+export const GroupLeaveMessage = z.looseObject({ type: z.literal("group-leave"), ref: Ref.optional() });
 
 export const UsernameMessage = z.looseObject({
   type: z.literal("username"),
@@ -72,6 +95,9 @@ export type PingMessage = z.infer<typeof PingMessage>;
 /** The client messages the server interprets; every other type is relayed. */
 export const ControlMessage = z.discriminatedUnion("type", [
   HelloMessage,
+  JoinRoomMessage,
+  GroupJoinMessage,
+  GroupLeaveMessage,
   UsernameMessage,
   ChatMessage,
   SetStatusMessage,
@@ -135,6 +161,16 @@ export const NewIceCandidateMessage = z.looseObject({
   candidate: IceCandidate.nullable(),
   callId: CallId.optional(),
 });
+/**
+ * A group-call participant's microphone and camera, for the others' tiles. Sent untargeted, it
+ * goes to the sender's call partners only, like every call message.
+ */
+export const MediaStateMessage = z.looseObject({
+  type: z.literal("media-state"),
+  ...routed,
+  audio: z.boolean(),
+  video: z.boolean(),
+});
 export const HangUpMessage = z.looseObject({
   type: z.literal("hang-up"),
   ...routed,
@@ -150,6 +186,7 @@ export const CallMessage = z.discriminatedUnion("type", [
   VideoOfferMessage,
   VideoAnswerMessage,
   NewIceCandidateMessage,
+  MediaStateMessage,
   HangUpMessage,
 ]);
 export type CallMessage = z.infer<typeof CallMessage>;
@@ -197,6 +234,8 @@ export const Limits = z.object({
   maxChatTextLength: z.number().int().optional(),
   /** Deepest nesting of objects and arrays in a message; deeper gets `too-deep`. */
   maxNestingDepth: z.number().int().optional(),
+  /** Most people in one room's group call (each pair has its own connection). */
+  maxMeshParticipants: z.number().int().optional(),
 });
 export type Limits = z.infer<typeof Limits>;
 
@@ -212,6 +251,8 @@ export const WelcomeMessage = z.object({
   resumeToken: z.string().optional(),
   /** True when `hello.resume` succeeded: the session, its name and its presence are kept. */
   resumed: z.boolean().optional(),
+  /** The room this session logs into (or, resumed, is in), as the server spells it. */
+  room: z.string().optional(),
   ref: Ref.optional(),
 });
 export type WelcomeMessage = z.infer<typeof WelcomeMessage>;
@@ -240,7 +281,14 @@ export const ErrorMessage = z.object({
   ref: Ref.optional(),
 });
 export type ErrorMessage = z.infer<typeof ErrorMessage>;
-export const AckMessage = z.looseObject({ type: z.literal("ack"), ref: Ref, name: z.string().optional() });
+export const AckMessage = z.looseObject({
+  type: z.literal("ack"),
+  ref: Ref,
+  /** `username` and `join-room`: the name given. */
+  name: z.string().optional(),
+  /** `join-room`: the room, as the server spells it. */
+  room: z.string().optional(),
+});
 export type AckMessage = z.infer<typeof AckMessage>;
 /** A chat message as delivered: the server has set `name` and `date`. */
 export const DeliveredChatMessage = z.looseObject({
@@ -267,6 +315,13 @@ export type IceServersMessage = z.infer<typeof IceServersMessage>;
 export const HistoryMessage = z.object({ type: z.literal("history"), messages: z.array(DeliveredChatMessage) });
 export type HistoryMessage = z.infer<typeof HistoryMessage>;
 export const PongMessage = z.looseObject({ type: z.literal("pong"), ref: Ref.optional() });
+/**
+ * Who is in the room's group call, in the order they joined (empty: none). Sent to everyone in
+ * the room at login (after `history`) and whenever it changes. Each pair of participants
+ * connects with call messages (`callId` starting `group:`).
+ */
+export const GroupCallMessage = z.object({ type: z.literal("group-call"), participants: z.array(z.string()) });
+export type GroupCallMessage = z.infer<typeof GroupCallMessage>;
 
 /** Every message the server itself originates. */
 export const ServerOriginatedMessage = z.discriminatedUnion("type", [
@@ -283,6 +338,7 @@ export const ServerOriginatedMessage = z.discriminatedUnion("type", [
   HistoryMessage,
   PongMessage,
   IceServersMessage,
+  GroupCallMessage,
 ]);
 export type ServerOriginatedMessage = z.infer<typeof ServerOriginatedMessage>;
 
@@ -312,6 +368,7 @@ export const RelayedCallMessage = z.discriminatedUnion("type", [
   VideoOfferMessage.extend(stamped),
   VideoAnswerMessage.extend(stamped),
   NewIceCandidateMessage.extend(stamped),
+  MediaStateMessage.extend(stamped),
   HangUpMessage.extend(stamped),
 ]);
 export type RelayedCallMessage = z.infer<typeof RelayedCallMessage>;
