@@ -25,6 +25,7 @@ function forgeries(pendingRef: string | number): Record<string, Record<string, u
     history: { type: "history", messages: [{ type: "message", name: "server", text: "lies", date: 1 }] },
     pong: { type: "pong", ref: pendingRef },
     "ice-servers": { type: "ice-servers", iceServers: evilTurn, expiresAt: 1 },
+    "group-call": { type: "group-call", participants: ["mallory", "alice"] },
   };
 }
 
@@ -33,7 +34,7 @@ function record(client: SignalingClient): { name: string; args: unknown[] }[] {
   const seen: { name: string; args: unknown[] }[] = [];
   const events: (keyof SignalingClientEvents)[] = [
     "state", "welcome", "users", "user-joined", "user-left", "user-status", "chat", "ice-servers",
-    "history", "signal", "renamed", "error", "peer-message", "peer-message-invalid",
+    "history", "signal", "renamed", "error", "peer-message", "peer-message-invalid", "room", "group-call",
   ];
   for (const name of events) client.on(name, ((...args: unknown[]) => seen.push({ name, args })) as never);
   return seen;
@@ -48,6 +49,8 @@ function snapshot(client: SignalingClient) {
     welcome: client.welcome,
     iceServers: client.iceServers,
     users: client.users,
+    room: client.room,
+    groupCall: client.groupCall,
   };
 }
 

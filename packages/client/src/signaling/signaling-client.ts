@@ -1,22 +1,21 @@
 import {
   CLOSE_CODES,
-  PROTOCOL_VERSION,
   type AckMessage,
   type IceServer,
-  type Ref,
-  type ServerOriginatedMessage,
   type UserStatus,
   type WelcomeMessage,
 } from "@switchboard/protocol";
 import { TypedEmitter, type Disposer } from "../typed-emitter.js";
 import { RetrySchedule } from "./backoff.js";
 import { assertTransition, type ConnectionState } from "./connection-state.js";
-import { chatEntry, decodeServerFrame } from "./decode.js";
 import { Heartbeat } from "./heartbeat.js";
+import { Inbound } from "./inbound.js";
 import { Outbound, type Reply } from "./outbound.js";
-import { appMessage, peerMessage } from "./peer-messages.js";
-import { PresenceState, type PresenceMessage, type UserInfo } from "./presence.js";
-import { emitPresenceChanges, whenOpen } from "./signaling-events.js";
+import { appMessage } from "./peer-messages.js";
+import type { UserInfo } from "./presence.js";
+import { RoomView } from "./room-view.js";
+import { SessionMemory } from "./session-memory.js";
+import { whenOpen } from "./signaling-events.js";
 import { SignalingError } from "./signaling-error.js";
 import {
   resolveSignalingOptions,
@@ -34,31 +33,24 @@ import { closeQuietly, detach, type WebSocketLike } from "./websocket-like.js";
  *
  * After a reconnect it says `hello` again — asking to resume the dropped session when the
  * server offered that (then nothing is lost: the server replays what we missed) — or else logs
- * in again under the same name; then it sends what was queued meanwhile. A request in flight
- * when the connection dropped fails ("connection-lost"; the server may have acted on it).
+ * in again under the same name, in the same room; then it sends what was queued meanwhile. A
+ * request in flight when the connection dropped fails ("connection-lost"; the server may have
+ * acted on it).
  */
 export class SignalingClient {
   readonly url: string;
   readonly options: Readonly<SignalingClientOptions>;
   readonly #events = new TypedEmitter<SignalingClientEvents>();
-  readonly #presence = new PresenceState();
+  readonly #session = new SessionMemory();
+  readonly #view = new RoomView(this.#events);
   readonly #out: Outbound;
+  readonly #in: Inbound;
   readonly #retry: RetrySchedule | null;
   #state: ConnectionState = "idle";
   #socket: WebSocketLike | null = null;
   #retryTimer: ReturnType<typeof setTimeout> | undefined;
-  #name: string | null = null;
-  #sessionId: string | null = null;
-  #welcome: WelcomeMessage | null = null;
-  /** From the last welcome: lets the next connection take this session back. */
-  #resumeToken: string | null = null;
-  /** From the welcome, replaced by each `ice-servers` (fresh TURN credentials). */
-  #iceServers: IceServer[] = [];
-  /** Frames received since this session's first welcome (the server numbers them the same way). */
-  #received = 0;
-  #counting = false;
   readonly #heartbeat = new Heartbeat({
-    ping: () => this.#out.send({ type: "ping", received: this.#received }, true),
+    ping: () => this.#out.send({ type: "ping", received: this.#session.received }, true),
     dead: () => this.#dropSocket(),
   });
 
@@ -67,6 +59,7 @@ export class SignalingClient {
     this.options = resolveSignalingOptions(options);
     this.url = this.options.url;
     this.#out = new Outbound(this.options.maxQueuedMessages, (error) => this.#events.emit("error", error));
+    this.#in = new Inbound(this.#events, this.#session, this.#view, this.#out.pending);
     this.#retry = this.options.reconnect ? new RetrySchedule(this.options.reconnect) : null;
   }
 
@@ -85,31 +78,41 @@ export class SignalingClient {
 
   /** Our name once logged in (the server's final choice), else null. */
   get name(): string | null {
-    return this.#name;
+    return this.#session.name;
   }
 
   /** The server's id for the current socket (changes on every reconnect). */
   get sessionId(): string | null {
-    return this.#sessionId;
+    return this.#session.sessionId;
   }
 
   /** The latest `welcome`: protocol features, limits and ICE servers. */
   get welcome(): WelcomeMessage | null {
-    return this.#welcome;
+    return this.#session.welcome;
   }
 
   /** The ICE servers to use for new peer connections and ICE restarts (latest credentials). */
   get iceServers(): readonly IceServer[] {
-    return this.#iceServers;
+    return this.#session.iceServers;
   }
 
-  /** Online users, ourselves included, in join order. */
+  /** The room we are in, as the server spells it (welcome, joinRoom()); null before the first welcome. */
+  get room(): string | null {
+    return this.#view.room;
+  }
+
+  /** Online users of our room, ourselves included, in join order. */
   get users(): readonly UserInfo[] {
-    return this.#presence.list();
+    return this.#view.users;
   }
 
   user(name: string): UserInfo | undefined {
-    return this.#presence.get(name);
+    return this.#view.user(name);
+  }
+
+  /** Who is in our room's group call, in join order (see the `group-call` event and GroupCall). */
+  get groupCall(): readonly string[] {
+    return this.#view.groupCall;
   }
 
   /** Opens the connection (once); resolves when it is open, rejects if the client closes first. */
@@ -129,6 +132,24 @@ export class SignalingClient {
     if (this.#state === "idle") void this.connect().catch(() => {});
     const ack = await this.#request({ type: "username", name }, this.options.requestTimeoutMs, false);
     return this.#adoptName(ack, name);
+  }
+
+  /**
+   * Moves to another room without reconnecting: we leave our room (and any call in it) and log
+   * into `room` under our name, renamed if it is taken there (`renamed`). Presence is reset and
+   * rebuilt from the new room's snapshot; `room` is emitted. Before login it only chooses the
+   * room (`name` is then ""). Rejects with a SignalingError, e.g. "bad-room".
+   */
+  async joinRoom(room: string): Promise<{ room: string; name: string }> {
+    if (this.#state === "idle") void this.connect().catch(() => {});
+    const switching = this.#view.switching();
+    try {
+      const ack = await this.#request({ type: "join-room", room }, this.options.requestTimeoutMs, false);
+      return { room: this.#view.room ?? room, name: ack.type === "ack" ? (ack.name ?? this.name ?? "") : (this.name ?? "") };
+    } catch (error) {
+      switching.failed();
+      throw error;
+    }
   }
 
   /**
@@ -154,7 +175,7 @@ export class SignalingClient {
   async chat(text: string, target?: string): Promise<void> {
     await this.request(target === undefined ? { type: "message", text } : { type: "message", text, target });
     if (target !== undefined) {
-      this.#events.emit("chat", { from: this.#name ?? "", text, date: Date.now(), to: target });
+      this.#events.emit("chat", { from: this.name ?? "", text, date: Date.now(), to: target });
     }
   }
 
@@ -210,7 +231,9 @@ export class SignalingClient {
       if (this.#socket === socket) void this.#handshake(socket);
     };
     socket.onmessage = (event) => {
-      if (this.#socket === socket) this.#receive(event.data);
+      if (this.#socket !== socket) return;
+      this.#heartbeat.activity();
+      this.#in.receive(event.data);
     };
     socket.onerror = () => {}; // `close` follows and carries the decision.
     socket.onclose = (event) => {
@@ -227,16 +250,14 @@ export class SignalingClient {
   async #handshake(socket: WebSocketLike): Promise<void> {
     const timeoutMs = this.options.handshakeTimeoutMs;
     try {
-      const resume = this.#resumeToken === null ? {} : { resume: this.#resumeToken, received: this.#received };
-      const welcome = await this.#request({ type: "hello", protocol: PROTOCOL_VERSION, ...resume }, timeoutMs, true);
+      const room = this.#view.room ?? this.options.room ?? null;
+      const welcome = await this.#request(this.#session.hello(room), timeoutMs, true);
       if (this.#socket !== socket || welcome.type !== "welcome") return;
-      this.#welcome = welcome;
-      this.#resumeToken = welcome.resumeToken ?? null;
-      this.#iceServers = welcome.iceServers;
+      this.#session.welcomed(welcome);
       const heartbeatMs = welcome.limits.heartbeatIntervalMs;
       if (heartbeatMs !== undefined && heartbeatMs > 0) this.#heartbeat.start(heartbeatMs);
       this.#events.emit("welcome", welcome);
-      const name = this.#name;
+      const name = this.#session.name;
       if (name !== null && welcome.resumed !== true) {
         const ack = await this.#request({ type: "username", name }, timeoutMs, true);
         if (this.#socket !== socket) return;
@@ -259,7 +280,7 @@ export class SignalingClient {
   /** The login's ack carries the name the server gave, which may differ from the one asked for. */
   #adoptName(ack: Reply, requested: string): string {
     const given = ack.type === "ack" && ack.name !== undefined ? ack.name : requested;
-    this.#name = given;
+    this.#session.name = given;
     if (given !== requested) this.#events.emit("renamed", { requested, name: given });
     return given;
   }
@@ -276,7 +297,7 @@ export class SignalingClient {
     const socket = this.#socket;
     this.#socket = this.#out.socket = null;
     this.#heartbeat.stop();
-    this.#counting = false;
+    this.#session.stopCounting();
     if (socket) {
       detach(socket);
       // Still open when the heartbeat or the handshake gave up on it: we will be back at once.
@@ -312,7 +333,7 @@ export class SignalingClient {
     }
     this.#out.failAll(reason);
     this.#transition("closed");
-    emitPresenceChanges(this.#events, this.#presence.clear(), this.#presence);
+    this.#view.clear();
   }
 
   #transition(to: ConnectionState): void {
@@ -320,80 +341,5 @@ export class SignalingClient {
     assertTransition(from, to);
     this.#state = to;
     this.#events.emit("state", to, from);
-  }
-
-  // --- receiving ------------------------------------------------------------------------------
-
-  #receive(data: unknown): void {
-    this.#heartbeat.activity();
-    // Every frame after the welcome counts, valid or not: the server's numbering does not judge.
-    if (this.#counting) this.#received += 1;
-    const decoded = decodeServerFrame(data);
-    switch (decoded.kind) {
-      case "server":
-        return this.#handle(decoded.message);
-      case "call":
-        return this.#events.emit("signal", decoded.message);
-      case "app":
-        return this.#events.emit("peer-message", peerMessage(decoded.message));
-      case "invalid-peer":
-        return this.#events.emit("peer-message-invalid", decoded.invalid);
-      case "invalid-server":
-        return this.#invalid(decoded.reason, decoded.cause);
-    }
-  }
-
-  /** Frames after this welcome are numbered: from 0 on a new session, continuing on a resumed one. */
-  #startCounting(welcome: WelcomeMessage): void {
-    if (welcome.resumed !== true) this.#received = 0;
-    this.#counting = true;
-  }
-
-  /** One handler per type the server sends itself; the switch is exhaustive over them. */
-  #handle(message: ServerOriginatedMessage): void {
-    switch (message.type) {
-      case "id":
-        this.#sessionId = message.id;
-        return;
-      case "welcome":
-        if (message.ref !== undefined && this.#out.pending.resolve(message.ref, message)) this.#startCounting(message);
-        return;
-      case "ack":
-        if (message.ref !== undefined) this.#out.pending.resolve(message.ref, message);
-        return;
-      case "pong":
-        return; // Liveness only; #receive noted it.
-      case "ice-servers":
-        this.#iceServers = message.iceServers;
-        this.#events.emit("ice-servers", message.iceServers, message.expiresAt ?? null);
-        return;
-      case "history":
-        this.#events.emit("history", message.messages.map(chatEntry));
-        return;
-      case "error": {
-        const error = new SignalingError("server", message.code, message.message, message.ref);
-        if (message.ref === undefined || !this.#out.pending.reject(message.ref, error)) this.#events.emit("error", error);
-        return;
-      }
-      case "rejectusername":
-        return; // The login's `ack` carries the final name; `renamed` is emitted from there.
-      case "userlist":
-      case "user-joined":
-      case "user-left":
-      case "user-status":
-        emitPresenceChanges(this.#events, this.#presence.apply(message as PresenceMessage), this.#presence);
-        return;
-      case "message":
-        this.#events.emit("chat", chatEntry(message));
-        return;
-      default: {
-        const unreachable: never = message;
-        this.#invalid(`Unhandled message ${JSON.stringify(unreachable)}`);
-      }
-    }
-  }
-
-  #invalid(message: string, cause?: unknown): void {
-    this.#events.emit("error", SignalingError.client("invalid-server-message", message, undefined, cause));
   }
 }

@@ -57,8 +57,18 @@ export interface SignalingClientEvents {
    * a forged `error`), and was dropped. A diagnostic: nothing the server said, nothing to show.
    */
   "peer-message-invalid": (invalid: InvalidPeerMessage) => void;
-  /** The server gave us a different name than asked for (it was taken): at login or re-login. */
+  /** The server gave us a different name than asked for (it was taken): at login, re-login or a room switch. */
   renamed: (event: { requested: string; name: string }) => void;
+  /**
+   * We are in another room (the server's spelling): at the first welcome, and after joinRoom().
+   * Presence was reset first (everyone of the old room left); the new room's users follow.
+   */
+  room: (room: string) => void;
+  /**
+   * Who is in the room's group call, in the order they joined (empty: nobody). Sent at login,
+   * after a room switch and at every change. GroupCall builds on it.
+   */
+  "group-call": (participants: readonly string[]) => void;
   /**
    * A server error no request is waiting for, or an invalid frame from the server itself
    * ("invalid-server-message"; never a peer's message). Never thrown.
@@ -79,12 +89,18 @@ export interface SignalingClientOptions {
   handshakeTimeoutMs: number;
   /** Messages kept while not connected; more are refused with "queue-full". */
   maxQueuedMessages: number;
+  /**
+   * The room to log into (sent in `hello`); default: the lobby. After a reconnect the client
+   * asks for the room it is in (see joinRoom()), not this one.
+   */
+  room: string | undefined;
 }
 
 export const DEFAULT_SIGNALING_OPTIONS = Object.freeze({
   requestTimeoutMs: 10_000,
   handshakeTimeoutMs: 10_000,
   maxQueuedMessages: 1000,
+  room: undefined,
 });
 
 /** The client's options with their defaults, checked and frozen; throws a TypeError for bad ones. */

@@ -1,0 +1,110 @@
+import type { AckMessage } from "@switchboard/protocol";
+import type { TypedEmitter } from "../typed-emitter.js";
+import { PresenceState, type PresenceMessage, type UserInfo } from "./presence.js";
+import { emitPresenceChanges } from "./signaling-events.js";
+import type { SignalingClientEvents } from "./signaling-types.js";
+
+/**
+ * What the client sees of its room: the room's name, who is in it, and who is in its group
+ * call. Switching rooms (`join-room`) resets presence and the group call, then the new room's
+ * snapshot (`userlist`, `group-call`) rebuilds them: a `sam` of the old room is not the `sam` of
+ * the new one, so each one leaves and the other joins.
+ *
+ * The server sends the `join-room` ack and the new room's snapshot in one go. The ack normally
+ * comes first; should the snapshot come first, it is taken as the new room's (a `userlist` only
+ * comes at login or with a room switch), so either order ends in the same presence.
+ */
+export class RoomView {
+  readonly #presence = new PresenceState();
+  #room: string | null = null;
+  #groupCall: readonly string[] = Object.freeze([]);
+  /** `join-room` requests sent and not yet answered. */
+  #switches = 0;
+  /** The new room's `userlist` came before the ack of the switch in progress. */
+  #rebuiltEarly = false;
+
+  constructor(private readonly events: TypedEmitter<SignalingClientEvents>) {}
+
+  /** The room as the server spells it (from the welcome or a `join-room` ack); null before the first welcome. */
+  get room(): string | null {
+    return this.#room;
+  }
+
+  /** Online users of the room, ourselves included, in join order. */
+  get users(): readonly UserInfo[] {
+    return this.#presence.list();
+  }
+
+  user(name: string): UserInfo | undefined {
+    return this.#presence.get(name);
+  }
+
+  /** The room's group call, in join order (empty: none). */
+  get groupCall(): readonly string[] {
+    return this.#groupCall;
+  }
+
+  /** A welcome names the room the session logs into or, resumed, is in. */
+  welcomed(room: string | undefined): void {
+    if (room === undefined || room === this.#room) return;
+    // Another room than we thought (a switch whose ack the drop swallowed): nothing seen is valid.
+    if (this.#room !== null) this.#reset();
+    this.#enter(room);
+  }
+
+  /** A `join-room` goes out; call `failed()` when it fails (an ack arrives through `switched`). */
+  switching(): { failed(): void } {
+    this.#switches += 1;
+    let open = true;
+    return {
+      failed: () => {
+        if (!open) return;
+        open = false;
+        this.#switches = Math.max(0, this.#switches - 1);
+        this.#rebuiltEarly = false;
+      },
+    };
+  }
+
+  /** True when an ack answers a `join-room`: only those carry `room`. */
+  isSwitchAck(ack: AckMessage): ack is AckMessage & { room: string } {
+    return ack.room !== undefined && this.#switches > 0;
+  }
+
+  /** The `join-room` ack: we are in `room` now. */
+  switched(room: string): void {
+    this.#switches = Math.max(0, this.#switches - 1);
+    if (!this.#rebuiltEarly) this.#reset();
+    this.#rebuiltEarly = false;
+    this.#enter(room);
+  }
+
+  presence(message: PresenceMessage): void {
+    if (message.type === "userlist" && this.#switches > 0 && !this.#rebuiltEarly) {
+      this.#reset();
+      this.#rebuiltEarly = true;
+    }
+    emitPresenceChanges(this.events, this.#presence.apply(message), this.#presence);
+  }
+
+  groupCallChanged(participants: readonly string[]): void {
+    this.#groupCall = Object.freeze([...participants]);
+    this.events.emit("group-call", this.#groupCall);
+  }
+
+  /** The client closed: nobody is visible any more. */
+  clear(): void {
+    this.#groupCall = Object.freeze([]);
+    emitPresenceChanges(this.events, this.#presence.clear(), this.#presence);
+  }
+
+  #reset(): void {
+    this.#groupCall = Object.freeze([]);
+    emitPresenceChanges(this.events, this.#presence.clear(), this.#presence);
+  }
+
+  #enter(room: string): void {
+    this.#room = room;
+    this.events.emit("room", room);
+  }
+}
