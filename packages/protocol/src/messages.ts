@@ -111,7 +111,11 @@ const CLIENT_CONTROL_TYPES: ReadonlySet<string> = new Set(ControlMessage.options
 // The server does not interpret them beyond remembering who negotiates with whom (so that an
 // untargeted `hang-up` reaches only the call partner, and a disconnect ends the call).
 
-const CallId = z.string().min(1).max(64);
+/**
+ * Long enough for a group call's pair id, `group:<room>:<a>|<b>`: a room of 64 and two names of
+ * 32 code points, each of which may take two UTF-16 units.
+ */
+const CallId = z.string().min(1).max(300);
 
 export const SessionDescription = z.looseObject({
   type: z.enum(["offer", "answer", "pranswer", "rollback"]),
