@@ -1,6 +1,7 @@
 /**
- * User-name rules, shared so that the app can check a name before the server does. A name is
- * kept as typed (NFC); names are compared by `usernameKeys`, so two that look alike are one.
+ * User-name and room-name rules, shared so that the app can check a name before the server does.
+ * A name is kept as typed (NFC); names are compared by `usernameKeys`, so two that look alike
+ * are one.
  */
 import { numberedKeys, usernameKeys } from "./name-key.js";
 import { hasMixedNumbers, isHighlyRestrictive, numberingOf } from "./name-scripts.js";
@@ -21,28 +22,61 @@ const MARK_WITHOUT_BASE = /(?:^|[ _.\-])\p{M}/u;
 const NONSPACING_MARK = /\p{Mn}/u;
 
 export type UsernameCheck = { ok: true; name: string } | { ok: false; reason: string };
+/** The same rules, for room names. */
+export type RoomNameCheck = UsernameCheck;
+
+/** Longest room name, in characters (code points). */
+export const ROOM_NAME_MAX_LENGTH = 64;
+
+/**
+ * The room of clients that name none: the `hello` without `room`, and the article's clients,
+ * who never say `hello`. A room like any other (it vanishes when empty, `/r/lobby` opens it).
+ */
+export const LOBBY_ROOM = "lobby";
+
+/** What a kind of name is called in refusals, and how long it may be. */
+interface NameRules {
+  readonly noun: string;
+  readonly maxLength: number;
+}
+const USERNAME_RULES: NameRules = { noun: "name", maxLength: USERNAME_MAX_LENGTH };
+const ROOM_NAME_RULES: NameRules = { noun: "room name", maxLength: ROOM_NAME_MAX_LENGTH };
 
 /** Validates a requested name and returns it in canonical (NFC) form. */
 export function checkUsername(raw: unknown): UsernameCheck {
-  if (typeof raw !== "string") return refuse("The name must be a string.");
+  return checkName(raw, USERNAME_RULES);
+}
+
+/**
+ * Validates a room name like a user name (the same characters, scripts and look-alike rules),
+ * up to `ROOM_NAME_MAX_LENGTH`, and returns it in canonical (NFC) form. Rooms are told apart
+ * by `usernameKeys`, so two room names that look alike name one room.
+ */
+export function checkRoomName(raw: unknown): RoomNameCheck {
+  return checkName(raw, ROOM_NAME_RULES);
+}
+
+function checkName(raw: unknown, { noun, maxLength }: NameRules): UsernameCheck {
+  const The = `The ${noun}`;
+  if (typeof raw !== "string") return refuse(`${The} must be a string.`);
   const name = raw.normalize("NFC");
   const length = [...name].length;
-  if (length === 0) return refuse("The name is empty.");
-  if (length > USERNAME_MAX_LENGTH) return refuse(`The name is longer than ${USERNAME_MAX_LENGTH} characters.`);
+  if (length === 0) return refuse(`${The} is empty.`);
+  if (length > maxLength) return refuse(`${The} is longer than ${maxLength} characters.`);
   const invisible = [...name].find((char) => INVISIBLE.test(char));
   if (invisible !== undefined) {
     if (![...name].some((char) => VISIBLE.test(char) && !INVISIBLE.test(char))) {
-      return refuse(`The name looks blank: ${codePoint(invisible)} and the like show nothing.`);
+      return refuse(`${The} looks blank: ${codePoint(invisible)} and the like show nothing.`);
     }
-    return refuse(`The name holds an invisible character (${codePoint(invisible)}); remove it.`);
+    return refuse(`${The} holds an invisible character (${codePoint(invisible)}); remove it.`);
   }
   if (!USERNAME_PATTERN.test(name)) return refuse("Use only letters, digits, spaces, '_', '-' and '.'.");
-  if (name.trim() !== name) return refuse("The name cannot start or end with a space.");
+  if (name.trim() !== name) return refuse(`${The} cannot start or end with a space.`);
   if (MARK_WITHOUT_BASE.test(name)) return refuse("A combining mark must follow a letter or a digit.");
   const marks = marksProblem(name);
   if (marks) return refuse(marks);
   if (!isHighlyRestrictive(name)) {
-    return refuse("Use one script (Latin may go with Chinese, Japanese or Korean): mixed scripts can pass for other names.");
+    return refuse(`Use one script (Latin may go with Chinese, Japanese or Korean): mixed scripts can pass for other ${noun}s.`);
   }
   if (hasMixedNumbers(name)) return refuse("Write all digits in one numbering system.");
   return { ok: true, name };

@@ -97,6 +97,11 @@ export const ConfigSchema = z
      * 32 leaves apps room and keeps every walk of a message shallow.
      */
     maxNestingDepth: positiveInt.max(1000).default(32),
+    /**
+     * Most people in one room's group call. A mesh: each participant sends its media to each
+     * other one, so uplink and CPU grow with the count; 6 is about what a laptop holds.
+     */
+    maxMeshParticipants: z.coerce.number().int().min(2).default(6),
     /** On shutdown, how long to wait for queued messages to reach clients. */
     drainTimeoutMs: z.coerce.number().int().min(0).default(5000),
     /** Directory of the built web app served at `/`. */
@@ -192,6 +197,7 @@ const ENV_NAMES: Record<keyof Config, string> = {
   historyMaxBytes: "HISTORY_MAX_BYTES",
   maxChatTextLength: "MAX_CHAT_TEXT_LENGTH",
   maxNestingDepth: "MAX_NESTING_DEPTH",
+  maxMeshParticipants: "MAX_MESH_PARTICIPANTS",
   drainTimeoutMs: "DRAIN_TIMEOUT_MS",
   staticDir: "STATIC_DIR",
   stunUrls: "STUN_URLS",

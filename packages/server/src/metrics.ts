@@ -34,6 +34,8 @@ export class Metrics {
     connections: number;
     users: number;
     detachedSessions: number;
+    rooms?: number;
+    groupCallParticipants?: number;
     httpConnections?: number;
     unfinishedMessageBytes?: number;
   }): string {
@@ -44,6 +46,8 @@ export class Metrics {
     metric("connections", "gauge", "Open WebSocket connections.", gauges.connections);
     metric("users", "gauge", "Logged-in users.", gauges.users);
     metric("detached_sessions", "gauge", "Sessions waiting to be resumed.", gauges.detachedSessions);
+    metric("rooms", "gauge", "Rooms with at least one user (the lobby included).", gauges.rooms ?? 0);
+    metric("group_call_participants", "gauge", "Users in a group call, all rooms together.", gauges.groupCallParticipants ?? 0);
     metric("messages_received_total", "counter", "Messages received from clients.", this.messagesReceived);
     metric("rate_limited_total", "counter", "Messages dropped by the per-connection rate limit.", this.rateLimited);
     metric("frames_too_large_total", "counter", "Messages over the size limit.", this.framesTooLarge);

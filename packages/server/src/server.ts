@@ -37,7 +37,7 @@ export interface SwitchboardServer {
 }
 
 /** Features a modern client can rely on, announced in `welcome`. */
-const FEATURES = ["presence-deltas", "acks", "user-status", "raw-chat-text", "resume", "history"];
+const FEATURES = ["presence-deltas", "acks", "user-status", "raw-chat-text", "resume", "history", "rooms", "group-calls"];
 
 /**
  * The composition root: builds one server from its options. No globals, so a test can run
@@ -57,6 +57,7 @@ export function createServer(input: ConfigInput = {}, observers: ServerObservers
     resumeGraceMs: config.resumeGraceMs,
     maxChatTextLength: config.maxChatTextLength,
     maxNestingDepth: config.maxNestingDepth,
+    maxMeshParticipants: config.maxMeshParticipants,
   };
   const addresses = clientAddresses(config.trustProxy);
   const connectionLimits = new ConnectionLimits(config);
@@ -82,6 +83,7 @@ export function createServer(input: ConfigInput = {}, observers: ServerObservers
         // A resumed session is logged in and gets its own credentials; before login, only
         // what anyone may know (no relay for strangers).
         iceServers: session.name ? iceServers.forUser(session.name).iceServers : iceServers.shared(),
+        room: session.room,
       }),
     },
   });
@@ -91,12 +93,14 @@ export function createServer(input: ConfigInput = {}, observers: ServerObservers
     connections: websocket.connectionCount,
     users: hub.userCount,
     detachedSessions: websocket.detachedSessionCount,
+    rooms: hub.roomCount,
   });
   const renderMetrics = () =>
     metrics.render({
       ...gauges(),
       httpConnections: connectionLimits.httpConnections,
       unfinishedMessageBytes: websocket.unfinishedMessageBytes,
+      groupCallParticipants: hub.groupCallParticipants,
     });
   const metricsVerdicts = metricsAccess({
     token: config.metricsToken,

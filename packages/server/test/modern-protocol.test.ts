@@ -23,13 +23,14 @@ describe("hello", () => {
       protocol: PROTOCOL_VERSION,
       id,
       features: expect.arrayContaining(["presence-deltas", "acks"]),
-      limits: { maxMessageBytes: 32768, messagesPerSecond: 50, messageBurst: 200, heartbeatIntervalMs: 10_000, resumeGraceMs: 30_000, maxChatTextLength: 2000, maxNestingDepth: 32 },
+      limits: { maxMessageBytes: 32768, messagesPerSecond: 50, messageBurst: 200, heartbeatIntervalMs: 10_000, resumeGraceMs: 30_000, maxChatTextLength: 2000, maxNestingDepth: 32, maxMeshParticipants: 6 },
       resumeToken: expect.stringMatching(/^[\w-]{32}$/),
       resumed: false,
       iceServers: [
         { urls: ["stun:stun.example.org:3478"] },
         { urls: ["turn:turn.example.org:3478?transport=udp"], username: "u", credential: "p" },
       ],
+      room: "lobby",
       ref: "h1",
     });
   });

@@ -23,11 +23,16 @@ const PLACEHOLDER = `<!doctype html>
 <body><h1>Switchboard</h1><p>The signaling server is running. The web app has not been built
 (<code>npm run build</code>); WebSocket clients can connect to this address.</p></body></html>`;
 
+/** The app's own routes: `/r/<room>` opens a room. The app reads the path; the server serves the app. */
+const APP_ROUTE = /^\/r\//;
+
 /**
- * Serves the built web app. Paths are resolved inside `root` only; `/` is index.html; when the
- * app is not built, `/` answers a placeholder page.
+ * Serves the built web app. Paths are resolved inside `root` only; `/` is index.html, and so is
+ * any path of the app's routes (`/r/...`, whatever follows, never read from disk); when the app
+ * is not built, those answer a placeholder page.
  */
 export async function serveStatic(root: string, pathname: string, headOnly: boolean, response: ServerResponse): Promise<boolean> {
+  if (APP_ROUTE.test(pathname)) pathname = "/";
   let relative: string;
   try {
     relative = decodeURIComponent(pathname);

@@ -1,5 +1,6 @@
 import {
   CALL_CLOSING_TYPES,
+  CALL_MESSAGE_TYPES,
   CALL_OPENING_TYPES,
   SERVER_MESSAGE_TYPES,
   checkUsername,
@@ -16,12 +17,13 @@ import { encodeMessage, encodeShared } from "../wire/outgoing.js";
 import { ProtocolError } from "../wire/protocol-error.js";
 import { CallGraph } from "./call-graph.js";
 import { ChatHistory } from "./chat-history.js";
+import { GroupCall } from "./group-call.js";
 import { escapeHtml } from "./html-escape.js";
 import type { Peer } from "./peer.js";
 import { PresenceFeed } from "./presence-feed.js";
 import { Roster } from "./roster.js";
 
-export interface HubOptions {
+export interface RoomOptions {
   presenceIntervalMs: number;
   /** Public chat messages kept for clients that log in... */
   historySize: number;
@@ -29,16 +31,20 @@ export interface HubOptions {
   historyMaxBytes: number;
   /** Longest chat text, in UTF-16 code units (what JavaScript's `length` counts). */
   maxChatTextLength: number;
+  /** Most participants in the room's group call. */
+  maxMeshParticipants: number;
 }
 
 const encoder = new TextEncoder();
 const SNAPSHOT_HEAD = encoder.encode('{"type":"userlist","users":[');
 
 /**
- * Presence, routing and call bookkeeping: the domain, free of sockets. Every message that
- * leaves here carries the sender's real name, set by the hub, never taken from the sender.
+ * One room: its presence, public chat and history, call routing, busy status and group call.
+ * Nothing leaves a room: names are unique within it, and every recipient is one of its users.
+ * Every message that leaves here carries the sender's real name, set here, never taken from
+ * the sender. Free of sockets (see `Hub` for the rooms).
  */
-export class Hub {
+export class Room {
   readonly #users = new Map<string, Peer>();
   /** The comparison keys of the names in use (`usernameKeys`): each belongs to one user. */
   readonly #nameKeys = new Set<string>();
@@ -51,12 +57,23 @@ export class Hub {
   /** The `history` frame, encoded once until the next public chat message. */
   #historyFrame: Uint8Array | undefined;
   readonly #calls = new CallGraph();
+  readonly #groupCall: GroupCall;
+  /** The `group-call` frame, encoded once until the group call changes. */
+  #groupCallFrame: Uint8Array | undefined;
   readonly #presence: PresenceFeed;
   readonly #history: ChatHistory;
 
   readonly #maxChatTextLength: number;
 
-  constructor(options: HubOptions) {
+  /**
+   * `name`: the room's name as its first user spelled it (checked: `checkRoomName`); look-alike
+   * spellings lead here too.
+   */
+  constructor(
+    readonly name: string,
+    options: RoomOptions,
+  ) {
+    this.#groupCall = new GroupCall(options.maxMeshParticipants);
     this.#history = new ChatHistory({ size: options.historySize, maxBytes: options.historyMaxBytes });
     this.#maxChatTextLength = options.maxChatTextLength;
     this.#presence = new PresenceFeed(
@@ -69,24 +86,33 @@ export class Hub {
     return this.#users.size;
   }
 
+  get groupCallSize(): number {
+    return this.#groupCall.size;
+  }
+
   /**
    * Logs `peer` in under `requested`, or a numbered variant if that looks like a name in use
-   * (the article's rule, by `usernameKeys`), and tells it so with `rejectusername`. Returns the name given. All or nothing: if
-   * anything fails once the name is taken, the name is given back before the error goes on.
+   * (the article's rule, by `usernameKeys`), and tells it so with `rejectusername`. Returns the
+   * name given. `admitted` runs once the name is chosen, before anything is sent (a `join-room`
+   * answers there, ahead of the room's presence). A modern peer then gets the room's presence,
+   * history and group call. All or nothing: if anything fails once the name is taken, the
+   * name is given back before the error goes on.
    */
-  login(peer: Peer, requested: unknown): string {
+  login(peer: Peer, requested: unknown, admitted?: (name: string) => void): string {
     const check = checkUsername(requested);
     if (!check.ok) throw new ProtocolError("bad-name", check.reason);
     const name = uniqueUsername(check.name, (key) => this.#nameKeys.has(key));
     this.#users.set(name, peer);
     for (const key of usernameKeys(name)) this.#nameKeys.add(key);
     try {
+      admitted?.(name);
       if (name !== check.name) peer.send(encodeMessage({ type: "rejectusername", name }));
       this.#roster.add(name);
       if (!peer.modern) this.#legacy.add(name);
       if (peer.modern) {
         peer.send(this.#snapshot(), true);
         peer.send((this.#historyFrame ??= encodeShared({ type: "history", messages: this.#history.recent() })), true);
+        peer.send(this.#groupCallMessage(), true);
       }
     } catch (error) {
       this.#forget(name);
@@ -96,7 +122,11 @@ export class Hub {
     return name;
   }
 
-  /** The user is gone: drop it from presence at once and hang up on its call partners. */
+  /**
+   * The user is gone from the room: drop it from presence at once, hang up on its call
+   * partners, and take it out of the group call (everyone is told at once, not coalesced: its
+   * tile must go now).
+   */
   logout(peer: Peer): void {
     const name = peer.name;
     if (name === null || this.#users.get(name) !== peer) return;
@@ -106,6 +136,27 @@ export class Hub {
       this.#users.get(partner)?.send(encodeMessage({ type: "hang-up", name, from: name, target: partner, reason: "gone" }));
     }
     this.#presence.left(name);
+    if (this.#groupCall.leave(name)) this.#groupCallChanged();
+  }
+
+  /** Joins the room's group call (a no-op when in it); refused past the cap. */
+  groupJoin(peer: Peer): void {
+    if (this.#groupCall.join(this.#nameOf(peer))) this.#groupCallChanged();
+  }
+
+  /** Leaves the room's group call; a no-op when not in it. */
+  groupLeave(peer: Peer): void {
+    if (this.#groupCall.leave(this.#nameOf(peer))) this.#groupCallChanged();
+  }
+
+  #groupCallChanged(): void {
+    this.#groupCallFrame = undefined;
+    const frame = this.#groupCallMessage();
+    for (const peer of this.#users.values()) if (peer.modern) peer.send(frame, true);
+  }
+
+  #groupCallMessage(): Uint8Array {
+    return (this.#groupCallFrame ??= encodeShared({ type: "group-call", participants: this.#groupCall.participants() }));
   }
 
   #forget(name: string): void {
@@ -147,8 +198,8 @@ export class Hub {
   }
 
   /**
-   * Any other message: to its `target` alone; an untargeted call message to the sender's call
-   * partners only; anything else untargeted to everyone. The payload is passed through as is,
+   * Any other message: to its `target` alone (in this room); an untargeted call message to the
+   * sender's call partners only; anything else untargeted to everyone in the room. The payload is passed through as is,
    * stamped with the sender (`name` and `from`, overwriting the sender's own). The server's own
    * types are never relayed. `source`, the bytes `message` was decoded from, is reused when it
    * can be (see `stampSender`).
@@ -167,7 +218,7 @@ export class Hub {
       recipient.send(frame);
       return;
     }
-    if (CALL_OPENING_TYPES.has(message.type) || CALL_CLOSING_TYPES.has(message.type)) {
+    if (CALL_MESSAGE_TYPES.has(message.type)) {
       this.#relayToPartners(name, message.type, frame);
       return;
     }
@@ -208,8 +259,9 @@ export class Hub {
   #relayToPartners(name: string, type: string, text: string | Buffer): void {
     const partners = this.#calls.partnersOf(name);
     if (partners.length === 0) {
-      // The article's client sends its hang-up untargeted after every call: nothing to do.
-      if (type === "hang-up") return;
+      // The article's client sends its hang-up untargeted after every call, and a lone group-call
+      // participant may toggle its camera: nothing to do.
+      if (type === "hang-up" || type === "media-state") return;
       throw new ProtocolError("no-call");
     }
     const frame = typeof text === "string" ? encoder.encode(text) : text;
@@ -230,7 +282,7 @@ export class Hub {
     if (target === undefined || target === null || target === "") return undefined;
     if (typeof target !== "string") throw new ProtocolError("invalid-message", '"target" must be a string.');
     const recipient = this.#users.get(target);
-    if (!recipient) throw new ProtocolError("unknown-target", `"${target.slice(0, 64)}" is not online.`);
+    if (!recipient) throw new ProtocolError("unknown-target", `"${target.slice(0, 64)}" is not in this room.`);
     return recipient;
   }
 

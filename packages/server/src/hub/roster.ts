@@ -8,7 +8,7 @@ const encoder = new TextEncoder();
  * next snapshot rebuilds it.
  */
 export class Roster {
-  #bytes = new Uint8Array(4096);
+  #bytes = new Uint8Array(256);
   #length = 0;
   #stale = false;
 
@@ -34,7 +34,7 @@ export class Roster {
       const members: string[] = [];
       for (const name of names()) members.push(JSON.stringify(name));
       const encoded = encoder.encode(members.join(","));
-      this.#bytes = new Uint8Array(Math.max(4096, 2 * encoded.length));
+      this.#bytes = new Uint8Array(Math.max(256, 2 * encoded.length));
       this.#bytes.set(encoded);
       this.#length = encoded.length;
       this.#stale = false;

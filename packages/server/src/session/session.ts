@@ -4,12 +4,17 @@ import {
   CallMessage,
   ChatMessage,
   CLOSE_CODES,
+  GroupJoinMessage,
+  GroupLeaveMessage,
   HelloMessage,
+  JoinRoomMessage,
+  LOBBY_ROOM,
   PingMessage,
   PROTOCOL_VERSION,
   Ref,
   SetStatusMessage,
   UsernameMessage,
+  checkRoomName,
   errorMessage,
   type ErrorCode,
   type WelcomeMessage,
@@ -54,7 +59,7 @@ export interface SessionContext {
 }
 
 /** Types accepted before login. */
-const PRE_LOGIN_TYPES = new Set(["hello", "username", "ping"]);
+const PRE_LOGIN_TYPES = new Set(["hello", "join-room", "username", "ping"]);
 
 /**
  * One user's session: turns frames into hub calls for one identity, and hub failures into
@@ -71,6 +76,10 @@ export class Session implements Peer {
   readonly #rate: MessageRate;
   /** Closed for abuse: what is still in flight from it is ignored. */
   #cutOff = false;
+  /** The room to log into (checked, NFC); once logged in, the hub knows the room. */
+  #requestedRoom = LOBBY_ROOM;
+  /** The name asked for at login: a room switch asks for it again in the new room. */
+  #requestedName: unknown;
   /** Sends fresh TURN credentials before the current ones expire. */
   #iceRenewal: ReturnType<typeof setInterval> | undefined;
 
@@ -82,6 +91,11 @@ export class Session implements Peer {
     this.outbox = new Outbox(connection, context.config.resumeBufferBytes);
     this.#rate = new MessageRate(context.config.rateLimitPerSecond, context.config.rateLimitBurst);
     this.send(encodeMessage({ type: "id", id: this.id }));
+  }
+
+  /** The room this session is in (or will log into), as the server spells it. */
+  get room(): string {
+    return this.context.hub.roomOf(this) ?? this.context.hub.spellingOf(this.#requestedRoom);
   }
 
   /** Logged in and said hello: worth keeping when the connection drops. */
@@ -155,6 +169,8 @@ export class Session implements Peer {
         return this.#hello(validate(HelloMessage, message), ref);
       case "username":
         return this.#login(validate(UsernameMessage, message), ref);
+      case "join-room":
+        return this.#joinRoom(validate(JoinRoomMessage, message), ref);
       case "ping":
         return this.#ping(validate(PingMessage, message), ref);
       case "message":
@@ -162,6 +178,14 @@ export class Session implements Peer {
         break;
       case "set-status":
         hub.setStatus(this, validate(SetStatusMessage, message).status);
+        break;
+      case "group-join":
+        validate(GroupJoinMessage, message);
+        hub.groupJoin(this);
+        break;
+      case "group-leave":
+        validate(GroupLeaveMessage, message);
+        hub.groupLeave(this);
         break;
       default:
         // Call messages reach the call partner's SDK, or the article's client: they must be well-formed.
@@ -176,9 +200,11 @@ export class Session implements Peer {
     if (hello.protocol !== PROTOCOL_VERSION) {
       throw new ProtocolError("unsupported-protocol", `Asked for ${hello.protocol}; this server speaks ${PROTOCOL_VERSION}.`);
     }
-    // On success this connection now belongs to the resumed session; this one is dropped unused.
+    const room = hello.room === undefined ? undefined : checkedRoom(hello.room);
+    // On success this connection now belongs to the resumed session, in its own room; this one is dropped unused.
     if (hello.resume && this.context.resume(hello.resume, hello.received ?? 0, this.#connection, ref)) return;
     this.modern = true;
+    if (room !== undefined) this.#requestedRoom = room;
     this.resumeToken ??= newResumeToken();
     const welcome = { ...this.context.welcome(this), resumeToken: this.resumeToken, resumed: false };
     this.send(encodeMessage(ref === undefined ? welcome : { ...welcome, ref }));
@@ -191,7 +217,8 @@ export class Session implements Peer {
       this.context.metrics.loginsRefused++;
       throw new ProtocolError("too-many-logins");
     }
-    this.name = this.context.hub.login(this, message.name);
+    this.name = this.context.hub.login(this, message.name, this.#requestedRoom);
+    this.#requestedName = message.name;
     try {
       this.#acknowledge(ref, { name: this.name });
       this.#startIceRenewal();
@@ -204,6 +231,30 @@ export class Session implements Peer {
     // Last: only a complete login can be resumed.
     if (this.modern) this.context.registerResumable(this);
     this.context.logger.debug({ session: this.id, name: this.name }, "logged in");
+  }
+
+  /**
+   * Before login: chooses the room to log into. After: moves to it (see `Hub.switchRoom`), acked
+   * with the name and room before the new room's presence, history and group call.
+   */
+  #joinRoom(message: JoinRoomMessage, ref: Ref | undefined): void {
+    const room = checkedRoom(message.room);
+    if (this.name === null) {
+      this.#requestedRoom = room;
+      return this.#acknowledge(ref, { room: this.room });
+    }
+    try {
+      this.name = this.context.hub.switchRoom(this, this.#requestedName, room, (name, spelling) =>
+        this.#acknowledge(ref, { name, room: spelling }),
+      );
+    } catch (error) {
+      // Out of the old room and not in the new one: logged out, as after a failed login.
+      this.end();
+      this.name = null;
+      throw error;
+    }
+    this.#requestedRoom = room;
+    this.context.logger.debug({ session: this.id, name: this.name, room: this.room }, "switched room");
   }
 
   /** With a TURN secret, a modern user gets its own credentials now and before each expiry. */
@@ -222,7 +273,7 @@ export class Session implements Peer {
   }
 
   /** Modern clients learn that a request with a `ref` succeeded. */
-  #acknowledge(ref: Ref | undefined, result?: { name: string }): void {
+  #acknowledge(ref: Ref | undefined, result?: { name?: string; room?: string }): void {
     if (this.modern && ref !== undefined) this.send(encodeMessage({ type: "ack", ref, ...result }));
   }
 
@@ -231,6 +282,12 @@ export class Session implements Peer {
     this.context.logger.debug({ session: this.id, code, detail }, "client error");
     this.send(encodeMessage(errorMessage(code, detail, Ref.safeParse(ref).data)));
   }
+}
+
+function checkedRoom(raw: string): string {
+  const check = checkRoomName(raw);
+  if (!check.ok) throw new ProtocolError("bad-room", check.reason);
+  return check.name;
 }
 
 function validate<Schema extends z.ZodType>(schema: Schema, message: unknown): z.output<Schema> {
