@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { checkUsername, uniqueUsername, usernameKeys, USERNAME_MAX_LENGTH } from "./names.js";
+import { checkRoomName, checkUsername, ROOM_NAME_MAX_LENGTH, uniqueUsername, usernameKeys, USERNAME_MAX_LENGTH } from "./names.js";
 
 /** True when `a` and `b` could not both be online: they share a comparison key. */
 const lookAlike = (a: string, b: string) => usernameKeys(a).some((key) => usernameKeys(b).includes(key));
@@ -247,5 +247,26 @@ describe("uniqueUsername", () => {
       given.push(name);
       users.add(name);
     }
+  });
+});
+
+describe("checkRoomName", () => {
+  it("takes what a user name takes, up to 64 characters, in NFC", () => {
+    for (const room of ["lobby", "Team stand-up", "李小龙的房间", "x".repeat(ROOM_NAME_MAX_LENGTH)]) expect(checkRoomName(room)).toEqual({ ok: true, name: room });
+    expect(checkRoomName("Cafe\u0301")).toEqual({ ok: true, name: "Caf\u00e9" });
+    expect(checkUsername("x".repeat(ROOM_NAME_MAX_LENGTH)).ok).toBe(false);
+  });
+
+  it.each([
+    ["", "The room name is empty."],
+    ["x".repeat(ROOM_NAME_MAX_LENGTH + 1), "The room name is longer than 64 characters."],
+    [" team", "The room name cannot start or end with a space."],
+    ["te\u200bam", "The room name holds an invisible character (U+200B); remove it."],
+    ["\u200b", "The room name looks blank: U+200B and the like show nothing."],
+    ["team/../x", "Use only letters, digits, spaces, '_', '-' and '.'."],
+    ["B\u043eb", "Use one script (Latin may go with Chinese, Japanese or Korean): mixed scripts can pass for other room names."],
+    [42, "The room name must be a string."],
+  ])("refuses %j: %s", (room, reason) => {
+    expect(checkRoomName(room)).toEqual({ ok: false, reason });
   });
 });

@@ -51,8 +51,9 @@ export function useServer(defaults: ConfigInput = {}) {
     async legacy(name: string): Promise<TestClient> {
       return fixture.track(await TestClient.legacy(active().wsUrl, name));
     },
-    async modern(name: string): Promise<TestClient> {
-      return fixture.track(await TestClient.modern(active().wsUrl, name));
+    /** Logged in with hello; in `room` if given, else the lobby. */
+    async modern(name: string, room?: string): Promise<TestClient> {
+      return fixture.track(await TestClient.modern(active().wsUrl, name, room));
     },
   };
 

@@ -47,11 +47,11 @@ export class TestClient {
     return client;
   }
 
-  /** Connects, says hello and logs in. */
-  static async modern(url: string, name: string): Promise<TestClient> {
+  /** Connects, says hello (naming `room`, if given) and logs in. */
+  static async modern(url: string, name: string, room?: string): Promise<TestClient> {
     const client = await TestClient.connect(url);
     await client.next("id");
-    client.send({ type: "hello", protocol: 1 });
+    client.send(room === undefined ? { type: "hello", protocol: 1 } : { type: "hello", protocol: 1, room });
     await client.next("welcome");
     client.send({ type: "username", name });
     await client.#learnName(name);

@@ -1,0 +1,132 @@
+// Issue 10: a room's group call, with plain peers.
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { TestPeer } from "../../test/support/hub-peer.js";
+import type { ProtocolError } from "../wire/protocol-error.js";
+import { Hub } from "./hub.js";
+
+let hub: Hub;
+
+beforeEach(() => {
+  vi.useFakeTimers();
+  hub = new Hub({ presenceIntervalMs: 100, historySize: 10, historyMaxBytes: 64 * 1024, maxChatTextLength: 2000, maxMeshParticipants: 3 });
+});
+
+afterEach(() => {
+  hub.close();
+  vi.useRealTimers();
+});
+
+function join(name: string, room?: string, modern = true): TestPeer {
+  const peer = new TestPeer(`${room ?? "lobby"}/${name}`, modern);
+  peer.name = hub.login(peer, name, room);
+  return peer;
+}
+
+function thrown(fn: () => void): ProtocolError | undefined {
+  try {
+    fn();
+  } catch (error) {
+    return error as ProtocolError;
+  }
+  return undefined;
+}
+
+const latest = (peer: TestPeer) => peer.of("group-call").at(-1)?.participants;
+
+describe("group call", () => {
+  it("is sent at login after the history, and to everyone in the room on every join and leave, in join order", () => {
+    const a = join("a", "team");
+    expect(a.inbox.map((m) => m.type)).toEqual(["userlist", "history", "group-call"]);
+    expect(latest(a)).toEqual([]);
+    const b = join("b", "team");
+    const outsider = join("a", "other");
+    hub.groupJoin(b);
+    hub.groupJoin(a);
+    expect(latest(a)).toEqual(["b", "a"]);
+    expect(latest(b)).toEqual(["b", "a"]);
+    const late = join("late", "team");
+    expect(latest(late)).toEqual(["b", "a"]);
+    hub.groupLeave(b);
+    expect([latest(a), latest(b), latest(late)]).toEqual([["a"], ["a"], ["a"]]);
+    expect(outsider.of("group-call")).toEqual([{ type: "group-call", participants: [] }]);
+    expect(hub.groupCallParticipants).toBe(1);
+  });
+
+  it("joining twice or leaving when out changes nothing and sends nothing", () => {
+    const a = join("a");
+    hub.groupJoin(a);
+    const count = a.of("group-call").length;
+    hub.groupJoin(a);
+    hub.groupLeave(a);
+    hub.groupLeave(a);
+    expect(a.of("group-call")).toHaveLength(count + 1);
+    expect(latest(a)).toEqual([]);
+  });
+
+  it("refuses a join past the cap with group-call-full, and has room again once someone leaves", () => {
+    const peers = ["a", "b", "c", "d"].map((name) => join(name, "team"));
+    for (const peer of peers.slice(0, 3)) hub.groupJoin(peer);
+    const refusal = thrown(() => hub.groupJoin(peers[3]!));
+    expect(refusal?.code).toBe("group-call-full");
+    expect(refusal?.detail).toContain("All 3 places are taken");
+    expect(latest(peers[3]!)).toEqual(["a", "b", "c"]);
+    // Another room's call has its own places.
+    hub.groupJoin(join("e", "other"));
+    hub.groupLeave(peers[1]!);
+    hub.groupJoin(peers[3]!);
+    expect(latest(peers[0]!)).toEqual(["a", "c", "d"]);
+  });
+
+  it("loses a user who logs out at once, without waiting for the presence interval", () => {
+    const a = join("a");
+    const b = join("b");
+    hub.groupJoin(a);
+    hub.groupJoin(b);
+    hub.logout(b);
+    // No timer advanced: the change went out with the logout.
+    expect(latest(a)).toEqual(["a"]);
+    expect(hub.groupCallParticipants).toBe(1);
+  });
+
+  it("loses a user who switches rooms, and its pairs get hang-up", () => {
+    const a = join("a", "team");
+    const b = join("b", "team");
+    hub.groupJoin(a);
+    hub.groupJoin(b);
+    hub.relay(b, { type: "video-offer", target: "a", sdp: {}, callId: "group:team:a|b" });
+    b.name = hub.switchRoom(b, "b", "elsewhere");
+    expect(latest(a)).toEqual(["a"]);
+    expect(a.of("hang-up")).toEqual([{ type: "hang-up", name: "b", from: "b", target: "a", reason: "gone" }]);
+    expect(latest(b)).toEqual([]);
+  });
+
+  it("is not sent to the article's clients, who do not know it", () => {
+    const legacy = join("legacy", undefined, false);
+    hub.groupJoin(join("modern"));
+    expect(legacy.of("group-call")).toEqual([]);
+  });
+
+  it("needs a login", () => {
+    expect(thrown(() => hub.groupJoin(new TestPeer("x", true)))?.code).toBe("not-logged-in");
+  });
+});
+
+describe("untargeted call messages", () => {
+  it.each(["media-state", "new-ice-candidate", "hang-up", "call-cancel"])("%s goes to the sender's call partners only", (type) => {
+    const a = join("a");
+    const b = join("b");
+    const c = join("c");
+    const bystander = join("d");
+    hub.relay(a, { type: "video-offer", target: "b", sdp: {} });
+    hub.relay(a, { type: "video-offer", target: "c", sdp: {} });
+    hub.relay(a, { type, audio: false, video: true, candidate: null, callId: "x" });
+    expect([b.of(type).length, c.of(type).length, bystander.of(type).length, a.of(type).length]).toEqual([1, 1, 0, 0]);
+  });
+
+  it("media-state with no partner goes nowhere and is no error (a lone participant's toggle)", () => {
+    const a = join("a");
+    const b = join("b");
+    expect(thrown(() => hub.relay(a, { type: "media-state", audio: false, video: false }))).toBeUndefined();
+    expect(b.of("media-state")).toEqual([]);
+  });
+});
