@@ -14,11 +14,25 @@ type GetUserMedia = (constraints: MediaStreamConstraints) => Promise<MediaStream
 const VIDEO: MediaTrackConstraints = { width: { ideal: 1280 }, height: { ideal: 720 } };
 
 /**
+ * A group call sends one copy of the camera per participant (a mesh): ask for less. `?video=WxH` (or
+ * `WxH@fps`) in the page URL caps it further (slow uplinks; the e2e suite's many users on two cores).
+ */
+export function groupVideoConstraints(search: string = globalThis.location?.search ?? ""): MediaTrackConstraints {
+  const size = /^(\d{2,4})x(\d{2,4})(?:@(\d{1,2}))?$/.exec(new URLSearchParams(search).get("video") ?? "");
+  if (size) {
+    const [, width, height, frameRate] = size;
+    return { width: { ideal: Number(width) }, height: { ideal: Number(height) }, ...(frameRate ? { frameRate: { ideal: Number(frameRate) } } : {}) };
+  }
+  return { width: { ideal: 640 }, height: { ideal: 360 }, frameRate: { ideal: 24 } };
+}
+
+/**
  * Opens camera and microphone, falling back to microphone only, then camera only, then
  * receive-only, so a call still works without a camera. Every failure is reported.
  */
 export async function openLocalMedia(
   getUserMedia: GetUserMedia | undefined = navigator.mediaDevices?.getUserMedia.bind(navigator.mediaDevices),
+  video: MediaTrackConstraints = VIDEO,
 ): Promise<LocalMedia> {
   const problems: MediaProblem[] = [];
   if (!getUserMedia) {
@@ -26,7 +40,7 @@ export async function openLocalMedia(
     return { stream: null, kind: "none", problems };
   }
   try {
-    return { stream: await getUserMedia({ audio: true, video: VIDEO }), kind: "audio+video", problems };
+    return { stream: await getUserMedia({ audio: true, video }), kind: "audio+video", problems };
   } catch (error) {
     problems.push(describeMediaError(error));
     // Permission refused for the pair: asking again for one device rarely helps, but a missing
@@ -38,7 +52,7 @@ export async function openLocalMedia(
     problems.push(describeMediaError(error, "microphone"));
   }
   try {
-    return { stream: await getUserMedia({ audio: false, video: VIDEO }), kind: "video", problems };
+    return { stream: await getUserMedia({ audio: false, video }), kind: "video", problems };
   } catch (error) {
     problems.push(describeMediaError(error, "camera"));
   }

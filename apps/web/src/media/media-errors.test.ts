@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { describeMediaError } from "./media-errors.js";
-import { fallbackNotice, openLocalMedia } from "./local-media.js";
+import { fallbackNotice, groupVideoConstraints, openLocalMedia } from "./local-media.js";
 
 const domError = (name: string) => Object.assign(new Error(name), { name });
 
@@ -32,5 +32,14 @@ describe("openLocalMedia", () => {
     });
     expect(media).toMatchObject({ stream: null, kind: "none" });
     expect(fallbackNotice(media)).toMatch(/can't see or hear you/);
+  });
+});
+
+describe("groupVideoConstraints", () => {
+  it("asks for less than a 1:1 call by default (one copy per participant), or what ?video= says", () => {
+    expect(groupVideoConstraints("")).toEqual({ width: { ideal: 640 }, height: { ideal: 360 }, frameRate: { ideal: 24 } });
+    expect(groupVideoConstraints("?video=320x240")).toEqual({ width: { ideal: 320 }, height: { ideal: 240 } });
+    expect(groupVideoConstraints("?relay=1&video=320x240@15")).toEqual({ width: { ideal: 320 }, height: { ideal: 240 }, frameRate: { ideal: 15 } });
+    expect(groupVideoConstraints("?video=huge")).toEqual(groupVideoConstraints(""));
   });
 });

@@ -7,6 +7,8 @@ export interface LoginView {
   showError(message: string): void;
   setBusy(busy: boolean): void;
   focus(): void;
+  /** Which room logging in enters (null: the lobby). */
+  setRoom(room: string | null): void;
 }
 
 /** The first screen: pick a name. The name is checked with the server's own rules before sending. */
@@ -24,10 +26,12 @@ export function createLoginView(onSubmit: (name: string) => void): LoginView {
     },
   });
   const error = h("p", { className: "form-error", attrs: { id: "login-error", role: "alert" } });
+  const destination = h("p", { className: "login-room", attrs: { "data-testid": "login-room" } });
   const submit = h("button", { className: "button button-primary", text: "Join", attrs: { type: "submit" } });
   const form = h("form", { className: "login-form", attrs: { "aria-labelledby": "login-title" } }, [
     h("h1", { text: "Switchboard", attrs: { id: "login-title" } }),
     h("p", { className: "muted", text: "Video calls and chat, on your own server." }),
+    destination,
     h("label", { text: "Your name", attrs: { for: "login-name" } }),
     input,
     error,
@@ -59,6 +63,9 @@ export function createLoginView(onSubmit: (name: string) => void): LoginView {
     },
     focus() {
       input.focus();
+    },
+    setRoom(room) {
+      destination.replaceChildren(...(room === null ? ["You are entering the lobby."] : ["You are joining the room ", h("strong", { text: room }), "."]));
     },
   };
   return view;

@@ -1,0 +1,69 @@
+import { h } from "../dom.js";
+
+export interface GroupControlHandlers {
+  setMicrophone(enabled: boolean): void;
+  setCamera(enabled: boolean): void;
+  leave(): void;
+}
+
+export interface GroupControls {
+  readonly element: HTMLElement;
+  show(visible: boolean): void;
+  /** Which devices exist (a missing one's toggle is disabled). */
+  setCapabilities(audio: boolean, video: boolean): void;
+  /** Back to microphone and camera on (a new call starts unmuted). */
+  reset(): void;
+}
+
+/** Mute, camera off and leave, fixed at the bottom of the screen: one tap away while in the call. */
+export function createGroupControls(handlers: GroupControlHandlers): GroupControls {
+  let micOn = true;
+  let cameraOn = true;
+  const mic = h("button", { className: "control", attrs: { type: "button", "aria-pressed": "false" }, on: { click: () => setMic(!micOn) } });
+  const camera = h("button", { className: "control", attrs: { type: "button", "aria-pressed": "false" }, on: { click: () => setCamera(!cameraOn) } });
+  const leave = h("button", {
+    className: "control control-danger",
+    text: "Leave",
+    attrs: { type: "button", "aria-label": "Leave group call" },
+    on: { click: () => handlers.leave() },
+  });
+  const element = h("div", { className: "group-controls", attrs: { role: "toolbar", "aria-label": "Group call controls", hidden: true } }, [mic, camera, leave]);
+
+  function paint(): void {
+    mic.textContent = micOn ? "Mute" : "Unmute";
+    mic.setAttribute("aria-label", micOn ? "Mute microphone" : "Unmute microphone");
+    mic.setAttribute("aria-pressed", String(!micOn));
+    camera.textContent = cameraOn ? "Camera off" : "Camera on";
+    camera.setAttribute("aria-label", cameraOn ? "Turn camera off" : "Turn camera on");
+    camera.setAttribute("aria-pressed", String(!cameraOn));
+  }
+
+  function setMic(on: boolean): void {
+    micOn = on;
+    paint();
+    handlers.setMicrophone(on);
+  }
+
+  function setCamera(on: boolean): void {
+    cameraOn = on;
+    paint();
+    handlers.setCamera(on);
+  }
+
+  paint();
+  return {
+    element,
+    show(visible) {
+      element.hidden = !visible;
+    },
+    setCapabilities(audio, video) {
+      mic.disabled = !audio;
+      camera.disabled = !video;
+    },
+    reset() {
+      micOn = true;
+      cameraOn = true;
+      paint();
+    },
+  };
+}
