@@ -62,10 +62,25 @@ describe("HTTP", () => {
     expect((await fetch(`${running.httpUrl}/nope.js`)).status).toBe(404);
   });
 
+  it("serves the app's index.html at /r/<room>, whatever follows, HEAD too, and the placeholder when not built", async () => {
+    await running.start({ staticDir: appDir() });
+    for (const path of ["/r/team", "/r/Team%20stand-up", "/r/%D0%A2%D0%95%D0%90%D0%9C", "/r/team/", "/r/a/b", "/r/"]) {
+      const response = await fetch(`${running.httpUrl}${path}`);
+      expect(response.status, path).toBe(200);
+      expect(response.headers.get("content-type"), path).toContain("text/html");
+      expect(response.headers.get("cache-control"), path).toBe("no-cache");
+      expect(await response.text(), path).toContain("<title>app</title>");
+    }
+    expect((await fetch(`${running.httpUrl}/r/team`, { method: "HEAD" })).status).toBe(200);
+    expect((await fetch(`${running.httpUrl}/r`)).status).toBe(404);
+    await running.start({ staticDir: join(tmpdir(), "switchboard-no-such-dir") });
+    expect(await (await fetch(`${running.httpUrl}/r/team`)).text()).toContain("Switchboard");
+  });
+
   it("never serves files outside the app directory", async () => {
     await running.start({ staticDir: appDir() });
     // Sent as written: fetch() would resolve "/../" and "/%2e%2e/" to "/" before sending.
-    for (const path of ["/../../etc/passwd", "/%2e%2e/%2e%2e/etc/passwd", "/..%2f..%2fetc%2fpasswd", "/%00"]) {
+    for (const path of ["/../../etc/passwd", "/%2e%2e/%2e%2e/etc/passwd", "/..%2f..%2fetc%2fpasswd", "/%00", "/r/../../etc/passwd", "/r/%2e%2e/%2e%2e/etc/passwd"]) {
       const response = await rawGet(running.port, path);
       expect(response.status, path).toBeGreaterThanOrEqual(400);
       expect(response.status, path).toBeLessThan(500);
