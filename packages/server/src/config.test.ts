@@ -62,6 +62,12 @@ describe("config", () => {
     expect(config).toMatchObject({ trustProxy: ["10.0.0.0/8", "::1"], metricsPort: 9100, metricsToken: "0123456789abcdef" });
   });
 
+  it("reads MAX_MESH_PARTICIPANTS (6 by default) and refuses a group call of fewer than two", () => {
+    expect(resolveConfig().maxMeshParticipants).toBe(6);
+    expect(loadConfig({ MAX_MESH_PARTICIPANTS: "4" }, ["--max-mesh-participants", "8"]).maxMeshParticipants).toBe(8);
+    expect(() => loadConfig({ MAX_MESH_PARTICIPANTS: "1" }, [])).toThrow(/MAX_MESH_PARTICIPANTS \/ --max-mesh-participants/);
+  });
+
   it("rejects unknown flags", () => {
     expect(() => loadConfig({}, ["--prot", "1"])).toThrowError(/Invalid command line/);
   });
