@@ -5,6 +5,7 @@
  *   app-defined messages between users (sendToPeer, broadcast, `peer-message`).
  * - Call: one RTCPeerConnection with perfect negotiation and ICE restart.
  * - CallManager: 1:1 calls with ringing, busy, cancel, hang-up, and article-client interop.
+ * - GroupCall: the room's group call, a mesh of Calls (one per other participant).
  *
  * Imports without a DOM (Node): browser globals are used only when present or injected.
  */
@@ -51,3 +52,13 @@ export {
   type CallManagerOptions,
   type LocalMedia,
 } from "./call/call-manager.js";
+export {
+  GroupCall,
+  DEFAULT_GROUP_CALL_OPTIONS,
+  type GroupCallEvents,
+  type GroupCallOptions,
+  type GroupLeaveReason,
+  type GroupPeer,
+} from "./group/group-call.js";
+export { pairCallId, isGroupCallId, compareCodePoints } from "./group/group-roles.js";
+export { SpeakingDetector, DEFAULT_SPEAKING, type SpeakingOptions } from "./group/speaking.js";

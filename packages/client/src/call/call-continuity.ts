@@ -83,9 +83,7 @@ export class CallContinuity {
       this.host.end(session, "signaling-lost", false);
       return;
     }
-    // The new session knows nothing of our call: others must see us busy again (queued, sent
-    // right after the re-login).
-    this.host.signaling.send({ type: "set-status", status: "busy" });
+    // Others see us busy again: the SignalingClient says so after the re-login (holdBusy).
     this.#await(session, this.graceMs ?? welcome.limits.resumeGraceMs ?? DEFAULT_REJOIN_GRACE_MS);
   }
 

@@ -14,6 +14,7 @@ import {
 } from "./call-manager-options.js";
 import { MediaOwnership } from "./media-ownership.js";
 import { isPolite } from "./perfect-negotiation.js";
+import { isGroupCallId } from "../group/group-roles.js";
 
 export { DEFAULT_CALL_MANAGER_OPTIONS, type CallManagerEvents, type CallManagerOptions, type LocalMedia };
 
@@ -47,10 +48,12 @@ export class CallManager {
   /** Local media of outgoing calls, being obtained while it rings. */
   readonly #pendingStreams = new WeakMap<CallSession, Promise<MediaStream | null>>();
   /** What local media the SDK opened, so that it stops it when the call ends. */
-  readonly #media = new MediaOwnership();
+  readonly #media = new MediaOwnership<CallSession>((session) => session.state === "ended");
   /** Signaling outages: which calls survive them (see CallContinuity). */
   readonly #continuity: CallContinuity;
   #current: CallSession | null = null;
+  /** Lets go of our busy status (see SignalingClient.holdBusy) when the current call ends. */
+  #releaseBusy: Disposer | null = null;
 
   constructor(
     readonly signaling: SignalingClient,
@@ -96,6 +99,7 @@ export class CallManager {
     if (self === null) throw new Error("CallManager.call: log in first.");
     if (remote === self) throw new Error("CallManager.call: cannot call yourself.");
     if (this.#current) throw new Error(`CallManager.call: already in a call with ${this.#current.remote}.`);
+    if (this.signaling.busy) throw new Error("CallManager.call: busy (in a group call).");
     const legacy = this.signaling.user(remote)?.legacy ?? false;
     const session = new CallSession({ id: this.options.createCallId(), remote, direction: "outgoing", legacy }, this.#controller);
     // Start getting the camera now, in parallel with ringing.
@@ -129,6 +133,7 @@ export class CallManager {
   // --- incoming signals ------------------------------------------------------------------------
 
   #onSignal(message: IncomingCallMessage): void {
+    if (isGroupCallId(message.callId)) return; // A group call's pair: GroupCall's.
     const session = this.#current;
     const partner = session?.remote === message.from ? session : null;
     // Article clients send no callId; a modern partner's stale messages carry an old one.
@@ -174,6 +179,11 @@ export class CallManager {
       }
       return;
     }
+    if (this.signaling.busy) {
+      // In a group call: busy for 1:1 calls.
+      this.#sendTo(invite.from, { type: "call-decline", callId: invite.callId, reason: "busy" });
+      return;
+    }
     const session = new CallSession(
       { id: invite.callId, remote: invite.from, direction: "incoming", legacy: false, media: invite.media },
       this.#controller,
@@ -183,7 +193,7 @@ export class CallManager {
 
   /** An offer with no invite: an article client calling (it expects an answer, no ringing). */
   #onArticleOffer(offer: Extract<IncomingCallMessage, { type: "video-offer" }>): void {
-    if (this.#current) {
+    if (this.#current || this.signaling.busy) {
       // The article's client knows no "busy": a hang-up ends its attempt.
       this.#sendTo(offer.from, { type: "hang-up" });
       return;
@@ -278,7 +288,7 @@ export class CallManager {
 
   #begin(session: CallSession): void {
     this.#current = session;
-    this.signaling.send({ type: "set-status", status: "busy" });
+    this.#releaseBusy = this.signaling.holdBusy();
     this.#events.emit("call", session);
   }
 
@@ -298,7 +308,8 @@ export class CallManager {
     this.#continuity.forget(session);
     if (this.#current === session) {
       this.#current = null;
-      this.signaling.send({ type: "set-status", status: "available" });
+      this.#releaseBusy?.();
+      this.#releaseBusy = null;
     }
     session.finish(reason);
     this.#media.release(session);

@@ -1,5 +1,4 @@
 import type { LocalMedia } from "./call-manager-options.js";
-import type { CallSession } from "./call-session.js";
 
 /**
  * Who stops a call's camera and microphone. Whoever opens a device stops it:
@@ -10,26 +9,31 @@ import type { CallSession } from "./call-session.js";
  * - a stream a `localMedia` function returns is the SDK's: it was opened for this call, so its
  *   tracks are stopped when the call ends, however it ends, and at once if it arrives after the
  *   call already ended (a slow getUserMedia, a permission prompt answered late).
+ *
+ * `Owner` is what the media is for (a 1:1 call, a stay in a group call); `isOver` says whether
+ * it has already ended.
  */
-export class MediaOwnership {
-  readonly #owned = new WeakMap<CallSession, MediaStream>();
+export class MediaOwnership<Owner extends object> {
+  readonly #owned = new WeakMap<Owner, MediaStream>();
+
+  constructor(private readonly isOver: (owner: Owner) => boolean) {}
 
   /**
-   * The local stream for `session`: `source` itself when it is a stream (or null), else what the
+   * The local stream for `owner`: `source` itself when it is a stream (or null), else what the
    * function gives. A failing function means receive-only (`onError` hears why).
    */
-  acquire(session: CallSession, source: LocalMedia, onError: (error: unknown) => void): Promise<MediaStream | null> {
+  acquire(owner: Owner, source: LocalMedia, onError: (error: unknown) => void): Promise<MediaStream | null> {
     if (typeof source !== "function") return Promise.resolve(source);
     return Promise.resolve()
       .then(source)
       .then(
         (stream) => {
           if (!stream) return null;
-          if (session.state === "ended") {
+          if (this.isOver(owner)) {
             stopTracks(stream);
             return null;
           }
-          this.#owned.set(session, stream);
+          this.#owned.set(owner, stream);
           return stream;
         },
         (error: unknown) => {
@@ -40,10 +44,10 @@ export class MediaOwnership {
   }
 
   /** The call is over: stop what the SDK opened for it. Idempotent. */
-  release(session: CallSession): void {
-    const stream = this.#owned.get(session);
+  release(owner: Owner): void {
+    const stream = this.#owned.get(owner);
     if (!stream) return;
-    this.#owned.delete(session);
+    this.#owned.delete(owner);
     stopTracks(stream);
   }
 }

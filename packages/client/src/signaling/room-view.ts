@@ -71,11 +71,13 @@ export class RoomView {
     return ack.room !== undefined && this.#switches > 0;
   }
 
-  /** The `join-room` ack: we are in `room` now. */
+  /** The `join-room` ack: we are in `room` now. The room we were in already: nothing changed, no snapshot follows. */
   switched(room: string): void {
     this.#switches = Math.max(0, this.#switches - 1);
-    if (!this.#rebuiltEarly) this.#reset();
+    const rebuiltEarly = this.#rebuiltEarly;
     this.#rebuiltEarly = false;
+    if (room === this.#room && !rebuiltEarly) return;
+    if (!rebuiltEarly) this.#reset();
     this.#enter(room);
   }
 

@@ -7,6 +7,7 @@ import {
 } from "@switchboard/protocol";
 import { TypedEmitter, type Disposer } from "../typed-emitter.js";
 import { RetrySchedule } from "./backoff.js";
+import { BusyHolds } from "./busy-holds.js";
 import { assertTransition, type ConnectionState } from "./connection-state.js";
 import { Heartbeat } from "./heartbeat.js";
 import { Inbound } from "./inbound.js";
@@ -45,6 +46,7 @@ export class SignalingClient {
   readonly #view = new RoomView(this.#events);
   readonly #out: Outbound;
   readonly #in: Inbound;
+  readonly #busy = new BusyHolds((status) => this.send({ type: "set-status", status }));
   readonly #retry: RetrySchedule | null;
   #state: ConnectionState = "idle";
   #socket: WebSocketLike | null = null;
@@ -199,6 +201,20 @@ export class SignalingClient {
     await this.request({ type: "set-status", status });
   }
 
+  /** Whether something (a 1:1 call, a group call) holds us busy; see holdBusy(). */
+  get busy(): boolean {
+    return this.#busy.busy;
+  }
+
+  /**
+   * Marks us busy for others (`set-status`) until the disposer is called; with several holders
+   * (a 1:1 call and a group call) we are available again only when all let go. Kept across a
+   * fresh session: the new login says busy again. CallManager and GroupCall use it.
+   */
+  holdBusy(): Disposer {
+    return this.#busy.hold();
+  }
+
   /** Stops everything: the socket, retries, pending and queued requests ("closed"). Final. */
   close(): void {
     if (this.#state === "closed") return;
@@ -262,6 +278,7 @@ export class SignalingClient {
         const ack = await this.#request({ type: "username", name }, timeoutMs, true);
         if (this.#socket !== socket) return;
         this.#adoptName(ack, name);
+        this.#busy.freshSession(); // Queued: goes out right after the login.
       }
     } catch (error) {
       if (this.#socket !== socket) return; // The socket dropped; #socketLost already acted.

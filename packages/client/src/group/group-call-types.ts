@@ -1,0 +1,81 @@
+import type { LocalMedia } from "../call/call-manager-options.js";
+import type { CallQuality } from "../call/call-quality.js";
+import type { MediaStreamConstructor, RTCPeerConnectionConstructor } from "../call/call.js";
+import type { IceRecoveryOptions } from "../call/ice-recovery.js";
+import type { SignalingError } from "../signaling/signaling-error.js";
+import { DEFAULT_SPEAKING, type SpeakingOptions } from "./speaking.js";
+
+// GroupCall's options, events and peer snapshots, apart from its logic.
+
+/** One other participant as we see them: a new frozen snapshot after every change. */
+export interface GroupPeer {
+  readonly name: string;
+  /** Their media, once a track arrived: show it with `video.srcObject = stream`. */
+  readonly stream: MediaStream | null;
+  /** Their microphone and camera are on (their `media-state`; on until they say otherwise). */
+  readonly audio: boolean;
+  readonly video: boolean;
+  /** The pair's connection quality, measured every `qualityIntervalMs`; null before the first. */
+  readonly quality: CallQuality | null;
+  /** Their audio level says they are talking (with hysteresis, see SpeakingDetector). */
+  readonly speaking: boolean;
+  /** The pair's RTCPeerConnection.connectionState, e.g. to show "connecting" on the tile. */
+  readonly connection: RTCPeerConnectionState;
+}
+
+/** Why we are out of the group call. */
+export type GroupLeaveReason =
+  /** leave() (or dispose()). */
+  | "left"
+  /** joinRoom() took us to another room: its group call is another one. */
+  | "room-changed"
+  /** The signaling client closed, or came back with a fresh session (the server forgot the call). */
+  | "signaling-lost"
+  /** The server no longer lists us in the call for no reason we know of. */
+  | "error";
+
+export interface GroupCallEvents {
+  /** The room's group call changed (whether we are in it or not): its participants in join order. */
+  participants: (names: readonly string[]) => void;
+  /** We connect to one more participant (its stream follows in `peer-updated`). */
+  "peer-joined": (peer: GroupPeer) => void;
+  /** A participant left, hung up on us, or its connection failed: drop its tile. */
+  "peer-left": (name: string) => void;
+  /** A peer's stream, media state, quality or speaking changed. */
+  "peer-updated": (peer: GroupPeer) => void;
+  /** join() succeeded: we are in the call. */
+  joined: () => void;
+  /** We are out of the call (after a `peer-left` for each peer). */
+  left: (reason: GroupLeaveReason) => void;
+  /** Something failed outside any promise (local media, a pair's negotiation). */
+  error: (error: SignalingError | Error) => void;
+}
+
+export interface GroupCallOptions {
+  /**
+   * Our camera and microphone: a stream (the app's: never stopped here), null (receive only),
+   * or a function called at each join() (its stream is the SDK's: stopped at leave). Default null.
+   */
+  localMedia: LocalMedia;
+  /** Peer connection settings; `iceServers` defaults to the server's (welcome, then `ice-servers`). */
+  rtcConfiguration: RTCConfiguration;
+  /** ICE restart timing per pair (see IceRecoveryOptions). */
+  iceRecovery: Partial<IceRecoveryOptions>;
+  /** How often each peer's audio level is sampled for `speaking`. */
+  speakingIntervalMs: number;
+  speaking: SpeakingOptions;
+  /** How often each pair's stats are read for `quality`. */
+  qualityIntervalMs: number;
+  /** Default: the global one. Inject to run outside a browser. */
+  RTCPeerConnection: RTCPeerConnectionConstructor | undefined;
+  MediaStream: MediaStreamConstructor | undefined;
+}
+
+export const DEFAULT_GROUP_CALL_OPTIONS = Object.freeze({
+  localMedia: null,
+  rtcConfiguration: {},
+  iceRecovery: {},
+  speakingIntervalMs: 200,
+  speaking: DEFAULT_SPEAKING,
+  qualityIntervalMs: 2_000,
+});

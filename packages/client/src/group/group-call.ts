@@ -1,0 +1,373 @@
+import type { RTCPeerConnectionConstructor } from "../call/call.js";
+import type { CallEndReason } from "../call/call-state.js";
+import { MediaOwnership } from "../call/media-ownership.js";
+import type { SignalingClient } from "../signaling/signaling-client.js";
+import { SignalingError } from "../signaling/signaling-error.js";
+import type { IncomingCallMessage } from "../signaling/signaling-types.js";
+import { TypedEmitter, type Disposer } from "../typed-emitter.js";
+import {
+  DEFAULT_GROUP_CALL_OPTIONS,
+  type GroupCallEvents,
+  type GroupCallOptions,
+  type GroupLeaveReason,
+  type GroupPeer,
+} from "./group-call-types.js";
+import { GroupPair } from "./group-pair.js";
+import { isGroupCallId, isPoliteInGroup, offersTo, pairCallId } from "./group-roles.js";
+
+export { DEFAULT_GROUP_CALL_OPTIONS, type GroupCallEvents, type GroupCallOptions, type GroupLeaveReason, type GroupPeer };
+
+/** One stay in the group call, from join() to leaving: what was decided at join time. */
+interface Stay {
+  /** Our name and room when we joined: the pairs' call ids are made of them. */
+  readonly self: string;
+  readonly room: string;
+  joining: Promise<void>;
+  /** The server acked group-join. */
+  joined: boolean;
+  /** The server listed us at least once (until then a list without us is an older one). */
+  listed: boolean;
+  over: boolean;
+  releaseBusy: Disposer | null;
+}
+
+/**
+ * The group call of the room a SignalingClient is in: a mesh, one Call per other participant.
+ * Everyone in the room sees who is in it (`participants`); join() and leave() at any time.
+ *
+ * Roles need no extra message (see group-roles.ts): who joins offers to each one already there;
+ * whoever was there waits for that offer. The pairs negotiate with the ordinary call messages
+ * under the pair's call id `group:<room>:<a>|<b>`, so CallManager (1:1 calls) leaves them alone,
+ * and while we are in the group call we are busy for 1:1 calls.
+ *
+ * A signaling drop that resumes changes nothing (the pairs' media does not go through the
+ * server; their ICE restarts wait in the send queue). A room switch, a closed client or a
+ * fresh session (the server forgot the call) ends our stay.
+ */
+export class GroupCall {
+  readonly options: Readonly<GroupCallOptions>;
+  readonly #events = new TypedEmitter<GroupCallEvents>();
+  readonly #subscriptions: Disposer[];
+  readonly #pairs = new Map<string, GroupPair>();
+  /** What local media the SDK opened for a stay, so that it stops it at the end. */
+  readonly #media = new MediaOwnership<Stay>((stay) => stay.over);
+  /** `media-state`s of participants we have no pair with yet. */
+  readonly #earlyStates = new Map<string, { audio: boolean; video: boolean }>();
+  #participants: readonly string[];
+  #stay: Stay | null = null;
+  #localStream: MediaStream | null = null;
+  #audio = true;
+  #video = true;
+  #timers: ReturnType<typeof setInterval>[] = [];
+
+  constructor(
+    readonly signaling: SignalingClient,
+    options: Partial<GroupCallOptions> = {},
+  ) {
+    this.options = Object.freeze({ RTCPeerConnection: undefined, MediaStream: undefined, ...DEFAULT_GROUP_CALL_OPTIONS, ...options });
+    this.#participants = signaling.groupCall;
+    this.#subscriptions = [
+      signaling.on("group-call", (participants) => this.#onParticipants(participants)),
+      signaling.on("signal", (message) => this.#onSignal(message)),
+      signaling.on("room", () => this.#onRoom()),
+      signaling.on("welcome", (welcome) => {
+        if (welcome.resumed !== true) this.#endStay("signaling-lost", false);
+      }),
+      signaling.on("state", (state) => {
+        if (state === "closed") this.#endStay("signaling-lost", false);
+      }),
+      signaling.on("ice-servers", (iceServers) => {
+        if (this.options.rtcConfiguration.iceServers) return;
+        for (const pair of this.#pairs.values()) pair.call.setIceServers([...iceServers]);
+      }),
+    ];
+  }
+
+  on<E extends keyof GroupCallEvents>(event: E, listener: GroupCallEvents[E]): Disposer {
+    return this.#events.on(event, listener);
+  }
+
+  /** The room's group call, in join order, whether we are in it or not. */
+  get participants(): readonly string[] {
+    return this.#participants;
+  }
+
+  /** We are in the call (join() resolved, no leave since). */
+  get joined(): boolean {
+    return this.#stay?.joined === true;
+  }
+
+  /** Our camera and microphone while in the call (null: receive only, or not in the call). */
+  get localStream(): MediaStream | null {
+    return this.#localStream;
+  }
+
+  /** The other participants we are connected (or connecting) to. */
+  get peers(): ReadonlyMap<string, GroupPeer> {
+    return new Map([...this.#pairs].map(([name, pair]) => [name, pair.peer]));
+  }
+
+  /** Our microphone and camera as the others are told (see setMicrophone / setCamera). */
+  get audio(): boolean {
+    return this.#audio;
+  }
+
+  get video(): boolean {
+    return this.#video;
+  }
+
+  /**
+   * Joins the room's group call (starting it when nobody is in it): opens local media, then
+   * `group-join`, then a pair with each participant. Rejects with a SignalingError
+   * "group-call-full" past the server's cap, and with an Error when not logged in, when busy in
+   * a 1:1 call, or when leave() came first. A second call while joining or joined gives the same promise.
+   */
+  join(): Promise<void> {
+    if (this.#stay) return this.#stay.joining;
+    const self = this.signaling.name;
+    if (self === null) return Promise.reject(new Error("GroupCall.join: log in first."));
+    if (this.signaling.busy) return Promise.reject(new Error("GroupCall.join: busy in another call."));
+    if (!this.#peerConnectionClass()) return Promise.reject(new TypeError("GroupCall: no RTCPeerConnection here; pass the `RTCPeerConnection` option."));
+    const cap = this.signaling.welcome?.limits.maxMeshParticipants;
+    if (cap !== undefined && this.#participants.length >= cap) {
+      return Promise.reject(new SignalingError("client", "group-call-full", `The group call is full (${cap} people).`));
+    }
+    const stay: Stay = { self, room: this.signaling.room ?? "", joining: Promise.resolve(), joined: false, listed: false, over: false, releaseBusy: null };
+    this.#stay = stay;
+    stay.joining = this.#join(stay);
+    return stay.joining;
+  }
+
+  /** Leaves the call: hangs up every pair, says `group-leave`, stops the media the SDK opened. */
+  leave(): void {
+    this.#endStay("left", true);
+  }
+
+  /** Turns our microphone on or off (track.enabled) and tells the others (`media-state`). */
+  setMicrophone(enabled: boolean): void {
+    this.#audio = enabled;
+    this.#applyMediaState();
+  }
+
+  /** Turns our camera on or off (track.enabled) and tells the others. */
+  setCamera(enabled: boolean): void {
+    this.#video = enabled;
+    this.#applyMediaState();
+  }
+
+  /** Leaves the call and stops listening to signaling. */
+  dispose(): void {
+    this.leave();
+    for (const dispose of this.#subscriptions.splice(0)) dispose();
+  }
+
+  // --- joining and leaving ---------------------------------------------------------------------
+
+  async #join(stay: Stay): Promise<void> {
+    const stream = await this.#media.acquire(stay, this.options.localMedia, (error) => this.#error(error));
+    if (stay.over) throw leftFirst();
+    try {
+      await this.signaling.request({ type: "group-join" });
+    } catch (error) {
+      if (!stay.over) this.#dropStay(stay);
+      throw error;
+    }
+    if (stay.over) {
+      // leave() while the server was letting us in: out again.
+      this.signaling.send({ type: "group-leave" });
+      throw leftFirst();
+    }
+    stay.joined = true;
+    stay.releaseBusy = this.signaling.holdBusy();
+    this.#localStream = stream;
+    this.#applyTrackState();
+    this.#startTimers();
+    this.#events.emit("joined");
+    this.#connectToParticipants(stay);
+  }
+
+  /**
+   * Ends the current stay, if any. `notify`: hang up each pair and say `group-leave` (not when
+   * the server already dropped us: another room, a lost session).
+   */
+  #endStay(reason: GroupLeaveReason, notify: boolean): void {
+    const stay = this.#stay;
+    if (!stay) return;
+    const wasJoined = stay.joined;
+    this.#dropStay(stay);
+    for (const name of [...this.#pairs.keys()]) this.#dropPair(name, notify && wasJoined, reason === "left" ? "hung-up" : "signaling-lost");
+    if (notify && wasJoined) this.signaling.send({ type: "group-leave" });
+    if (wasJoined) this.#events.emit("left", reason);
+  }
+
+  #dropStay(stay: Stay): void {
+    if (this.#stay === stay) this.#stay = null;
+    stay.over = true;
+    this.#stopTimers();
+    this.#media.release(stay);
+    this.#localStream = null;
+    this.#earlyStates.clear();
+    stay.releaseBusy?.();
+    stay.releaseBusy = null;
+  }
+
+  // --- the mesh --------------------------------------------------------------------------------
+
+  /** A pair with each participant we have none with: we offer to those who were there first. */
+  #connectToParticipants(stay: Stay): void {
+    for (const name of this.#participants) {
+      if (name !== stay.self && !this.#pairs.has(name)) this.#openPair(stay, name, offersTo(stay.self, name, this.#participants));
+    }
+  }
+
+  #openPair(stay: Stay, remote: string, initiator: boolean): GroupPair | null {
+    const { rtcConfiguration, iceRecovery } = this.options;
+    let pair: GroupPair;
+    try {
+      pair = new GroupPair(
+        {
+          call: {
+            remote,
+            callId: pairCallId(stay.room, stay.self, remote),
+            polite: isPoliteInGroup(stay.self, remote),
+            initiator,
+            localStream: this.#localStream,
+            send: (message) => this.signaling.send(message),
+            configuration: { ...rtcConfiguration, iceServers: rtcConfiguration.iceServers ?? [...this.signaling.iceServers] },
+            ...iceRecovery,
+            ...(this.options.RTCPeerConnection ? { RTCPeerConnection: this.options.RTCPeerConnection } : {}),
+            ...(this.options.MediaStream ? { MediaStream: this.options.MediaStream } : {}),
+          },
+          speaking: this.options.speaking,
+          mediaState: this.#earlyStates.get(remote),
+        },
+        {
+          updated: (changed) => {
+            if (this.#pairs.get(changed.name) === changed) this.#events.emit("peer-updated", changed.peer);
+          },
+          ended: (ended, reason) => {
+            if (this.#pairs.get(ended.name) === ended) this.#dropPair(ended.name, true, reason);
+          },
+          error: (error) => this.#error(error),
+        },
+      );
+    } catch (error) {
+      this.#error(error);
+      return null;
+    }
+    this.#earlyStates.delete(remote);
+    this.#pairs.set(remote, pair);
+    this.#events.emit("peer-joined", pair.peer);
+    // Our microphone and camera, for their tile.
+    this.signaling.send({ type: "media-state", target: remote, audio: this.#audio, video: this.#video });
+    return pair;
+  }
+
+  /** Closes the pair with `name`; `notify` sends it a hang-up. */
+  #dropPair(name: string, notify: boolean, reason: CallEndReason): void {
+    const pair = this.#pairs.get(name);
+    if (!pair) return;
+    this.#pairs.delete(name);
+    if (notify) {
+      const failed = reason === "connection-failed" ? { reason } : {};
+      this.signaling.send({ type: "hang-up", target: name, callId: pair.callId, ...failed });
+    }
+    pair.close(reason);
+    this.#events.emit("peer-left", name);
+  }
+
+  // --- what the server and the peers say -------------------------------------------------------
+
+  #onParticipants(participants: readonly string[]): void {
+    this.#participants = participants;
+    this.#events.emit("participants", participants);
+    const stay = this.#stay;
+    if (!stay?.joined) return;
+    if (participants.includes(stay.self)) stay.listed = true;
+    else if (stay.listed) return this.#endStay("error", false);
+    for (const name of [...this.#pairs.keys()]) {
+      if (!participants.includes(name)) this.#dropPair(name, false, "gone");
+    }
+    this.#connectToParticipants(stay);
+  }
+
+  #onSignal(message: IncomingCallMessage): void {
+    const stay = this.#stay;
+    if (!stay?.joined) return;
+    const from = message.from;
+    if (message.type === "media-state") {
+      const pair = this.#pairs.get(from);
+      if (pair) pair.mediaState(message.audio, message.video);
+      else if (this.#participants.includes(from)) this.#earlyStates.set(from, { audio: message.audio, video: message.video });
+      return;
+    }
+    // Another room's pair, an older stay's, or a 1:1 call's: not ours.
+    if (!isGroupCallId(message.callId) || message.callId !== pairCallId(stay.room, stay.self, from)) return;
+    switch (message.type) {
+      case "video-offer":
+      case "video-answer":
+      case "new-ice-candidate": {
+        let pair = this.#pairs.get(from);
+        // A participant whose pair with us ended (it failed) offers again: a fresh pair.
+        if (!pair && message.type === "video-offer" && this.#participants.includes(from)) pair = this.#openPair(stay, from, false) ?? undefined;
+        pair?.deliver(message);
+        return;
+      }
+      case "hang-up":
+        this.#dropPair(from, false, message.reason === "connection-failed" ? "connection-failed" : "remote-hung-up");
+        return;
+      default:
+        return; // Ringing has no place in a group call.
+    }
+  }
+
+  /** Another room: its group call is not ours, and its snapshot follows. */
+  #onRoom(): void {
+    this.#endStay("room-changed", false);
+    if (this.#participants.length === 0) return;
+    this.#participants = Object.freeze([]);
+    this.#events.emit("participants", this.#participants);
+  }
+
+  // --- media -----------------------------------------------------------------------------------
+
+  #applyMediaState(): void {
+    this.#applyTrackState();
+    // Untargeted: the server hands it to our call partners, that is, our pairs.
+    if (this.joined) this.signaling.send({ type: "media-state", audio: this.#audio, video: this.#video });
+  }
+
+  #applyTrackState(): void {
+    const stream = this.#localStream;
+    if (!stream) return;
+    for (const track of stream.getAudioTracks()) track.enabled = this.#audio;
+    for (const track of stream.getVideoTracks()) track.enabled = this.#video;
+  }
+
+  #startTimers(): void {
+    this.#stopTimers();
+    const each = (work: (pair: GroupPair) => Promise<void>) => () => {
+      for (const pair of this.#pairs.values()) void work(pair);
+    };
+    this.#timers = [
+      setInterval(each((pair) => pair.sample()), this.options.speakingIntervalMs),
+      setInterval(each((pair) => pair.measure()), this.options.qualityIntervalMs),
+    ];
+  }
+
+  #stopTimers(): void {
+    for (const timer of this.#timers.splice(0)) clearInterval(timer);
+  }
+
+  #peerConnectionClass(): RTCPeerConnectionConstructor | undefined {
+    return this.options.RTCPeerConnection ?? (globalThis as { RTCPeerConnection?: RTCPeerConnectionConstructor }).RTCPeerConnection;
+  }
+
+  #error(error: unknown): void {
+    this.#events.emit("error", error instanceof Error ? error : new Error(String(error)));
+  }
+}
+
+function leftFirst(): Error {
+  return new Error("GroupCall.join: leave() came before the join completed.");
+}
