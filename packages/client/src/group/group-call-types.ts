@@ -66,6 +66,8 @@ export interface GroupCallOptions {
   speaking: SpeakingOptions;
   /** How often each pair's stats are read for `quality`. */
   qualityIntervalMs: number;
+  /** A pair whose connection failed is offered again after this (by the later joiner of the two). */
+  repairDelayMs: number;
   /** Default: the global one. Inject to run outside a browser. */
   RTCPeerConnection: RTCPeerConnectionConstructor | undefined;
   MediaStream: MediaStreamConstructor | undefined;
@@ -78,4 +80,5 @@ export const DEFAULT_GROUP_CALL_OPTIONS = Object.freeze({
   speakingIntervalMs: 200,
   speaking: DEFAULT_SPEAKING,
   qualityIntervalMs: 2_000,
+  repairDelayMs: 1_000,
 });

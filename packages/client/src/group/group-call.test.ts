@@ -141,6 +141,32 @@ describe("GroupCall (scripted server)", () => {
     expect(scripted.group.joined).toBe(true);
   });
 
+  it("offers a fresh pair after one failed for good (we joined later); takes the offer of one who did", async () => {
+    const scripted = await alice(["bob"], { iceRecovery: { recoveryTimeoutMs: 5 }, repairDelayMs: 1 });
+    await joined(scripted);
+    const { socket, events } = scripted;
+    await vi.waitFor(() => expect(sentOf(socket, "video-offer")).toHaveLength(1));
+    socket.deliver({ type: "video-answer", ...from("bob"), callId: "group:standup:alice|bob", sdp: { type: "answer", sdp: "a" } });
+    const first = FakePeerConnection.instances[0]!;
+    await vi.waitFor(() => expect(first.connectionState).toBe("connected"));
+    first.setConnectionState("failed"); // ICE restarts, nobody answers: the pair gives up.
+    await vi.waitFor(() => expect(FakePeerConnection.instances).toHaveLength(2));
+    expect(sentOf(socket, "hang-up")).toEqual([expect.objectContaining({ target: "bob", reason: "connection-failed" })]);
+    expect(events.slice(-2)).toEqual(["peer-left:bob", "peer-joined:bob"]);
+    // A fresh connection's first offer.
+    await vi.waitFor(() => expect(sentOf(socket, "video-offer").at(-1)?.sdp).toMatchObject({ sdp: expect.stringMatching(/\.1$/) }));
+
+    // dave joined after us: his failed pair is his to offer again.
+    socket.deliver({ type: "group-call", participants: ["bob", "alice", "dave"] });
+    socket.deliver({ type: "hang-up", ...from("dave"), callId: "group:standup:alice|dave", reason: "connection-failed" });
+    expect(events.at(-1)).toBe("peer-left:dave");
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(scripted.group.peers.has("dave")).toBe(false);
+    socket.deliver({ type: "video-offer", ...from("dave"), callId: "group:standup:alice|dave", sdp: { type: "offer", sdp: "d2" } });
+    expect(events.at(-1)).toBe("peer-joined:dave");
+    await vi.waitFor(() => expect(sentOf(socket, "video-answer").at(-1)).toMatchObject({ target: "dave" }));
+  });
+
   it("leave(): hangs up each pair, says group-leave, stops the camera it opened, is available again", async () => {
     const media = fakeStream();
     const scripted = await alice(["bob", "carol"], { localMedia: async () => media.stream });

@@ -13,6 +13,7 @@ import {
   type GroupPeer,
 } from "./group-call-types.js";
 import { GroupPair } from "./group-pair.js";
+import { PeerPolling } from "./peer-polling.js";
 import { isGroupCallId, isPoliteInGroup, offersTo, pairCallId } from "./group-roles.js";
 
 export { DEFAULT_GROUP_CALL_OPTIONS, type GroupCallEvents, type GroupCallOptions, type GroupLeaveReason, type GroupPeer };
@@ -58,7 +59,9 @@ export class GroupCall {
   #localStream: MediaStream | null = null;
   #audio = true;
   #video = true;
-  #timers: ReturnType<typeof setInterval>[] = [];
+  readonly #polling: PeerPolling;
+  /** Pairs that failed, to be offered again (by the later joiner of the pair). */
+  readonly #repairs = new Map<string, ReturnType<typeof setTimeout>>();
 
   constructor(
     readonly signaling: SignalingClient,
@@ -66,6 +69,10 @@ export class GroupCall {
   ) {
     this.options = Object.freeze({ RTCPeerConnection: undefined, MediaStream: undefined, ...DEFAULT_GROUP_CALL_OPTIONS, ...options });
     this.#participants = signaling.groupCall;
+    this.#polling = new PeerPolling(() => this.#pairs.values(), {
+      speakingMs: this.options.speakingIntervalMs,
+      qualityMs: this.options.qualityIntervalMs,
+    });
     this.#subscriptions = [
       signaling.on("group-call", (participants) => this.#onParticipants(participants)),
       signaling.on("signal", (message) => this.#onSignal(message)),
@@ -181,7 +188,7 @@ export class GroupCall {
     stay.releaseBusy = this.signaling.holdBusy();
     this.#localStream = stream;
     this.#applyTrackState();
-    this.#startTimers();
+    this.#polling.start();
     this.#events.emit("joined");
     this.#connectToParticipants(stay);
   }
@@ -203,7 +210,9 @@ export class GroupCall {
   #dropStay(stay: Stay): void {
     if (this.#stay === stay) this.#stay = null;
     stay.over = true;
-    this.#stopTimers();
+    this.#polling.stop();
+    for (const timer of this.#repairs.values()) clearTimeout(timer);
+    this.#repairs.clear();
     this.#media.release(stay);
     this.#localStream = null;
     this.#earlyStates.clear();
@@ -246,7 +255,9 @@ export class GroupCall {
             if (this.#pairs.get(changed.name) === changed) this.#events.emit("peer-updated", changed.peer);
           },
           ended: (ended, reason) => {
-            if (this.#pairs.get(ended.name) === ended) this.#dropPair(ended.name, true, reason);
+            if (this.#pairs.get(ended.name) !== ended) return;
+            this.#dropPair(ended.name, true, reason);
+            this.#repair(stay, ended.name);
           },
           error: (error) => this.#error(error),
         },
@@ -261,6 +272,20 @@ export class GroupCall {
     // Our microphone and camera, for their tile.
     this.signaling.send({ type: "media-state", target: remote, audio: this.#audio, video: this.#video });
     return pair;
+  }
+
+  /**
+   * A pair whose connection failed (ICE restarts did not bring it back) while both are still in
+   * the call: the later joiner offers a fresh one after `repairDelayMs`; the other side takes
+   * that offer as a new pair (see #onSignal).
+   */
+  #repair(stay: Stay, remote: string): void {
+    if (!offersTo(stay.self, remote, this.#participants) || this.#repairs.has(remote)) return;
+    const timer = setTimeout(() => {
+      this.#repairs.delete(remote);
+      if (this.#stay === stay && this.#participants.includes(remote) && !this.#pairs.has(remote)) this.#openPair(stay, remote, true);
+    }, this.options.repairDelayMs);
+    this.#repairs.set(remote, timer);
   }
 
   /** Closes the pair with `name`; `notify` sends it a hang-up. */
@@ -314,8 +339,9 @@ export class GroupCall {
         return;
       }
       case "hang-up":
-        this.#dropPair(from, false, message.reason === "connection-failed" ? "connection-failed" : "remote-hung-up");
-        return;
+        if (message.reason !== "connection-failed") return this.#dropPair(from, false, "remote-hung-up");
+        this.#dropPair(from, false, "connection-failed");
+        return this.#repair(stay, from);
       default:
         return; // Ringing has no place in a group call.
     }
@@ -342,21 +368,6 @@ export class GroupCall {
     if (!stream) return;
     for (const track of stream.getAudioTracks()) track.enabled = this.#audio;
     for (const track of stream.getVideoTracks()) track.enabled = this.#video;
-  }
-
-  #startTimers(): void {
-    this.#stopTimers();
-    const each = (work: (pair: GroupPair) => Promise<void>) => () => {
-      for (const pair of this.#pairs.values()) void work(pair);
-    };
-    this.#timers = [
-      setInterval(each((pair) => pair.sample()), this.options.speakingIntervalMs),
-      setInterval(each((pair) => pair.measure()), this.options.qualityIntervalMs),
-    ];
-  }
-
-  #stopTimers(): void {
-    for (const timer of this.#timers.splice(0)) clearInterval(timer);
   }
 
   #peerConnectionClass(): RTCPeerConnectionConstructor | undefined {
