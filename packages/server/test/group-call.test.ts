@@ -133,6 +133,18 @@ describe("group call", () => {
     await stay.expectNone("group-call", (m) => stay.all("group-call").indexOf(m) >= heard);
   });
 
+  it("loses a user whose dropped session expires unresumed", async () => {
+    await running.start({ resumeGraceMs: 300 });
+    const stay = await running.modern("stay", "team");
+    const lost = await running.modern("lost", "team");
+    await joinGroup(stay, "1");
+    await joinGroup(lost, "2");
+    await expect.poll(() => latest(stay)).toEqual(["stay", "lost"]);
+    lost.socket.terminate(); // 1006: waits to be resumed, in the call meanwhile
+    await stay.next("group-call", groupCallIs(["stay"]), 5000);
+    expect(await gauge("sessions_expired_total")).toBe(1);
+  });
+
   it("relays media-state untargeted to the sender's call partners only", async () => {
     await running.start();
     const a = await running.modern("a", "team");
