@@ -15,7 +15,8 @@ export interface Options {
   client: "raw" | "ws";
   relay: { pairs: number; window: number; warmupMs: number; measureMs: number };
   latency: { pairs: number; warmupMs: number; measureMs: number; rate: number | undefined };
-  storm: { sizes: number[]; reps: number; concurrency: number };
+  /** `rooms`: the storm of `rooms.users` spread over `rooms.rooms` rooms, run with the single-room storms. */
+  storm: { sizes: number[]; reps: number; concurrency: number; rooms: { users: number; rooms: number } };
   idle: { sizes: number[]; loggedIn: number };
   fanOut: { users: number; reps: number };
 }
@@ -76,7 +77,11 @@ export function parseOptions(argv: string[]): Options {
       ...(quick ? { pairs: 16, warmupMs: 300, measureMs: 1000 } : { pairs: 32, warmupMs: 1000, measureMs: 3000 }),
       rate: values.rate ? Number(values.rate) : undefined,
     },
-    storm: quick ? { sizes: [250, 1000], reps: 1, concurrency: 256 } : { sizes: [250, 1000, 2500, 5000], reps: 3, concurrency: 256 },
+    storm: {
+      ...(quick ? { sizes: [250, 1000], reps: 1 } : { sizes: [250, 1000, 2500, 5000], reps: 3 }),
+      concurrency: 256,
+      rooms: { users: 1000, rooms: 100 },
+    },
     idle: quick ? { sizes: [2000], loggedIn: 1000 } : { sizes: [5000, 10000, 20000], loggedIn: 5000 },
     fanOut: { users: 1000, reps: quick ? 5 : 20 },
   };

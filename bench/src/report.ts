@@ -2,7 +2,7 @@
 import type { ServerKind } from "./servers.js";
 import { median, summarize, type Summary } from "./stats.js";
 import type { IdleRun } from "./workloads/idle-memory.js";
-import type { StormRun } from "./workloads/join-storm.js";
+import { isExact, type StormRun } from "./workloads/join-storm.js";
 import type { StreamRun } from "./workloads/relay.js";
 
 /** Runs per server; "baseline" is a second Switchboard build (`--baseline`). */
@@ -21,6 +21,9 @@ export interface Results {
   storm?: StormRun[];
   /** The same storms against the `--baseline` build. */
   stormBaseline?: StormRun[];
+  /** Storms of users spread over rooms (`StormRun.rooms` > 1), and against the baseline build. */
+  roomStorm?: StormRun[];
+  roomStormBaseline?: StormRun[];
   fanOut?: { users: number; runs: Partial<Record<ServerKind, number[]>> };
   idle?: IdleRun[];
   targets: Target[];
@@ -76,6 +79,17 @@ export function evaluateTargets(results: Results): Target[] {
       add(`join storm bytes growth exponent (${small}..${large} users)`, exponent, "<= 2.00", exponent <= 2.0);
     }
   }
+  if (results.roomStorm && results.roomStorm.length > 0) {
+    const { users, rooms } = results.roomStorm[0]!;
+    const exact = results.roomStorm.every(isExact);
+    const ms = median(results.roomStorm.map((run) => run.ms));
+    targets.push({
+      name: `join storm of ${users} in ${rooms} rooms, ms until every view holds exactly its room`,
+      value: exact ? ms.toFixed(0) : "views not exact",
+      target: "< 1000",
+      pass: exact && ms < 1000,
+    });
+  }
   for (const run of results.idle ?? []) {
     if (run.server !== "switchboard" || run.baseline) continue;
     const kb = run.rssBytesPerConnection / 1024;
@@ -109,6 +123,34 @@ function streamTable(runs: StreamRuns): string[] {
   return lines;
 }
 
+/** The storm spread over rooms next to the single-room storm of as many users, same run. */
+function roomStormTable(results: Results): string[] {
+  const { users, rooms } = results.roomStorm![0]!;
+  const lines = [
+    `### Join storm in rooms: ${users} users in ${rooms} rooms, against ${users} in one room (same run)`,
+    "",
+    "| build | rooms | ms to converge | server CPU ms | MB sent | views exact |",
+    "|---|---|---|---|---|---|",
+  ];
+  const row = (build: string, runs: StormRun[]) => {
+    if (runs.length === 0) return;
+    const exact = runs.filter(isExact).length;
+    const seen = runs.reduce((n, run) => n + run.leaks, 0);
+    const wrong = runs.reduce((n, run) => n + run.wrongRoom, 0);
+    const note = runs[0]!.rooms === 1 ? "(one room)" : exact === runs.length ? `yes (${exact}/${runs.length})` : `**no** (${exact}/${runs.length}; ${seen} members of other rooms seen, ${wrong} welcomes in the wrong room)`;
+    lines.push(
+      `| ${build} | ${runs[0]!.rooms} | ${fmt(summarize(runs.filter((r) => r.converged).map((r) => r.ms)))} | ${fmt(summarize(runs.map((r) => r.ms * r.cpu.server)))} | ` +
+        `${fmt(summarize(runs.map((r) => r.bytes / 1e6)), 1)} | ${note} |`,
+    );
+  };
+  const sameUsers = (runs: StormRun[] | undefined) => (runs ?? []).filter((run) => run.users === users);
+  row("switchboard", sameUsers(results.storm));
+  row("switchboard", results.roomStorm!);
+  row("baseline", sameUsers(results.stormBaseline));
+  row("baseline", results.roomStormBaseline ?? []);
+  return lines;
+}
+
 export function renderReport(results: Results): string {
   const out: string[] = [];
   const { machine } = results;
@@ -133,15 +175,16 @@ export function renderReport(results: Results): string {
       );
     }
   }
+  if (results.roomStorm && results.roomStorm.length > 0) out.push("", ...roomStormTable(results));
   if (results.fanOut) {
     out.push("", `### Chat fan-out to ${results.fanOut.users} users (ms until the last has it)`, "", "| server | ms |", "|---|---|");
     for (const [kind, ms] of Object.entries(results.fanOut.runs)) out.push(`| ${kind} | ${fmt(summarize(ms), 1)} |`);
   }
   if (results.idle) {
-    out.push("", "### Idle memory per connection (server, after GC)", "", "| server | mode | connections | RSS KB/conn | heap KB/conn | connect s | server open-file limit |", "|---|---|---|---|---|---|---|");
+    out.push("", "### Idle memory per connection (server, after GC)", "", "| server | mode | connections | RSS KB/conn | heap KB/conn | heap committed KB/conn | connect s | server open-file limit |", "|---|---|---|---|---|---|---|---|");
     for (const run of results.idle) {
       out.push(
-        `| ${run.server}${run.baseline ? " (baseline)" : ""} | ${run.mode} | ${run.connections} | ${(run.rssBytesPerConnection / 1024).toFixed(1)} | ${(run.heapBytesPerConnection / 1024).toFixed(1)} | ${(run.connectMs / 1000).toFixed(1)} | ${run.serverNofile} |`,
+        `| ${run.server}${run.baseline ? " (baseline)" : ""} | ${run.mode} | ${run.connections} | ${(run.rssBytesPerConnection / 1024).toFixed(1)} | ${(run.heapBytesPerConnection / 1024).toFixed(1)} | ${(run.heapCommittedBytesPerConnection / 1024).toFixed(1)} | ${(run.connectMs / 1000).toFixed(1)} | ${run.serverNofile} |`,
       );
     }
   }

@@ -15,7 +15,7 @@ import { pinSelf, raiseOwnNofile, readNofile, SERVER_KINDS, startServer, type Ru
 import { median } from "./stats.js";
 import { FanOutRoom } from "./workloads/fan-out.js";
 import { runIdleMemory } from "./workloads/idle-memory.js";
-import { runJoinStorm, type StormRun } from "./workloads/join-storm.js";
+import { isExact, runJoinStorm, type StormRun } from "./workloads/join-storm.js";
 import { runFixedRate } from "./workloads/latency.js";
 import { runRelay, type StreamRun } from "./workloads/relay.js";
 
@@ -104,22 +104,34 @@ async function interleaved(
   return runs;
 }
 
-async function joinStorms(options: Options, setup: ServerSetup): Promise<Pick<Results, "storm" | "stormBaseline">> {
-  const runs: NonNullable<Results["storm"]> = [];
+async function joinStorms(options: Options, setup: ServerSetup): Promise<Pick<Results, "storm" | "stormBaseline" | "roomStorm" | "roomStormBaseline">> {
+  const runs: StormRun[] = [];
   const baseline: StormRun[] = [];
+  const roomRuns: StormRun[] = [];
+  const roomBaseline: StormRun[] = [];
+  const { rooms } = options.storm;
+  // Each repetition: the single-room sizes, then the storm spread over rooms (same users as one of them).
+  const plan = [...options.storm.sizes.map((users) => ({ users, rooms: 1 })), rooms];
   for (let rep = 1; rep <= options.storm.reps; rep++) {
-    for (const users of options.storm.sizes) {
+    for (const storm of plan) {
       // With a baseline, the two builds alternate which goes first.
       const labels: ("switchboard" | "baseline")[] = !options.baselineCli ? ["switchboard"] : rep % 2 === 1 ? ["switchboard", "baseline"] : ["baseline", "switchboard"];
       for (const label of labels) {
         const server = await startServer("switchboard", serverSetup(label, options, setup));
-        const run = await runJoinStorm(server, users, options.storm.concurrency, Math.max(30_000, users * 10));
-        (label === "baseline" ? baseline : runs).push(run);
-        log(`storm ${rep}/${options.storm.reps} ${label === "baseline" ? "baseline " : ""}${users} users: ${run.converged ? `${Math.round(run.ms)} ms (server CPU ${Math.round(run.ms * run.cpu.server)} ms)` : "did not converge"}, ${mb(run.bytes)} MB, cpu server ${pct(run.cpu.server)} generator ${pct(run.cpu.generator)}`);
+        const run = await runJoinStorm(server, storm.users, options.storm.concurrency, Math.max(30_000, storm.users * 10), storm.rooms);
+        const into = storm.rooms === 1 ? (label === "baseline" ? baseline : runs) : label === "baseline" ? roomBaseline : roomRuns;
+        into.push(run);
+        const where = storm.rooms === 1 ? "" : ` in ${storm.rooms} rooms`;
+        const views = storm.rooms === 1 ? "" : isExact(run) ? ", views exact" : `, views NOT exact (${run.leaks} members of other rooms seen, ${run.wrongRoom} welcomes in the wrong room)`;
+        log(`storm ${rep}/${options.storm.reps} ${label === "baseline" ? "baseline " : ""}${storm.users} users${where}: ${run.converged ? `${Math.round(run.ms)} ms (server CPU ${Math.round(run.ms * run.cpu.server)} ms)` : "did not converge"}${views}, ${mb(run.bytes)} MB, cpu server ${pct(run.cpu.server)} generator ${pct(run.cpu.generator)}`);
       }
     }
   }
-  return options.baselineCli ? { storm: runs, stormBaseline: baseline } : { storm: runs };
+  return {
+    storm: runs,
+    roomStorm: roomRuns,
+    ...(options.baselineCli ? { stormBaseline: baseline, roomStormBaseline: roomBaseline } : {}),
+  };
 }
 
 /** The setup for one of the servers: "baseline" is Switchboard from the `--baseline` build. */

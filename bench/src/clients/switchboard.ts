@@ -16,23 +16,32 @@ export const switchboardAdapter: ClientAdapter = {
   server: "switchboard",
   envelope: articleEnvelope,
   broadcast: (text) => JSON.stringify({ type: "message", text }),
-  async connect(baseUrl, name) {
-    const connection = await Connection.open(`${baseUrl}/ws`);
-    await connection.waitFor((message: Message) => {
-      if (message.type === "id") {
-        connection.send('{"type":"hello","protocol":1}');
-        connection.send(JSON.stringify({ type: "username", name, ref: "login" }));
-      } else if (message.type === "welcome") {
-        const interval = (message.limits as { heartbeatIntervalMs?: unknown } | undefined)?.heartbeatIntervalMs;
-        if (typeof interval === "number" && interval > 0) connection.every(interval, () => connection.send(confirmation(connection)));
-      } else if (message.type === "error") {
-        throw new Error(`login of ${name} failed: ${String(message.message)}`);
-      }
-      return message.type === "ack" && message.ref === "login" ? true : undefined;
-    });
-    return connection;
-  },
+  connect: async (baseUrl, name) => (await logIn(baseUrl, name)).connection,
 };
+
+/**
+ * Logs in as a modern client, into `room` if given (`hello.room`; else the lobby). Resolves at
+ * the login's `ack`, with the room the `welcome` named (undefined if it named none).
+ */
+export async function logIn(baseUrl: string, name: string, room?: string): Promise<{ connection: Connection; welcomeRoom: string | undefined }> {
+  const connection = await Connection.open(`${baseUrl}/ws`);
+  const hello = JSON.stringify(room === undefined ? { type: "hello", protocol: 1 } : { type: "hello", protocol: 1, room });
+  let welcomeRoom: string | undefined;
+  await connection.waitFor((message: Message) => {
+    if (message.type === "id") {
+      connection.send(hello);
+      connection.send(JSON.stringify({ type: "username", name, ref: "login" }));
+    } else if (message.type === "welcome") {
+      if (typeof message.room === "string") welcomeRoom = message.room;
+      const interval = (message.limits as { heartbeatIntervalMs?: unknown } | undefined)?.heartbeatIntervalMs;
+      if (typeof interval === "number" && interval > 0) connection.every(interval, () => connection.send(confirmation(connection)));
+    } else if (message.type === "error") {
+      throw new Error(`login of ${name} failed: ${String(message.message)}`);
+    }
+    return message.type === "ack" && message.ref === "login" ? true : undefined;
+  });
+  return { connection, welcomeRoom };
+}
 
 /** A connection that has its `id` but never logs in: the cost of an open socket and its session. */
 export async function connectAnonymous(baseUrl: string): Promise<Connection> {
