@@ -52,6 +52,8 @@ export interface RunningServer {
   readonly url: string;
   /** CPU time and memory; `gc` first collects garbage (for memory figures). */
   stats(gc?: boolean): Promise<ProcessStats>;
+  /** Writes a V8 heap snapshot of the server (after a full GC); resolves with its path. */
+  heapSnapshot(): Promise<string>;
   /** The child's effective open-file limit. */
   nofileLimit(): number;
   stop(): Promise<void>;
@@ -89,7 +91,8 @@ export async function startServer(kind: ServerKind, setup: ServerSetup): Promise
     port,
     pid: child.pid!,
     url: `ws://127.0.0.1:${port}`,
-    stats: (gc = false) => request(child, gc ? "memory" : "stats"),
+    stats: (gc = false) => request<ProcessStats>(child, gc ? "memory" : "stats"),
+    heapSnapshot: async () => (await request<{ file: string }>(child, "heap-snapshot", 300_000)).file,
     nofileLimit: () => readNofile(child.pid!),
     stop: async () => {
       if (child.exitCode !== null || child.signalCode !== null) return;
@@ -101,16 +104,16 @@ export async function startServer(kind: ServerKind, setup: ServerSetup): Promise
   };
 }
 
-function request(child: ChildProcess, what: "stats" | "memory"): Promise<ProcessStats> {
+function request<T>(child: ChildProcess, what: "stats" | "memory" | "heap-snapshot", timeoutMs = 10_000): Promise<T> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       child.off("message", onMessage);
       reject(new Error(`no ${what} from pid ${child.pid}`));
-    }, 10_000);
+    }, timeoutMs);
     const onMessage = (message: unknown) => {
       clearTimeout(timer);
       child.off("message", onMessage);
-      resolve(message as ProcessStats);
+      resolve(message as T);
     };
     child.on("message", onMessage);
     child.send(what);

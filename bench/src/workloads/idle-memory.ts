@@ -17,6 +17,9 @@ export interface IdleRun {
   connections: number;
   rssBytesPerConnection: number;
   heapBytesPerConnection: number;
+  /** V8 heap committed (used or not), and per heap space, after minus before, per connection. */
+  heapCommittedBytesPerConnection: number;
+  spaces: Record<string, { size: number; used: number }>;
   serverNofile: number;
   connectMs: number;
   /** Measured on the `--baseline` build. */
@@ -56,6 +59,13 @@ export async function runIdleMemory(kind: ServerKind, mode: IdleMode, count: num
       connections: count,
       rssBytesPerConnection: (after.rss - before.rss) / count,
       heapBytesPerConnection: (after.heapUsed - before.heapUsed) / count,
+      heapCommittedBytesPerConnection: (after.heapTotal - before.heapTotal) / count,
+      spaces: Object.fromEntries(
+        Object.entries(after.spaces ?? {}).map(([name, space]) => {
+          const old = before.spaces?.[name] ?? { size: 0, used: 0 };
+          return [name, { size: (space.size - old.size) / count, used: (space.used - old.used) / count }];
+        }),
+      ),
       serverNofile: server.nofileLimit(),
       connectMs,
     };
