@@ -270,6 +270,13 @@ describe("GroupCall (scripted server)", () => {
     expect(scripted.events.slice(-2)).toEqual(["peer-left:bob", "left:signaling-lost"]);
   });
 
+  it("leaves a call it is listed in without having joined (the join's answer was lost)", async () => {
+    const scripted = await alice(["bob"]);
+    scripted.socket.deliver({ type: "group-call", participants: ["bob", "alice"] });
+    expect(sentOf(scripted.socket, "group-leave")).toHaveLength(1);
+    expect(scripted.group.joined).toBe(false);
+  });
+
   it("refuses to join before login and when known full, without asking the server", async () => {
     const scripted = await alice(["bob", "carol", "dave", "erin"]);
     await expect(scripted.group.join()).rejects.toMatchObject({ code: "group-call-full" });

@@ -307,6 +307,9 @@ export class GroupCall {
     this.#participants = participants;
     this.#events.emit("participants", participants);
     const stay = this.#stay;
+    const self = this.signaling.name;
+    // Listed with no stay of ours: a join whose answer was lost with the connection. Out again.
+    if (!stay && self !== null && participants.includes(self)) this.signaling.send({ type: "group-leave" });
     if (!stay?.joined) return;
     if (participants.includes(stay.self)) stay.listed = true;
     else if (stay.listed) return this.#endStay("error", false);
