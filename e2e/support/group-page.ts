@@ -1,0 +1,109 @@
+import type { Page } from "playwright-core";
+import { expect } from "vitest";
+import type { AppPage } from "./app-page.js";
+
+const DEFAULT_TIMEOUT = 20_000;
+
+/**
+ * The group call as a user sees it in apps/web: the banner's button, the tiles (`.tile`, keyed
+ * by `data-peer`), and what each tile's video really decodes, read from the page's own
+ * RTCPeerConnections (install `trackPeerConnections` before the app loads).
+ */
+export class GroupCallPage {
+  constructor(readonly app: AppPage) {}
+
+  get page(): Page {
+    return this.app.page;
+  }
+
+  /** Starts the room's group call, or joins the one going on. */
+  async join(): Promise<void> {
+    await this.page.getByRole("button", { name: /^(Start|Join) group call$/ }).click();
+    await this.page.locator('#app[data-group-state="joined"]').waitFor({ state: "attached", timeout: DEFAULT_TIMEOUT });
+  }
+
+  async leave(): Promise<void> {
+    await this.page.getByRole("toolbar", { name: "Group call controls" }).getByRole("button", { name: "Leave group call" }).click();
+    await this.page.locator('#app[data-group-state="idle"]').waitFor({ state: "attached", timeout: DEFAULT_TIMEOUT });
+  }
+
+  /** Who the banner lists in the room's group call. */
+  async participants(): Promise<string[]> {
+    return this.page.$$eval(".group-person", (items) => items.map((item) => (item as HTMLElement).dataset.user ?? ""));
+  }
+
+  /** The names on the tiles, own tile included. */
+  async tiles(): Promise<string[]> {
+    return this.page.$$eval(".tile", (tiles) => tiles.map((tile) => (tile as HTMLElement).dataset.peer ?? ""));
+  }
+
+  async waitForTiles(names: string[], timeout = DEFAULT_TIMEOUT): Promise<void> {
+    const wanted = [...names].sort();
+    await expect
+      .poll(async () => (await this.tiles()).sort(), { timeout, interval: 100, message: `${this.app.name}: tiles` })
+      .toEqual(wanted);
+  }
+
+  /**
+   * Video frames decoded so far for each remote tile: the tile's video track, found by its id
+   * among the inbound-rtp stats of all the page's peer connections. null: no stream on the tile,
+   * or no stats for its track.
+   */
+  async framesByTile(): Promise<Record<string, number | null>> {
+    return this.page.evaluate(async () => {
+      const connections = (window as unknown as { __peerConnections: RTCPeerConnection[] }).__peerConnections;
+      const framesByTrack = new Map<string, number>();
+      for (const pc of connections) {
+        if (pc.connectionState === "closed") continue;
+        const report = await pc.getStats().catch(() => null);
+        for (const entry of report?.values() ?? []) {
+          if (entry.type === "inbound-rtp" && entry.kind === "video" && typeof entry.trackIdentifier === "string") {
+            framesByTrack.set(entry.trackIdentifier, entry.framesDecoded ?? 0);
+          }
+        }
+      }
+      const result: Record<string, number | null> = {};
+      for (const tile of document.querySelectorAll<HTMLElement>('.tile[data-self="false"]')) {
+        const video = tile.querySelector("video");
+        const track = video?.srcObject instanceof MediaStream ? video.srcObject.getVideoTracks()[0] : undefined;
+        result[tile.dataset.peer ?? ""] = track ? (framesByTrack.get(track.id) ?? null) : null;
+      }
+      return result;
+    });
+  }
+
+  /** Waits until the video of every one of `peers` decodes at least `frames` more frames; returns how many streams rose. */
+  async expectVideoRisingFrom(peers: string[], frames = 10, timeout = 30_000): Promise<number> {
+    const start = await this.framesByTile();
+    await expect
+      .poll(
+        async () => {
+          const now = await this.framesByTile();
+          return peers.filter((peer) => (now[peer] ?? -Infinity) >= (start[peer] ?? 0) + frames).sort();
+        },
+        { timeout, interval: 400, message: `${this.app.name}: video decoded from ${peers.join(", ")}` },
+      )
+      .toEqual([...peers].sort());
+    return peers.length;
+  }
+
+  /**
+   * Arms an observer that notes `Date.now()` when the tile of `name` leaves the page; the
+   * returned function waits for that time.
+   */
+  async timeWhenTileRemoved(name: string): Promise<() => Promise<number>> {
+    await this.page.evaluate((peer) => {
+      const tile = [...document.querySelectorAll<HTMLElement>(".tile")].find((t) => t.dataset.peer === peer);
+      if (!tile) throw new Error(`no tile for ${peer}`);
+      (window as unknown as { __tileGoneAt: Promise<number> }).__tileGoneAt = new Promise((resolve) => {
+        const observer = new MutationObserver(() => {
+          if (tile.isConnected) return;
+          observer.disconnect();
+          resolve(Date.now());
+        });
+        observer.observe(document.body, { childList: true, subtree: true });
+      });
+    }, name);
+    return () => this.page.evaluate(() => (window as unknown as { __tileGoneAt: Promise<number> }).__tileGoneAt);
+  }
+}
