@@ -16,7 +16,7 @@ export interface GroupControllerOptions {
   /** Joined or left (the user list disables 1:1 calling meanwhile). */
   onChange(): void;
   mount(parts: { banner: HTMLElement; grid: HTMLElement; controls: HTMLElement }): void;
-  /** Receive-only etc. use TURN relays only (`?relay=1`), as 1:1 calls do. */
+  /** The pairs use TURN relays only (`?relay=1`), as 1:1 calls do. */
   relayOnly?: boolean;
 }
 
