@@ -38,6 +38,10 @@ describe("group tiles", () => {
     expect(tiles[1]).toMatchObject({ name: "bob", connecting: true, stream: null, quality: "unknown" });
     const noStream = groupTiles({ self: "alice", participants: ["bob"], peers: new Map([["bob", peer({ stream: null })]]), local });
     expect(noStream[1]!.connecting).toBe(true);
+    const reconnecting = groupTiles({ self: "alice", participants: ["bob"], peers: new Map([["bob", peer({ connection: "disconnected" })]]), local });
+    expect(reconnecting[1]!.connecting).toBe(true);
+    const connected = groupTiles({ self: "alice", participants: ["bob"], peers: new Map([["bob", peer({ connection: "connected" })]]), local });
+    expect(connected[1]!.connecting).toBe(false);
   });
 
   it("carries the marks: muted microphone, camera off, speaking (not while muted), own state", () => {

@@ -7,6 +7,8 @@ export interface TilePeer {
   readonly video: boolean;
   readonly speaking: boolean;
   readonly quality: { roundTripTimeMs: number | null; packetLossPercent: number | null } | null;
+  /** The pair's RTCPeerConnection state. */
+  readonly connection?: RTCPeerConnectionState;
 }
 
 export interface LocalTileState {
@@ -29,7 +31,7 @@ export interface TileModel {
   /** "unknown" also while the connection to this peer is still being set up. */
   quality: QualityLevel;
   qualityText: string;
-  /** No connection to this participant yet (just joined, or still negotiating). */
+  /** No working connection to this participant (just joined, negotiating, or reconnecting). */
   connecting: boolean;
 }
 
@@ -71,7 +73,7 @@ function remoteTile(name: string, peer: TilePeer): TileModel {
     speaking: peer.speaking && peer.audio,
     quality: qualityLevel(input),
     qualityText: describeQuality(input),
-    connecting: peer.stream === null,
+    connecting: peer.stream === null || (peer.connection !== undefined && peer.connection !== "connected"),
   };
 }
 
