@@ -46,9 +46,11 @@ export function guardRequests(handler: RequestHandler, logger: Logger, metrics: 
 
 /** The same for upgrades; also keeps a socket's late 'error' (a reset) from going unheard. */
 export function guardUpgrades(handler: UpgradeHandler, logger: Logger, metrics: Metrics): UpgradeHandler {
+  // One listener for every socket (memory per connection counts).
+  const onError = (error: Error) => logger.debug({ err: error }, "upgrade socket error");
   return (request, socket, head) => {
     // Node removes its own error listener before handing the socket over.
-    socket.on("error", (error) => logger.debug({ err: error }, "upgrade socket error"));
+    socket.on("error", onError);
     try {
       handler(request, socket, head);
     } catch (error) {

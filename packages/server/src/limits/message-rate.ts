@@ -9,16 +9,24 @@ export type RateVerdict = "accept" | "drop" | "drop-and-report" | "cut";
  */
 export class MessageRate {
   readonly #allowed: TokenBucket;
-  readonly #tolerated: TokenBucket;
+  /**
+   * Made at the first message over the limit: until then it would be full, and a bucket made
+   * full then is the same. Most connections never need it (memory per idle user counts).
+   */
+  #tolerated: TokenBucket | undefined;
   #lastReport = -Infinity;
 
-  constructor(perSecond: number, burst: number, now = Date.now()) {
+  constructor(
+    private readonly perSecond: number,
+    private readonly burst: number,
+    now = Date.now(),
+  ) {
     this.#allowed = new TokenBucket(perSecond, burst, now);
-    this.#tolerated = new TokenBucket(perSecond, burst, now);
   }
 
   check(now: number): RateVerdict {
     if (this.#allowed.take(now)) return "accept";
+    this.#tolerated ??= new TokenBucket(this.perSecond, this.burst, now);
     if (!this.#tolerated.take(now)) return "cut";
     if (now - this.#lastReport >= 1000) {
       this.#lastReport = now;

@@ -2,7 +2,7 @@
 export interface ClosableSocket {
   /** Node streams set it once 'close' has been emitted. */
   readonly closed?: boolean;
-  once(event: "close", listener: () => void): unknown;
+  on(event: "close", listener: () => void): unknown;
 }
 
 /**
@@ -37,7 +37,12 @@ export class SocketCounter {
     if (socket.closed) return;
     this.#open.set(key, this.count(key) + 1);
     this.#total++;
-    socket.once("close", () => this.#release(key));
+    // Not `once`: its wrapper costs two more objects per socket, and a flag does the same.
+    let counted = true;
+    socket.on("close", () => {
+      if (counted) this.#release(key);
+      counted = false;
+    });
   }
 
   #release(key: string): void {

@@ -155,7 +155,10 @@ export class Outbox {
     }
     const byReference = size > COPY_LIMIT || shared || (this.#ring === null && this.#fewKept++ < this.fewFrames);
     if (byReference) {
-      (this.#refs ??= []).push(frame);
+      // A literal holds one frame in one slot, where `push` on an empty array allocates 17: an
+      // idle session keeps one frame (the `pong` to the ping that confirmed the rest).
+      if (this.#refs === null) this.#refs = [frame];
+      else this.#refs.push(frame);
     } else {
       this.#copyIn(frame, size);
     }

@@ -58,6 +58,9 @@ export interface SessionContext {
   iceServers: IceServerProvider;
 }
 
+/** One string for every plain `pong`: an idle session's outbox keeps its last one. */
+const PONG = encodeMessage({ type: "pong" });
+
 /** Types accepted before login. */
 const PRE_LOGIN_TYPES = new Set(["hello", "join-room", "username", "ping"]);
 
@@ -269,7 +272,7 @@ export class Session implements Peer {
 
   #ping(ping: PingMessage, ref: Ref | undefined): void {
     if (ping.received !== undefined) this.outbox.confirm(ping.received);
-    this.send(encodeMessage(ref === undefined ? { type: "pong" } : { type: "pong", ref }));
+    this.send(ref === undefined ? PONG : encodeMessage({ type: "pong", ref }));
   }
 
   /** Modern clients learn that a request with a `ref` succeeded. */

@@ -7,7 +7,8 @@
 export class FrameMeter {
   /** Bytes (headers and payloads) of the data frames of the message still arriving. */
   unfinished = 0;
-  readonly #header = new Uint8Array(14);
+  /** A header split across chunks, gathered byte by byte; made the first time one is (rare). */
+  #header: Uint8Array | undefined;
   #headerHave = 0;
   #headerNeed = 2;
   #payloadLeft = 0;
@@ -34,14 +35,15 @@ export class FrameMeter {
         offset += this.#startFrame(chunk, offset);
         continue;
       }
-      this.#header[this.#headerHave++] = chunk[offset++]!;
+      const header = (this.#header ??= new Uint8Array(14));
+      header[this.#headerHave++] = chunk[offset++]!;
       if (this.#headerHave === 2) {
-        const second = this.#header[1]!;
+        const second = header[1]!;
         const length7 = second & 0x7f;
         this.#headerNeed = 2 + (length7 === 126 ? 2 : length7 === 127 ? 8 : 0) + (second & 0x80 ? 4 : 0);
       }
       if (this.#headerHave === this.#headerNeed) {
-        this.#startFrame(this.#header, 0);
+        this.#startFrame(header, 0);
         this.#headerHave = 0;
         this.#headerNeed = 2;
       }

@@ -3,8 +3,7 @@ import type { Duplex } from "node:stream";
 import { CLOSE_CODES, WEBSOCKET_PATHS, WEBSOCKET_SUBPROTOCOL, type Ref } from "@switchboard/protocol";
 import { WebSocketServer, type WebSocket } from "ws";
 import type { Config } from "../config.js";
-import { BacklogWatch, type BacklogLimits } from "./backlog-watch.js";
-import { FrameParts, type Frame } from "../wire/frame.js";
+import { SocketConnection, type ConnectionEvents } from "./socket-connection.js";
 import type { ClientAddresses } from "../http/client-address.js";
 import { refuseSocket } from "../http/guard.js";
 import { requestPath } from "../http/request-target.js";
@@ -52,64 +51,6 @@ const RESUMABLE_CLOSE_CODES: ReadonlySet<number> = new Set([1006, CLOSE_CODES.re
 /** How long a connection closed to free its buffers has to read the close frame before it is dropped. */
 const EVICTION_LINGER_MS = 500;
 
-/** One WebSocket and what the endpoint knows of it. */
-class SocketConnection implements Connection {
-  session!: Session;
-  alive = true;
-  /** Cut off by the server: its session must not be kept for resuming. */
-  cut = false;
-  /** Its session moved to another connection. */
-  replaced = false;
-  /** Cut for not reading (its session may still be resumed). */
-  stalled = false;
-
-  /** The TCP socket is corked: what is sent until the next tick leaves in one write. */
-  #corked = false;
-  /** Cuts the client if it stops reading for good. */
-  readonly backlog: BacklogWatch;
-
-  constructor(
-    readonly socket: WebSocket,
-    /** The TCP socket under `socket`. */
-    private readonly stream: Duplex,
-    readonly remoteAddress: string,
-    limits: BacklogLimits,
-    onStalled: (connection: SocketConnection) => void,
-    private readonly observeSent?: (data: string | Uint8Array) => void,
-  ) {
-    this.backlog = new BacklogWatch(limits, () => this.socket.bufferedAmount, () => onStalled(this));
-  }
-
-  /**
-   * Everything sent to this connection while one incoming chunk is handled (a relayed burst, a
-   * login's welcome, ack, userlist and history) goes out in one `writev` on the next tick rather
-   * than one system call per message. The slow-consumer check runs after that write, on what
-   * the kernel did not take.
-   */
-  send(frame: Frame): void {
-    if (!this.#corked) {
-      this.#corked = true;
-      this.stream.cork();
-      process.nextTick(uncork, this);
-    }
-    const data = frame instanceof FrameParts ? frame.join() : frame;
-    this.observeSent?.(data);
-    this.socket.send(data, { binary: false });
-  }
-
-  /** Writes what was corked, then checks whether the client keeps up. */
-  flush(): void {
-    this.#corked = false;
-    this.stream.uncork();
-    this.backlog.check();
-  }
-
-  close(code: number, reason: string): void {
-    this.cut = true;
-    this.socket.close(code, reason);
-  }
-}
-
 /**
  * The WebSocket side of the one HTTP port: checks upgrades (path, origin, per-IP connections),
  * selects the article's `json` subprotocol when offered, gives each socket a Session, finds dead
@@ -126,6 +67,17 @@ export class WebSocketEndpoint {
   readonly #sessionContext: SessionContext;
   readonly #heartbeat: ReturnType<typeof setInterval>;
   #accepting = true;
+  /** What every connection reports here: one object, not closures per connection. */
+  readonly #connectionEvents: ConnectionEvents = {
+    closed: (connection, code) => this.#closed(connection, code),
+    stalled: (connection) => this.#cutSlowConsumer(connection),
+    socketError: (connection, error) => {
+      // ws reports protocol violations (oversized message, bad UTF-8) as WS_ERR_* and closes the
+      // connection itself: the client broke the rules, so its session is not kept for resuming.
+      if (error.code?.startsWith("WS_ERR_")) connection.cut = true;
+      this.options.logger.debug({ err: error, session: connection.session.id }, "socket error");
+    },
+  };
 
   constructor(private readonly options: WebSocketEndpointOptions) {
     const { config } = options;
@@ -153,6 +105,8 @@ export class WebSocketEndpoint {
       maxPayload: config.hardMaxMessageBytes,
       // Compression costs CPU per message and invites decompression bombs; SDP is small.
       perMessageDeflate: false,
+      // The endpoint keeps its own set of connections: ws's would cost a listener per socket.
+      clientTracking: false,
       handleProtocols: (offered) => (offered.has(WEBSOCKET_SUBPROTOCOL) ? WEBSOCKET_SUBPROTOCOL : false),
     });
     // Each round pings every connection; one that did not answer the previous round is dead.
@@ -237,27 +191,15 @@ export class WebSocketEndpoint {
   }
 
   #accept(socket: WebSocket, stream: Duplex, address: string): SocketConnection {
-    const connection = new SocketConnection(socket, stream, address, this.options.config, (c) => this.#cutSlowConsumer(c), this.options.observeSent);
+    const connection = new SocketConnection(socket, stream, address, this.options.config, this.#connectionEvents, this.options.observeSent);
     this.#connections.add(connection);
     connection.session = new Session(connection, this.#sessionContext);
     this.#connectionOf.set(connection.session, connection);
-    socket.on("message", (data, isBinary) => {
-      connection.alive = true;
-      connection.session.receive(data as Buffer, isBinary);
-    });
-    socket.on("pong", () => (connection.alive = true));
-    socket.on("error", (error: Error & { code?: string }) => {
-      // ws reports protocol violations (oversized message, bad UTF-8) as WS_ERR_* and closes the
-      // connection itself: the client broke the rules, so its session is not kept for resuming.
-      if (error.code?.startsWith("WS_ERR_")) connection.cut = true;
-      this.options.logger.debug({ err: error, session: connection.session.id }, "socket error");
-    });
-    socket.on("close", (code) => this.#closed(connection, code));
     return connection;
   }
 
   #closed(connection: SocketConnection, code: number): void {
-    connection.backlog.stop();
+    connection.stopWatching();
     this.#connections.delete(connection);
     if (connection.replaced) return;
     const session = connection.session;
@@ -320,5 +262,3 @@ export class WebSocketEndpoint {
     this.#loginLimits.sweep();
   }
 }
-
-const uncork = (connection: SocketConnection) => connection.flush();
