@@ -1,10 +1,10 @@
 // Issue 10: a room's group call, with plain peers.
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { TestPeer } from "../../test/support/hub-peer.js";
-import type { ProtocolError } from "../wire/protocol-error.js";
+import { logIn, TestPeer, thrownBy as thrown } from "../../test/support/hub-peer.js";
 import { Hub } from "./hub.js";
 
 let hub: Hub;
+const join = (name: string, room?: string, modern = true) => logIn(hub, name, room, modern);
 
 beforeEach(() => {
   vi.useFakeTimers();
@@ -16,20 +16,7 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
-function join(name: string, room?: string, modern = true): TestPeer {
-  const peer = new TestPeer(`${room ?? "lobby"}/${name}`, modern);
-  peer.name = hub.login(peer, name, room);
-  return peer;
-}
 
-function thrown(fn: () => void): ProtocolError | undefined {
-  try {
-    fn();
-  } catch (error) {
-    return error as ProtocolError;
-  }
-  return undefined;
-}
 
 const latest = (peer: TestPeer) => peer.of("group-call").at(-1)?.participants;
 

@@ -2,12 +2,12 @@
 import { SERVER_MESSAGE_TYPES } from "@switchboard/protocol";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { FrameParts } from "../wire/frame.js";
-import type { ProtocolError } from "../wire/protocol-error.js";
 import { Hub, type HubOptions } from "./hub.js";
-import { TestPeer } from "../../test/support/hub-peer.js";
+import { logIn, TestPeer, thrownBy as thrown } from "../../test/support/hub-peer.js";
 
 const options: HubOptions = { presenceIntervalMs: 0, historySize: 100, historyMaxBytes: 4096, maxChatTextLength: 100 };
 let hub: Hub;
+const join = (name: string, modern = true) => logIn(hub, name, undefined, modern);
 beforeEach(() => {
   vi.useFakeTimers();
   hub = new Hub(options);
@@ -17,20 +17,7 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
-function join(name: string, modern = true): TestPeer {
-  const peer = new TestPeer(name, modern);
-  peer.name = hub.login(peer, name);
-  return peer;
-}
 
-function thrown(fn: () => void): ProtocolError | undefined {
-  try {
-    fn();
-  } catch (error) {
-    return error as ProtocolError;
-  }
-  return undefined;
-}
 
 describe("reserved types", () => {
   it.each([...SERVER_MESSAGE_TYPES])("never relays %j, targeted or not, and sends nothing", (type) => {

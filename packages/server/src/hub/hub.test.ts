@@ -2,8 +2,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { Hub } from "./hub.js";
 import { FrameParts, type Frame } from "../wire/frame.js";
-import { TestPeer } from "../../test/support/hub-peer.js";
-import { ProtocolError } from "../wire/protocol-error.js";
+import { TestPeer, thrownBy } from "../../test/support/hub-peer.js";
 
 const decoder = new TextDecoder();
 
@@ -23,14 +22,7 @@ function join(name: string, modern = false): TestPeer {
   return peer;
 }
 
-const thrownCode = (fn: () => void) => {
-  try {
-    fn();
-  } catch (error) {
-    return (error as ProtocolError).code;
-  }
-  return undefined;
-};
+const thrownCode = (fn: () => void) => thrownBy(fn)?.code;
 
 describe("Hub", () => {
   it("coalesces the article's userlist: one list for a burst of joins, then throttled", () => {

@@ -1,10 +1,11 @@
 // Issue 10: rooms in the domain, with plain peers. Nothing crosses from one room to another.
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { TestPeer } from "../../test/support/hub-peer.js";
-import type { ProtocolError } from "../wire/protocol-error.js";
+import { logIn, TestPeer, thrownBy } from "../../test/support/hub-peer.js";
 import { Hub } from "./hub.js";
 
 let hub: Hub;
+const join = (name: string, room?: string, modern = true) => logIn(hub, name, room, modern);
+const codeOf = (fn: () => void) => thrownBy(fn)?.code;
 
 beforeEach(() => {
   vi.useFakeTimers();
@@ -16,20 +17,7 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
-function join(name: string, room?: string, modern = true): TestPeer {
-  const peer = new TestPeer(`${room ?? "lobby"}/${name}`, modern);
-  peer.name = hub.login(peer, name, room);
-  return peer;
-}
 
-function codeOf(fn: () => void): string | undefined {
-  try {
-    fn();
-  } catch (error) {
-    return (error as ProtocolError).code;
-  }
-  return undefined;
-}
 
 /** Who a modern peer thinks is in its room: its snapshots with the deltas applied, as the SDK does. */
 function seen(peer: TestPeer): string[] {

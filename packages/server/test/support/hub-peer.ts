@@ -1,5 +1,7 @@
-import { FrameParts, type Frame } from "../../src/wire/frame.js";
+import type { Hub } from "../../src/hub/hub.js";
 import type { Peer } from "../../src/hub/peer.js";
+import { FrameParts, type Frame } from "../../src/wire/frame.js";
+import type { ProtocolError } from "../../src/wire/protocol-error.js";
 
 const decoder = new TextDecoder();
 
@@ -20,4 +22,21 @@ export class TestPeer implements Peer {
   of(type: string) {
     return this.inbox.filter((m) => m.type === type);
   }
+}
+
+/** Logs a TestPeer in; its id says where, so two rooms' "sam"s differ. */
+export function logIn(hub: Hub, name: string, room?: string, modern = true): TestPeer {
+  const peer = new TestPeer(`${room ?? "lobby"}/${name}`, modern);
+  peer.name = hub.login(peer, name, room);
+  return peer;
+}
+
+/** What `fn` threw (a hub refuses with a ProtocolError), or undefined. */
+export function thrownBy(fn: () => void): ProtocolError | undefined {
+  try {
+    fn();
+  } catch (error) {
+    return error as ProtocolError;
+  }
+  return undefined;
 }
