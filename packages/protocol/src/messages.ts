@@ -104,7 +104,8 @@ export const ControlMessage = z.discriminatedUnion("type", [
   PingMessage,
 ]);
 export type ControlMessage = z.infer<typeof ControlMessage>;
-const CLIENT_CONTROL_TYPES: ReadonlySet<string> = new Set(ControlMessage.options.map((option) => option.shape.type.value));
+/** The client messages the server interprets itself (never relayed). */
+export const CLIENT_CONTROL_TYPES: ReadonlySet<string> = new Set(ControlMessage.options.map((option) => option.shape.type.value));
 
 // ---------------------------------------------------------------------------------------------
 // Call messages: client -> client, routed by `target`, stamped with the sender's `name`.
@@ -354,53 +355,6 @@ export type ServerOriginatedMessage = z.infer<typeof ServerOriginatedMessage>;
 export const SERVER_MESSAGE_TYPES: ReadonlySet<string> = new Set(
   ServerOriginatedMessage.options.map((option) => option.shape.type.value),
 );
-
-// ---------------------------------------------------------------------------------------------
-// Relayed messages: what one user sends another, as the recipient gets it. The server stamps
-// the sender twice: `name` (the article's field) and `from`. Only relayed messages carry
-// `from`, and the server overwrites whatever a sender put there, so a client tells a peer's
-// message from the server's by that field alone, whatever its type.
-
-const stamped = { name: UserName, from: UserName };
-
-/** A call message as relayed: the sender is stamped. */
-export const RelayedCallMessage = z.discriminatedUnion("type", [
-  CallInviteMessage.extend(stamped),
-  CallAcceptMessage.extend(stamped),
-  CallDeclineMessage.extend(stamped),
-  CallCancelMessage.extend(stamped),
-  VideoOfferMessage.extend(stamped),
-  VideoAnswerMessage.extend(stamped),
-  NewIceCandidateMessage.extend(stamped),
-  MediaStateMessage.extend(stamped),
-  HangUpMessage.extend(stamped),
-]);
-export type RelayedCallMessage = z.infer<typeof RelayedCallMessage>;
-
-
-/** Longest message `type`. */
-export const MAX_TYPE_LENGTH = 64;
-
-/** A message of a type neither the server nor the call protocol defines: the apps' own. */
-export const RelayedAppMessage = z.looseObject({
-  type: z
-    .string()
-    .min(1)
-    .max(MAX_TYPE_LENGTH)
-    .refine((type) => !SERVER_MESSAGE_TYPES.has(type) && !CALL_MESSAGE_TYPES.has(type), "is not an app-defined type"),
-  ...stamped,
-  target: Target.optional().nullable(),
-});
-export type RelayedAppMessage = z.infer<typeof RelayedAppMessage>;
-
-/** True for a type that apps may define and relay freely. */
-export function isAppMessageType(type: string): boolean {
-  return !SERVER_MESSAGE_TYPES.has(type) && !CALL_MESSAGE_TYPES.has(type) && !CLIENT_CONTROL_TYPES.has(type);
-}
-
-/** Every frame a server sends: its own messages, and what it relays. */
-export const ServerMessage = z.union([ServerOriginatedMessage, RelayedCallMessage, RelayedAppMessage]);
-export type ServerMessage = z.infer<typeof ServerMessage>;
 
 /** Builds an `error` message from the catalog. */
 export function errorMessage(code: ErrorCode, detail?: string, ref?: Ref): ErrorMessage {
