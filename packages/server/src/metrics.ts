@@ -65,10 +65,12 @@ export class Metrics {
     metric("http_connections_refused_ip_total", "counter", "TCP connections refused by MAX_HTTP_CONNECTIONS_PER_IP.", this.httpConnectionsRefusedIp);
     metric("http_handler_failures_total", "counter", "Requests answered 500 because a handler failed.", this.httpHandlerFailures);
     metric("unfinished_messages_cut_total", "counter", "Connections closed (1013) by MAX_UNFINISHED_MESSAGE_BYTES.", this.unfinishedMessagesCut);
-    lines.push("# HELP switchboard_http_client_errors_total Requests refused unparsed, by status.", "# TYPE switchboard_http_client_errors_total counter");
-    for (const [status, count] of this.httpClientErrors) lines.push(`switchboard_http_client_errors_total{status="${status}"} ${count}`);
-    lines.push("# HELP switchboard_errors_total Error messages sent, by code.", "# TYPE switchboard_errors_total counter");
-    for (const [code, count] of this.errors) lines.push(`switchboard_errors_total{code="${code}"} ${count}`);
+    const labelled = (name: string, help: string, label: string, counts: ReadonlyMap<string | number, number>) => {
+      lines.push(`# HELP switchboard_${name} ${help}`, `# TYPE switchboard_${name} counter`);
+      for (const [value, count] of counts) lines.push(`switchboard_${name}{${label}="${value}"} ${count}`);
+    };
+    labelled("http_client_errors_total", "Requests refused unparsed, by status.", "status", this.httpClientErrors);
+    labelled("errors_total", "Error messages sent, by code.", "code", this.errors);
     return `${lines.join("\n")}\n`;
   }
 }
