@@ -14,6 +14,7 @@ import {
 } from "./call-manager-options.js";
 import { MediaOwnership } from "./media-ownership.js";
 import { isPolite } from "./perfect-negotiation.js";
+import { sharedCallOptions } from "./shared-call-options.js";
 import { isGroupCallId } from "../group/group-roles.js";
 
 export { DEFAULT_CALL_MANAGER_OPTIONS, type CallManagerEvents, type CallManagerOptions, type LocalMedia };
@@ -255,7 +256,6 @@ export class CallManager {
     if (!session.active) return; // Ended while the camera was opening.
     let call: Call;
     try {
-      const { rtcConfiguration, iceRecovery } = this.options;
       call = new Call({
         remote: session.remote,
         callId: session.legacy ? undefined : session.id,
@@ -263,10 +263,7 @@ export class CallManager {
         initiator,
         localStream: stream,
         send: (message) => this.signaling.send(message),
-        configuration: { ...rtcConfiguration, iceServers: rtcConfiguration.iceServers ?? [...this.signaling.iceServers] },
-        ...iceRecovery,
-        ...(this.options.RTCPeerConnection ? { RTCPeerConnection: this.options.RTCPeerConnection } : {}),
-        ...(this.options.MediaStream ? { MediaStream: this.options.MediaStream } : {}),
+        ...sharedCallOptions(this.options, this.signaling.iceServers),
       });
     } catch (error) {
       this.#events.emit("error", error);

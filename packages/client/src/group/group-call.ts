@@ -1,6 +1,7 @@
 import type { RTCPeerConnectionConstructor } from "../call/call.js";
 import type { CallEndReason } from "../call/call-state.js";
 import { MediaOwnership } from "../call/media-ownership.js";
+import { sharedCallOptions } from "../call/shared-call-options.js";
 import type { SignalingClient } from "../signaling/signaling-client.js";
 import { SignalingError } from "../signaling/signaling-error.js";
 import type { IncomingCallMessage } from "../signaling/signaling-types.js";
@@ -230,7 +231,6 @@ export class GroupCall {
   }
 
   #openPair(stay: Stay, remote: string, initiator: boolean): GroupPair | null {
-    const { rtcConfiguration, iceRecovery } = this.options;
     let pair: GroupPair;
     try {
       pair = new GroupPair(
@@ -242,10 +242,7 @@ export class GroupCall {
             initiator,
             localStream: this.#localStream,
             send: (message) => this.signaling.send(message),
-            configuration: { ...rtcConfiguration, iceServers: rtcConfiguration.iceServers ?? [...this.signaling.iceServers] },
-            ...iceRecovery,
-            ...(this.options.RTCPeerConnection ? { RTCPeerConnection: this.options.RTCPeerConnection } : {}),
-            ...(this.options.MediaStream ? { MediaStream: this.options.MediaStream } : {}),
+            ...sharedCallOptions(this.options, this.signaling.iceServers),
           },
           speaking: this.options.speaking,
           mediaState: this.#earlyStates.get(remote),
