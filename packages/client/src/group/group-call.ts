@@ -13,6 +13,7 @@ import {
   type GroupLeaveReason,
   type GroupPeer,
 } from "./group-call-types.js";
+import { OwnMedia } from "./own-media.js";
 import { GroupPair } from "./group-pair.js";
 import { PeerPolling } from "./peer-polling.js";
 import { isGroupCallId, isPoliteInGroup, offersTo, pairCallId } from "./group-roles.js";
@@ -57,9 +58,7 @@ export class GroupCall {
   readonly #earlyStates = new Map<string, { audio: boolean; video: boolean }>();
   #participants: readonly string[];
   #stay: Stay | null = null;
-  #localStream: MediaStream | null = null;
-  #audio = true;
-  #video = true;
+  readonly #own = new OwnMedia((message) => this.signaling.send(message));
   readonly #polling: PeerPolling;
   /** Pairs that failed, to be offered again (by the later joiner of the pair). */
   readonly #repairs = new Map<string, ReturnType<typeof setTimeout>>();
@@ -107,7 +106,7 @@ export class GroupCall {
 
   /** Our camera and microphone while in the call (null: receive only, or not in the call). */
   get localStream(): MediaStream | null {
-    return this.#localStream;
+    return this.#own.stream;
   }
 
   /** The other participants we are connected (or connecting) to. */
@@ -117,11 +116,11 @@ export class GroupCall {
 
   /** Our microphone and camera as the others are told (see setMicrophone / setCamera). */
   get audio(): boolean {
-    return this.#audio;
+    return this.#own.audio;
   }
 
   get video(): boolean {
-    return this.#video;
+    return this.#own.video;
   }
 
   /**
@@ -153,14 +152,12 @@ export class GroupCall {
 
   /** Turns our microphone on or off (track.enabled) and tells the others (`media-state`). */
   setMicrophone(enabled: boolean): void {
-    this.#audio = enabled;
-    this.#applyMediaState();
+    this.#own.switch("audio", enabled, this.joined);
   }
 
   /** Turns our camera on or off (track.enabled) and tells the others. */
   setCamera(enabled: boolean): void {
-    this.#video = enabled;
-    this.#applyMediaState();
+    this.#own.switch("video", enabled, this.joined);
   }
 
   /** Leaves the call and stops listening to signaling. */
@@ -187,8 +184,7 @@ export class GroupCall {
     }
     stay.joined = true;
     stay.releaseBusy = this.signaling.holdBusy();
-    this.#localStream = stream;
-    this.#applyTrackState();
+    this.#own.stream = stream;
     this.#polling.start();
     this.#events.emit("joined");
     this.#connectToParticipants(stay);
@@ -215,7 +211,7 @@ export class GroupCall {
     for (const timer of this.#repairs.values()) clearTimeout(timer);
     this.#repairs.clear();
     this.#media.release(stay);
-    this.#localStream = null;
+    this.#own.stream = null;
     this.#earlyStates.clear();
     stay.releaseBusy?.();
     stay.releaseBusy = null;
@@ -240,7 +236,7 @@ export class GroupCall {
             callId: pairCallId(stay.room, stay.self, remote),
             polite: isPoliteInGroup(stay.self, remote),
             initiator,
-            localStream: this.#localStream,
+            localStream: this.#own.stream,
             send: (message) => this.signaling.send(message),
             ...sharedCallOptions(this.options, this.signaling.iceServers),
           },
@@ -266,8 +262,7 @@ export class GroupCall {
     this.#earlyStates.delete(remote);
     this.#pairs.set(remote, pair);
     this.#events.emit("peer-joined", pair.peer);
-    // Our microphone and camera, for their tile.
-    this.signaling.send({ type: "media-state", target: remote, audio: this.#audio, video: this.#video });
+    this.#own.tell(remote);
     return pair;
   }
 
@@ -353,21 +348,6 @@ export class GroupCall {
     if (this.#participants.length === 0) return;
     this.#participants = Object.freeze([]);
     this.#events.emit("participants", this.#participants);
-  }
-
-  // --- media -----------------------------------------------------------------------------------
-
-  #applyMediaState(): void {
-    this.#applyTrackState();
-    // Untargeted: the server hands it to our call partners, that is, our pairs.
-    if (this.joined) this.signaling.send({ type: "media-state", audio: this.#audio, video: this.#video });
-  }
-
-  #applyTrackState(): void {
-    const stream = this.#localStream;
-    if (!stream) return;
-    for (const track of stream.getAudioTracks()) track.enabled = this.#audio;
-    for (const track of stream.getVideoTracks()) track.enabled = this.#video;
   }
 
   #peerConnectionClass(): RTCPeerConnectionConstructor | undefined {

@@ -1,0 +1,51 @@
+import type { OutgoingMessage } from "../signaling/signaling-types.js";
+
+/**
+ * Our microphone and camera in a group call: switched with `track.enabled` (the tracks stay,
+ * so switching back needs no renegotiation), and told to the others with `media-state`.
+ */
+export class OwnMedia {
+  #audio = true;
+  #video = true;
+  #stream: MediaStream | null = null;
+
+  constructor(private readonly send: (message: OutgoingMessage) => void) {}
+
+  get audio(): boolean {
+    return this.#audio;
+  }
+
+  get video(): boolean {
+    return this.#video;
+  }
+
+  /** Our camera and microphone while in the call (null: receive only, or not in the call). */
+  get stream(): MediaStream | null {
+    return this.#stream;
+  }
+
+  set stream(stream: MediaStream | null) {
+    this.#stream = stream;
+    this.#applyToTracks();
+  }
+
+  /** Switches one on or off; `tell`: say so, untargeted: the server hands it to our call partners, that is, our pairs. */
+  switch(kind: "audio" | "video", enabled: boolean, tell: boolean): void {
+    if (kind === "audio") this.#audio = enabled;
+    else this.#video = enabled;
+    this.#applyToTracks();
+    if (tell) this.send({ type: "media-state", audio: this.#audio, video: this.#video });
+  }
+
+  /** Our state to one peer, for its tile of us. */
+  tell(target: string): void {
+    this.send({ type: "media-state", target, audio: this.#audio, video: this.#video });
+  }
+
+  #applyToTracks(): void {
+    const stream = this.#stream;
+    if (!stream) return;
+    for (const track of stream.getAudioTracks()) track.enabled = this.#audio;
+    for (const track of stream.getVideoTracks()) track.enabled = this.#video;
+  }
+}
