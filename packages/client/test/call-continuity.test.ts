@@ -6,7 +6,7 @@ import { WebSocket } from "ws";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { FakePeerConnection, FakeRTCPeerConnection } from "./support/fake-peer-connection.js";
 import { endsWith, nextIncoming, phone, reaches, type Phone } from "./support/phones.js";
-import { ClientPool, nextEvent, startServer, until, type RunningServer } from "./support/server.js";
+import { ClientPool, nextEvent, restartOnSamePort, startServer, until, type RunningServer } from "./support/server.js";
 
 let running: RunningServer;
 const pool = new ClientPool(() => running.wsUrl);
@@ -35,9 +35,7 @@ async function connectedPair(options = {}): Promise<{ alice: Phone; bob: Phone; 
 
 /** Closes the server (it drains with 1012) and starts a new process's worth on the same port. */
 async function restartServer(config = TURN): Promise<void> {
-  const { port } = running;
-  await running.server.close();
-  running = await startServer(port, config);
+  running = await restartOnSamePort(running, config);
 }
 
 const fakePc = (session: CallSession) => session.call!.peerConnection as unknown as FakePeerConnection;

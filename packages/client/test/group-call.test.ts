@@ -1,13 +1,14 @@
 // GroupCall over the real server, three to five users per room, RTCPeerConnection faked (see
 // support/fake-peer-connection.ts): the mesh's roles and pair ids, leaving, late joiners, two
-// rooms with the same names, the cap, room switches, busy for 1:1 calls, a dropped socket.
+// rooms with the same names, the cap, room switches, busy for 1:1 calls, a dropped socket, and
+// a server restart (a new server on the same port: fresh sessions, no group call).
 import { CallManager, GroupCall, SignalingError } from "@switchboard/client";
 import { WebSocket } from "ws";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { FakePeerConnection } from "./support/fake-peer-connection.js";
 import { joinAll, meshConnected, member, type Member } from "./support/group.js";
 import { endsWith } from "./support/phones.js";
-import { ClientPool, nextEvent, startServer, until, type RunningServer } from "./support/server.js";
+import { ClientPool, nextEvent, restartOnSamePort, startServer, until, type RunningServer } from "./support/server.js";
 
 let running: RunningServer;
 const pool = new ClientPool(() => running.wsUrl);
@@ -21,7 +22,19 @@ afterEach(async () => {
   await running.server.close();
 });
 
-const people = (room: string, names: string[]) => Promise.all(names.map((name) => member(pool, name, room)));
+const people = (room: string, names: string[], options = {}) => Promise.all(names.map((name) => member(pool, name, room, options)));
+const sorted = (names: readonly string[]) => [...names].sort().join();
+/** What a member's GroupCall emitted since `from`, its `participants` updates aside. */
+const newsSince = (m: Member, from: number) => m.events.slice(from).filter((event) => !event.startsWith("participants:"));
+/** Offers the fake peer connections took, all together. */
+const remoteOffers = () => FakePeerConnection.instances.reduce((n, pc) => n + pc.log.filter((entry) => entry === "remote:offer").length, 0);
+
+/** Each member is in the new server's call again, as it sees it itself. */
+async function backInCall(members: Member[], everyone: string[]): Promise<void> {
+  for (const { client, group } of members) {
+    await vi.waitFor(() => expect(sorted(group.participants), `${client.name}'s view of the call`).toBe(sorted(everyone)), { timeout: 5_000 });
+  }
+}
 
 describe("GroupCall: a room's mesh", () => {
   it("connects every pair of four; the later joiner offers, pair ids are group:<room>:<a>|<b>", async () => {
@@ -189,10 +202,90 @@ describe("GroupCall across a dropped connection", () => {
     // An ICE restart on each of carol's pairs reaches the peer through the resumed session.
     const carols = FakePeerConnection.instances.filter((pc) => pc instanceof CarolsPeerConnection);
     expect(carols).toHaveLength(2);
-    const remoteOffers = () => FakePeerConnection.instances.reduce((n, pc) => n + pc.log.filter((e) => e === "remote:offer").length, 0);
     const before = remoteOffers();
     for (const pc of carols) pc.restartIce();
     await vi.waitFor(() => expect(remoteOffers()).toBe(before + 2));
     await meshConnected([alice!, bob!, carol]);
+  });
+});
+
+describe("GroupCall across a server restart", () => {
+  it("joins the new server's call again: the same pairs carry on, renegotiate through it, and nobody left", async () => {
+    const members = await people("standup", ["alice", "bob", "carol"]);
+    await joinAll(members);
+    const [alice, bob] = members as [Member, Member, Member];
+    const connections = [...FakePeerConnection.instances];
+    expect(connections).toHaveLength(6);
+    const offersBefore = remoteOffers();
+    const marks = members.map((m) => m.events.length);
+
+    const fresh = members.map((m) => nextEvent(m.client, "welcome", (welcome) => welcome.resumed === false));
+    running = await restartOnSamePort(running, { maxMeshParticipants: 4 });
+    await Promise.all(fresh);
+    await backInCall(members, ["alice", "bob", "carol"]);
+    // The new server's own view: someone logging in now is told the three are in its call.
+    const newcomer = await member(pool, "dana", "standup");
+    expect(sorted(newcomer.group.participants)).toBe("alice,bob,carol");
+
+    // No stay ended, no tile dropped or added, no peer connection replaced.
+    for (const [index, m] of members.entries()) {
+      expect(m.group.joined).toBe(true);
+      expect(newsSince(m, marks[index]!)).toEqual([]);
+    }
+    expect(FakePeerConnection.instances).toEqual(connections);
+    // Each pair restarted ICE once, through the new server (which so learnt the pairs)...
+    await vi.waitFor(() => expect(remoteOffers()).toBe(offersBefore + 3));
+    await meshConnected(members);
+    // ...so an untargeted media-state reaches the partners again.
+    alice.group.setMicrophone(false);
+    await vi.waitFor(() => expect(bob.group.peers.get("alice")?.audio).toBe(false));
+    // Busy again for 1:1 calls, on the new server too.
+    await until(bob.client, "user-status", () => members.every((m) => bob.client.user(m.client.name!)?.status === "busy"));
+  });
+
+  it("drops only the peer who does not come back, once the grace is over; the others stay", async () => {
+    const members = await people("standup", ["alice", "bob", "carol"], { rejoinGraceMs: 300 });
+    await joinAll(members);
+    const [alice, bob, carol] = members as [Member, Member, Member];
+    const marks = [alice, bob].map((m) => m.events.length);
+    const { port } = running;
+    await running.server.close();
+    carol.client.close(); // Carol's tab is gone: she will not come back.
+    const welcomed = nextEvent(alice.client, "welcome", (welcome) => welcome.resumed === false);
+    running = await startServer(port, { maxMeshParticipants: 4 });
+    await welcomed;
+    const started = Date.now();
+    await backInCall([alice, bob], ["alice", "bob"]);
+    // Not listed by the new server, but awaited: carol's tile stays for the grace.
+    expect([...alice.group.peers.keys()].sort()).toEqual(["bob", "carol"]);
+    await vi.waitFor(() => expect([...alice.group.peers.keys()]).toEqual(["bob"]), { timeout: 3_000 });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(150);
+    await vi.waitFor(() => expect([...bob.group.peers.keys()]).toEqual(["alice"]), { timeout: 3_000 });
+    expect([alice, bob].map((m, index) => newsSince(m, marks[index]!))).toEqual([["peer-left:carol"], ["peer-left:carol"]]);
+    await meshConnected([alice, bob]);
+  });
+
+  it("a refused re-join (the new server's call is full) ends the stay 'rejoin-refused', after an error saying why", async () => {
+    const members = await people("standup", ["alice", "bob", "carol"]);
+    await joinAll(members);
+    const refusals: string[] = [];
+    for (const m of members) m.group.on("error", (error) => refusals.push(`${m.client.name}:${(error as SignalingError).code}`));
+    // The new process allows two: whoever re-joins third is refused.
+    running = await restartOnSamePort(running, { maxMeshParticipants: 2 });
+    await vi.waitFor(() => expect(members.filter((m) => m.events.includes("left:rejoin-refused"))).toHaveLength(1));
+    const refused = members.find((m) => m.events.includes("left:rejoin-refused"))!;
+    const stayed = members.filter((m) => m !== refused);
+    const name = refused.client.name!;
+    expect(refusals).toEqual([`${name}:group-call-full`]);
+    const [error, ...ending] = refused.events.slice(-4);
+    expect(error).toMatch(/^error:The group call is full\. All 2 places/);
+    expect(ending.slice(0, 2).sort()).toEqual(stayed.map((m) => `peer-left:${m.client.name}`));
+    expect(ending[2]).toBe("left:rejoin-refused");
+    expect(refused.group.joined).toBe(false);
+    // Its hang-ups drop its tiles at once; the two others go on together.
+    for (const m of stayed) await vi.waitFor(() => expect(m.events).toContain(`peer-left:${name}`));
+    await backInCall(stayed, stayed.map((m) => m.client.name!));
+    await meshConnected(stayed);
+    expect(stayed.map((m) => m.group.joined)).toEqual([true, true]);
   });
 });

@@ -7,6 +7,11 @@ import type { CallEndReason } from "./call-state.js";
 /** How long the remote user may stay away after we are back, when the welcome names no resume window. */
 export const DEFAULT_REJOIN_GRACE_MS = 30_000;
 
+/** The grace after a fresh `welcome`: the app's option, else the server's resume window, else the default. */
+export function rejoinGraceMs(option: number | undefined, welcome: WelcomeMessage): number {
+  return option ?? welcome.limits.resumeGraceMs ?? DEFAULT_REJOIN_GRACE_MS;
+}
+
 /** What the continuity rules need from the CallManager. */
 export interface ContinuityHost {
   readonly signaling: SignalingClient;
@@ -84,7 +89,7 @@ export class CallContinuity {
       return;
     }
     // Others see us busy again: the SignalingClient says so after the re-login (holdBusy).
-    this.#await(session, this.graceMs ?? welcome.limits.resumeGraceMs ?? DEFAULT_REJOIN_GRACE_MS);
+    this.#await(session, rejoinGraceMs(this.graceMs, welcome));
   }
 
   #graceOver(session: CallSession, graceMs: number): void {

@@ -29,8 +29,16 @@ export type GroupLeaveReason =
   | "left"
   /** joinRoom() took us to another room: its group call is another one. */
   | "room-changed"
-  /** The signaling client closed, or came back with a fresh session (the server forgot the call). */
+  /**
+   * The signaling client closed, or came back from a fresh session (a server restart, an expired
+   * resume) under another name: nobody can reach us under the old one.
+   */
   | "signaling-lost"
+  /**
+   * After a fresh session, the server did not let us back into the call (an `error` event with
+   * its reason comes first, e.g. "group-call-full": others took the places meanwhile).
+   */
+  | "rejoin-refused"
   /** The server no longer lists us in the call for no reason we know of. */
   | "error";
 
@@ -68,6 +76,13 @@ export interface GroupCallOptions {
   qualityIntervalMs: number;
   /** A pair whose connection failed is offered again after this (by the later joiner of the two). */
   repairDelayMs: number;
+  /**
+   * After a fresh session (a server restart, an expired resume) we join the new server's call
+   * again and keep our pairs: this is how long a peer may be missing from that call before its
+   * pair is dropped ("peer-left"). Default (undefined): the server's resume window from
+   * `welcome`, else 30 s.
+   */
+  rejoinGraceMs: number | undefined;
   /** Default: the global one. Inject to run outside a browser. */
   RTCPeerConnection: RTCPeerConnectionConstructor | undefined;
   MediaStream: MediaStreamConstructor | undefined;
@@ -81,4 +96,5 @@ export const DEFAULT_GROUP_CALL_OPTIONS = Object.freeze({
   speaking: DEFAULT_SPEAKING,
   qualityIntervalMs: 2_000,
   repairDelayMs: 1_000,
+  rejoinGraceMs: undefined,
 });

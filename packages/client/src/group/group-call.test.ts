@@ -250,10 +250,9 @@ describe("GroupCall (scripted server)", () => {
     expect(scripted.events.slice(-2)).toEqual(["peer-left:bob", "left:signaling-lost"]);
   });
 
-  it("keeps the stay over a resumed session, ends it over a fresh one (the server forgot the call)", async () => {
-    const scripted = await alice(["bob"], {}, { reconnect: { nextRetryDelayMs: () => 1 } });
-    await joined(scripted);
-    const reconnect = async (resumed: boolean) => {
+  describe("across reconnects", () => {
+    /** Drops alice's socket and answers the next hello: resumed, or fresh (then the login again, as `name`). */
+    const reconnect = async (resumed: boolean, name = "alice") => {
       const dropped = FakeSocket.last!;
       dropped.onclose?.({ code: 1006, reason: "" });
       await vi.waitFor(() => expect(FakeSocket.last).not.toBe(dropped));
@@ -261,13 +260,52 @@ describe("GroupCall (scripted server)", () => {
       socket.open();
       expect(sentOf(socket, "hello")[0]).toMatchObject({ room: "standup", resume: expect.any(String) });
       socket.welcome({ room: "standup", resumed, resumeToken: "t" });
+      if (!resumed) {
+        await vi.waitFor(() => expect(sentOf(socket, "username")).toHaveLength(1));
+        socket.ack("username", { name });
+      }
       return socket;
     };
-    await reconnect(true);
-    expect(scripted.group.joined).toBe(true);
-    expect(scripted.events.at(-1)).toBe("peer-joined:bob");
-    await reconnect(false);
-    expect(scripted.events.slice(-2)).toEqual(["peer-left:bob", "left:signaling-lost"]);
+    const reconnecting = () => alice(["bob"], {}, { reconnect: { nextRetryDelayMs: () => 1 } });
+
+    it("keeps the stay over a resumed session, and over a fresh one: group-join again once logged in, the pair kept", async () => {
+      const scripted = await reconnecting();
+      await joined(scripted);
+      const pair = FakePeerConnection.instances.at(-1);
+      const resumed = await reconnect(true);
+      expect(scripted.group.joined).toBe(true);
+      expect(sentOf(resumed, "group-join")).toEqual([]);
+      const fresh = await reconnect(false);
+      await vi.waitFor(() => expect(sentOf(fresh, "group-join")).toHaveLength(1));
+      // The new server's call without bob yet: his pair waits for him.
+      fresh.ack("group-join");
+      fresh.deliver({ type: "group-call", participants: ["alice"] });
+      fresh.deliver({ type: "group-call", participants: ["alice", "bob"] });
+      expect(scripted.events).toEqual(["joined", "peer-joined:bob"]);
+      expect(FakePeerConnection.instances.at(-1)).toBe(pair);
+      // Back: our media state to him again; he joined later, so he restarts ICE, not us.
+      expect(sentOf(fresh, "media-state").at(-1)).toEqual({ type: "media-state", target: "bob", audio: true, video: true });
+      expect(pair!.restarts).toBe(0);
+    });
+
+    it("asks again when the connection drops before the re-join's answer", async () => {
+      const scripted = await reconnecting();
+      await joined(scripted);
+      const fresh = await reconnect(false);
+      await vi.waitFor(() => expect(sentOf(fresh, "group-join")).toHaveLength(1));
+      const resumed = await reconnect(true);
+      await vi.waitFor(() => expect(sentOf(resumed, "group-join")).toHaveLength(1));
+      expect(scripted.group.joined).toBe(true);
+    });
+
+    it("ends the stay 'signaling-lost' when the fresh login gave us another name", async () => {
+      const scripted = await reconnecting();
+      await joined(scripted);
+      const fresh = await reconnect(false, "alice1");
+      expect(scripted.events.slice(-2)).toEqual(["peer-left:bob", "left:signaling-lost"]);
+      await vi.waitFor(() => expect(sentOf(fresh, "set-status")).not.toEqual([]));
+      expect(sentOf(fresh, "group-join")).toEqual([]);
+    });
   });
 
   it("leaves a call it is listed in without having joined (the join's answer was lost)", async () => {

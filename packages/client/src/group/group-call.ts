@@ -13,6 +13,7 @@ import {
   type GroupLeaveReason,
   type GroupPeer,
 } from "./group-call-types.js";
+import { GroupRejoin } from "./group-rejoin.js";
 import { OwnMedia } from "./own-media.js";
 import { GroupPair } from "./group-pair.js";
 import { PeerPolling } from "./peer-polling.js";
@@ -44,8 +45,10 @@ interface Stay {
  * and while we are in the group call we are busy for 1:1 calls.
  *
  * A signaling drop that resumes changes nothing (the pairs' media does not go through the
- * server; their ICE restarts wait in the send queue). A room switch, a closed client or a
- * fresh session (the server forgot the call) ends our stay.
+ * server; their ICE restarts wait in the send queue). A fresh session (a server restart, an
+ * expired resume: the server forgot the call) does not end our stay either: we join the new
+ * server's call again and keep the pairs of those who come back to it (see GroupRejoin). A
+ * room switch, a closed client or our name coming back different ends it.
  */
 export class GroupCall {
   readonly options: Readonly<GroupCallOptions>;
@@ -62,6 +65,8 @@ export class GroupCall {
   readonly #polling: PeerPolling;
   /** Pairs that failed, to be offered again (by the later joiner of the pair). */
   readonly #repairs = new Map<string, ReturnType<typeof setTimeout>>();
+  /** After a fresh session: back into the new server's call. */
+  readonly #rejoin: GroupRejoin;
 
   constructor(
     readonly signaling: SignalingClient,
@@ -77,8 +82,9 @@ export class GroupCall {
       signaling.on("group-call", (participants) => this.#onParticipants(participants)),
       signaling.on("signal", (message) => this.#onSignal(message)),
       signaling.on("room", () => this.#onRoom()),
-      signaling.on("welcome", (welcome) => {
-        if (welcome.resumed !== true) this.#endStay("signaling-lost", false);
+      // Logged in again under another name (ours was taken meanwhile): the others cannot reach us.
+      signaling.on("renamed", ({ name }) => {
+        if (this.#stay && this.#stay.self !== name) this.#endStay("signaling-lost", false);
       }),
       signaling.on("state", (state) => {
         if (state === "closed") this.#endStay("signaling-lost", false);
@@ -88,6 +94,16 @@ export class GroupCall {
         for (const pair of this.#pairs.values()) pair.call.setIceServers([...iceServers]);
       }),
     ];
+    this.#rejoin = new GroupRejoin({
+      signaling,
+      graceMs: this.options.rejoinGraceMs,
+      stay: () => (this.#stay?.joined ? this.#stay : null),
+      peers: () => this.#pairs.keys(),
+      participants: () => this.#participants,
+      end: (reason, notify) => this.#endStay(reason, notify),
+      gone: (name) => this.#dropPair(name, false, "gone"),
+      error: (error) => this.#error(error),
+    });
   }
 
   on<E extends keyof GroupCallEvents>(event: E, listener: GroupCallEvents[E]): Disposer {
@@ -164,6 +180,7 @@ export class GroupCall {
   dispose(): void {
     this.leave();
     for (const dispose of this.#subscriptions.splice(0)) dispose();
+    this.#rejoin.dispose();
   }
 
   // --- joining and leaving ---------------------------------------------------------------------
@@ -207,6 +224,7 @@ export class GroupCall {
   #dropStay(stay: Stay): void {
     if (this.#stay === stay) this.#stay = null;
     stay.over = true;
+    this.#rejoin.stop();
     this.#polling.stop();
     for (const timer of this.#repairs.values()) clearTimeout(timer);
     this.#repairs.clear();
@@ -215,6 +233,17 @@ export class GroupCall {
     this.#earlyStates.clear();
     stay.releaseBusy?.();
     stay.releaseBusy = null;
+  }
+
+  /** A peer we kept our pair with is in the new server's call with us again. */
+  #pairBack(stay: Stay, name: string): void {
+    const pair = this.#pairs.get(name);
+    if (!pair) return;
+    // What we said meanwhile reached nobody. The one who offers (the later joiner) restarts ICE:
+    // fresh candidates, and the new server learns that we are partners, so our untargeted
+    // `media-state` reaches them again.
+    this.#own.tell(name);
+    if (offersTo(stay.self, name, this.#participants)) pair.call.restartIce();
   }
 
   // --- the mesh --------------------------------------------------------------------------------
@@ -285,6 +314,7 @@ export class GroupCall {
     const pair = this.#pairs.get(name);
     if (!pair) return;
     this.#pairs.delete(name);
+    this.#rejoin.forget(name);
     if (notify) {
       const failed = reason === "connection-failed" ? { reason } : {};
       this.signaling.send({ type: "hang-up", target: name, callId: pair.callId, ...failed });
@@ -306,8 +336,10 @@ export class GroupCall {
     if (participants.includes(stay.self)) stay.listed = true;
     else if (stay.listed) return this.#endStay("error", false);
     for (const name of [...this.#pairs.keys()]) {
-      if (!participants.includes(name)) this.#dropPair(name, false, "gone");
+      // Not listed: gone, unless still awaited in the new server's call (after a fresh session).
+      if (!participants.includes(name) && !this.#rejoin.awaits(name)) this.#dropPair(name, false, "gone");
     }
+    if (stay.listed) for (const name of this.#rejoin.back(participants)) this.#pairBack(stay, name);
     this.#connectToParticipants(stay);
   }
 

@@ -16,6 +16,12 @@ export async function startServer(port = 0, config: ConfigInput = {}): Promise<R
   return { server, port: address.port, wsUrl: `${address.url.replace(/^http/, "ws")}/ws` };
 }
 
+/** Closes the server (it drains with 1012) and starts another on the same port, as a restarted process would. */
+export async function restartOnSamePort(running: RunningServer, config: ConfigInput = {}): Promise<RunningServer> {
+  await running.server.close();
+  return startServer(running.port, config);
+}
+
 /** Quick retries so reconnect tests take milliseconds, not seconds. */
 export const fastReconnect = new ExponentialBackoff({ initialDelayMs: 20, maxDelayMs: 100 });
 
