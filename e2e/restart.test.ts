@@ -1,9 +1,12 @@
-// A call across signaling outages, in Chromium with real media: the server restarting mid-call
-// (drain with 1012, a new process on the same port) and one user's connection dropping abruptly.
-// Media flows peer to peer, so it must never stop; signaling must come back by itself.
+// Calls across signaling outages, in Chromium with real media: the server restarting mid-call
+// (drain with 1012, a new process on the same port), 1:1 and in a group call, and one user's
+// connection dropping abruptly. Media flows peer to peer, so it must never stop; signaling must
+// come back by itself.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { AppPage } from "./support/app-page.js";
 import { launchBrowser, type TestBrowser } from "./support/browser.js";
+import { GroupCallPage } from "./support/group-page.js";
+import { peerConnectionCount, trackPeerConnections } from "./support/peer-connections.js";
 import { expectMediaFlowing } from "./support/scenario.js";
 import { startServer, type RunningServer } from "./support/server.js";
 import { startTcpProxy, type TcpProxy } from "./support/tcp-proxy.js";
@@ -114,5 +117,53 @@ describe("calls across signaling outages", () => {
 
     await bob.hangUp();
     await alice.waitForCallState("idle");
+  });
+
+  it("a server restart mid group call: all stay in it with their tiles and peer connections, media never stops, a mute still reaches the others", async () => {
+    const names = ["ana", "ben", "cy"];
+    const users = await Promise.all(
+      names.map(async (name) => {
+        const { page } = await browser.newUser(running.url);
+        await trackPeerConnections(page);
+        return new GroupCallPage(await AppPage.open(page, running.url, name, "/r/standup?video=320x240@15"));
+      }),
+    );
+    const allVideoRising = () => Promise.all(users.map((user) => user.expectVideoRisingFrom(names.filter((name) => name !== user.app.name))));
+    for (const user of users) await user.join();
+    for (const user of users) await user.waitForTiles(names);
+    await allVideoRising();
+    // Each page notes whether it ever left the call.
+    for (const user of users) {
+      await user.page.evaluate(() => {
+        const app = document.querySelector<HTMLElement>("#app")!;
+        const state = window as unknown as { __leftCall: boolean };
+        state.__leftCall = false;
+        new MutationObserver(() => {
+          if (app.dataset.groupState !== "joined") state.__leftCall = true;
+        }).observe(app, { attributes: true });
+      });
+    }
+
+    const draining = running.close();
+    await Promise.all(users.map((user) => connection(user.app, "reconnecting")));
+    await draining;
+    await allVideoRising();
+    running = await startServer({ port });
+    await Promise.all(users.map((user) => connection(user.app, "open")));
+    // Back in the new server's call (the banner shows its list), the same tiles and connections.
+    for (const user of users) await expect.poll(async () => (await user.participants()).sort(), { timeout: 15_000 }).toEqual(names);
+    for (const user of users) {
+      expect((await user.tiles()).sort()).toEqual(names);
+      expect(await peerConnectionCount(user.page)).toBe(2);
+    }
+    await allVideoRising();
+    const leftCall = (user: GroupCallPage) => user.page.evaluate(() => (window as unknown as { __leftCall: boolean }).__leftCall);
+    expect(await Promise.all(users.map(leftCall))).toEqual([false, false, false]);
+    // The new server knows the pairs: ana's untargeted mute reaches both tiles of her.
+    await users[0]!.page.getByRole("button", { name: "Mute microphone" }).click();
+    for (const user of users.slice(1)) await user.page.locator('.tile[data-peer="ana"][data-audio="false"]').waitFor({ timeout: 15_000 });
+
+    for (const user of users) await user.leave();
+    for (const user of users) await user.page.close();
   });
 });
