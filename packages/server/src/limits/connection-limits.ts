@@ -8,10 +8,24 @@ export interface ConnectionLimitOptions {
   maxConnectionsPerIp: number;
 }
 
+/** The places one socket holds, given back together when it closes. */
+interface Places {
+  readonly limits: ConnectionLimits;
+  tcpPeer?: string;
+  upgradedPeer?: string;
+  webSocketClient?: string;
+}
+
+// Keyed by socket so that one listener function serves every socket: a closure per socket and
+// counter cost about 300 bytes per connection.
+const placesBySocket = new WeakMap<ClosableSocket, Places>();
+
 /**
  * Per-address connection caps, counted on sockets so that every place is given back when its
- * socket closes. A TCP connection is plain HTTP until it upgrades; from then on it counts as a
- * WebSocket of its client (behind a trusted proxy, the address from X-Forwarded-For).
+ * socket closes, and only then, exactly once: accounting follows the socket's life, so no path
+ * that ends a connection (a refused handshake, a reset, a timeout) can leak a place. A TCP
+ * connection is plain HTTP until it upgrades; from then on it counts as a WebSocket of its
+ * client (behind a trusted proxy, the address from X-Forwarded-For).
  */
 export class ConnectionLimits {
   readonly #tcpByPeer = new SocketCounter();
@@ -39,14 +53,50 @@ export class ConnectionLimits {
     const key = addressKey(peer);
     const max = this.options.maxHttpConnectionsPerIp;
     if (!trustedPeer && max > 0 && this.#tcpByPeer.count(key) - this.#upgradedByPeer.count(key) >= max) return false;
-    this.#tcpByPeer.add(key, socket);
+    const places = this.#placesOf(socket);
+    if (places && places.tcpPeer === undefined) {
+      this.#tcpByPeer.add(key);
+      places.tcpPeer = key;
+    }
     return true;
   }
 
   /** An upgrade from `client` over `peer`'s connection: counted, or refused (false) at the cap. */
   admitWebSocket(client: string, peer: string, socket: ClosableSocket): boolean {
-    if (!this.#webSocketsByClient.tryAdd(addressKey(client), socket)) return false;
-    this.#upgradedByPeer.add(addressKey(peer), socket);
+    const clientKey = addressKey(client);
+    if (this.#webSocketsByClient.isFull(clientKey)) return false;
+    const places = this.#placesOf(socket);
+    if (places && places.webSocketClient === undefined) {
+      this.#webSocketsByClient.add(clientKey);
+      places.webSocketClient = clientKey;
+      const peerKey = addressKey(peer);
+      this.#upgradedByPeer.add(peerKey);
+      places.upgradedPeer = peerKey;
+    }
     return true;
+  }
+
+  /** The one 'close' listener of every counted socket (called with the socket as `this`). */
+  static #releaseSocket(this: ClosableSocket): void {
+    const places = placesBySocket.get(this);
+    if (!places) return;
+    placesBySocket.delete(this);
+    places.limits.#release(places);
+  }
+
+  #release(places: Places): void {
+    if (places.tcpPeer !== undefined) this.#tcpByPeer.release(places.tcpPeer);
+    if (places.upgradedPeer !== undefined) this.#upgradedByPeer.release(places.upgradedPeer);
+    if (places.webSocketClient !== undefined) this.#webSocketsByClient.release(places.webSocketClient);
+  }
+
+  /** The socket's places, made on first sight; none for a socket already closed (its 'close' has gone by). */
+  #placesOf(socket: ClosableSocket): Places | undefined {
+    let places = placesBySocket.get(socket);
+    if (places || socket.closed) return places;
+    places = { limits: this };
+    placesBySocket.set(socket, places);
+    socket.on("close", ConnectionLimits.#releaseSocket);
+    return places;
   }
 }

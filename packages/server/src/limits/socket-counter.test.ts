@@ -12,32 +12,20 @@ class FakeSocket extends EventEmitter {
 }
 
 describe("SocketCounter", () => {
-  it("counts per key up to the limit and gives a place back when a socket closes", () => {
+  it("counts per key up to the limit", () => {
     const counter = new SocketCounter(2);
-    const [a, b, c] = [new FakeSocket(), new FakeSocket(), new FakeSocket()];
-    expect([counter.tryAdd("x", a), counter.tryAdd("x", b), counter.tryAdd("x", c)]).toEqual([true, true, false]);
-    expect(counter.tryAdd("y", c)).toBe(true);
-    a.close();
-    expect(counter.count("x")).toBe(1);
-    expect(counter.tryAdd("x", new FakeSocket())).toBe(true);
+    counter.add("x");
+    expect(counter.isFull("x")).toBe(false);
+    counter.add("x");
+    expect([counter.isFull("x"), counter.isFull("y"), counter.total]).toEqual([true, false, 2]);
+    counter.release("x");
+    expect([counter.count("x"), counter.isFull("x"), counter.total]).toEqual([1, false, 1]);
   });
 
-  it("releases exactly once, however often 'close' is emitted", () => {
+  it("never fills without a limit", () => {
     const counter = new SocketCounter(0);
-    const sockets = [new FakeSocket(), new FakeSocket()];
-    for (const socket of sockets) counter.add("x", socket);
-    sockets[0]!.close();
-    sockets[0]!.emit("close");
-    expect(counter.count("x")).toBe(1);
-    expect(counter.total).toBe(1);
-  });
-
-  it("does not count a socket that has already closed", () => {
-    const counter = new SocketCounter(1);
-    const gone = new FakeSocket();
-    gone.close();
-    counter.add("x", gone);
-    expect(counter.total).toBe(0);
+    for (let i = 0; i < 5; i++) counter.add("x");
+    expect(counter.isFull("x")).toBe(false);
   });
 });
 
@@ -64,5 +52,34 @@ describe("ConnectionLimits", () => {
     expect(limits.admitWebSocket("198.51.100.1", "10.0.0.1", sockets[2]!)).toBe(false);
     sockets[0]!.close();
     expect(limits.admitWebSocket("198.51.100.1", "10.0.0.1", sockets[2]!)).toBe(true);
+  });
+
+  it("gives a socket's places back exactly once, however often 'close' is emitted", () => {
+    const limits = new ConnectionLimits({ maxHttpConnectionsPerIp: 0, maxConnectionsPerIp: 1 });
+    const [a, b] = [new FakeSocket(), new FakeSocket()];
+    for (const socket of [a, b]) limits.admitConnection("198.51.100.1", socket, false);
+    expect(limits.admitWebSocket("198.51.100.1", "198.51.100.1", a)).toBe(true);
+    a.close();
+    a.emit("close");
+    expect([limits.httpConnections, limits.webSockets]).toEqual([1, 0]);
+    expect(limits.admitWebSocket("198.51.100.1", "198.51.100.1", b)).toBe(true);
+    expect(limits.admitWebSocket("198.51.100.1", "198.51.100.1", new FakeSocket())).toBe(false);
+  });
+
+  it("does not count a socket that has already closed", () => {
+    const limits = new ConnectionLimits({ maxHttpConnectionsPerIp: 1, maxConnectionsPerIp: 1 });
+    const gone = new FakeSocket();
+    gone.close();
+    expect(limits.admitConnection("198.51.100.1", gone, false)).toBe(true);
+    expect(limits.admitWebSocket("198.51.100.1", "198.51.100.1", gone)).toBe(true);
+    expect([limits.httpConnections, limits.webSockets]).toEqual([0, 0]);
+  });
+
+  it("listens for 'close' once per socket, whatever it is counted under", () => {
+    const limits = new ConnectionLimits({ maxHttpConnectionsPerIp: 4, maxConnectionsPerIp: 4 });
+    const socket = new FakeSocket();
+    limits.admitConnection("198.51.100.1", socket, false);
+    limits.admitWebSocket("198.51.100.1", "198.51.100.1", socket);
+    expect(socket.listenerCount("close")).toBe(1);
   });
 });
