@@ -1,4 +1,4 @@
-import { GroupCall, SignalingError, type SignalingClient } from "@switchboard/client";
+import { GroupCall, SignalingError, type GroupLeaveReason, type SignalingClient } from "@switchboard/client";
 import { fallbackNotice, groupVideoConstraints, openLocalMedia } from "../media/local-media.js";
 import { createGroupBanner, type GroupPhase } from "../views/group-banner.js";
 import { createGroupControls } from "../views/group-controls.js";
@@ -27,9 +27,12 @@ export interface GroupController {
   refresh(): void;
 }
 
-const LEFT_TEXT: Record<string, string | undefined> = {
+/** What the user is told on leaving the call without asking to; a new reason must say something. */
+const LEFT_TEXT: Record<GroupLeaveReason, string | undefined> = {
+  left: undefined,
   "room-changed": "You left the group call: you changed rooms.",
   "signaling-lost": "You lost the connection to the server and left the group call.",
+  "rejoin-refused": "You are back online, but the group call did not take you back (it may be full now). Join it again when there is room.",
   error: "The group call failed.",
 };
 
