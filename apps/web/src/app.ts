@@ -5,6 +5,7 @@ import { createCallController, type CallController } from "./call-controller.js"
 import { relayOnlyRequested } from "./calls/relay-mode.js";
 import { createSdkCalls } from "./calls/sdk-calls.js";
 import { createGroupController, type GroupController } from "./group/group-controller.js";
+import { leaveOnPageExit } from "./page-exit.js";
 import { createRoomNavigation } from "./rooms/room-navigation.js";
 import { createChatView } from "./views/chat-view.js";
 import { createLoginView } from "./views/login-view.js";
@@ -71,6 +72,13 @@ export function startApp(root: HTMLElement): void {
     failed: (message) => roomsPanel.showError(message),
   });
   login.focus();
+  // The tab closing: out of the group call (group-leave) and a normal close of the socket (the
+  // server ends the session at once, and any 1:1 call with it), right away.
+  leaveOnPageExit(() => {
+    group?.leave();
+    client?.close();
+    attempt?.close();
+  });
 
   function renderUsers(): void {
     const entries: UserEntry[] = users.map((u) => ({ name: u.name, busy: u.status === "busy", legacy: u.legacy }));

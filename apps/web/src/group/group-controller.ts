@@ -25,6 +25,8 @@ export interface GroupController {
   readonly inCall: boolean;
   /** Redraws the banner (e.g. a 1:1 call started or ended, so joining is (un)available). */
   refresh(): void;
+  /** Leaves the call now (the others are told at once); nothing when not in it. */
+  leave(): void;
 }
 
 /** What the user is told on leaving the call without asking to; a new reason must say something. */
@@ -148,6 +150,7 @@ export function createGroupController(options: GroupControllerOptions): GroupCon
       return phase !== "idle";
     },
     refresh: scheduleRender,
+    leave: () => group.leave(),
   };
 }
 
