@@ -88,6 +88,24 @@ export class GroupCallPage {
   }
 
   /**
+   * Whether the chat input can be seen and used as the page is scrolled now: on screen, hit by
+   * a tap at its centre (nothing, the group-call controls above all, lies over it), and not
+   * overlapping the controls bar anywhere.
+   */
+  async chatInputClearance(): Promise<{ onScreen: boolean; hitAtCentre: string; overlapsControls: boolean }> {
+    return this.page.evaluate(() => {
+      const input = document.getElementById("chat-input")!.getBoundingClientRect();
+      const bar = document.querySelector(".group-controls")!.getBoundingClientRect();
+      const hit = document.elementFromPoint(input.x + input.width / 2, input.y + input.height / 2);
+      return {
+        onScreen: input.top >= 0 && input.bottom <= innerHeight && input.left >= 0 && input.right <= innerWidth,
+        hitAtCentre: hit === null ? "nothing" : hit.id || hit.className,
+        overlapsControls: input.left < bar.right && bar.left < input.right && input.top < bar.bottom && bar.top < input.bottom,
+      };
+    });
+  }
+
+  /**
    * Arms an observer that notes `Date.now()` when the tile of `name` leaves the page; the
    * returned function waits for that time.
    */
