@@ -1,8 +1,9 @@
-import { LOBBY_ROOM, checkRoomName, usernameKeys, type ChatMessage, type UserStatus } from "@switchboard/protocol";
+import { LOBBY_ROOM, usernameKeys, type ChatMessage, type UserStatus } from "@switchboard/protocol";
 import type { DecodedMessage } from "../wire/codec.js";
 import { ProtocolError } from "../wire/protocol-error.js";
 import type { Peer } from "./peer.js";
 import { Room, type RoomOptions } from "./room.js";
+import { checkedRoomName, type CheckedRoomName } from "./room-name.js";
 
 export type HubOptions = RoomOptions;
 
@@ -42,8 +43,8 @@ export class Hub {
    */
   login(peer: Peer, requested: unknown, room: string = LOBBY_ROOM, admitted?: (name: string, room: string) => void): string {
     if (this.#roomOf.has(peer)) throw new ProtocolError("already-logged-in");
-    const roomName = checkedRoomName(room);
-    const target = this.#find(roomName) ?? this.#open(roomName);
+    const checked = checkedRoomName(room);
+    const target = this.#find(checked.keys) ?? this.#open(checked);
     let name: string;
     try {
       name = target.login(peer, requested, admitted && ((given) => admitted(given, target.name)));
@@ -75,13 +76,12 @@ export class Hub {
   switchRoom(peer: Peer, requested: unknown, room: string, admitted?: (name: string, room: string) => void): string {
     const current = this.#roomOf.get(peer);
     if (!current || peer.name === null) throw new ProtocolError("not-logged-in");
-    const roomName = checkedRoomName(room);
-    if (this.#find(roomName) === current) {
+    if (this.#find(checkedRoomName(room).keys) === current) {
       admitted?.(peer.name, current.name);
       return peer.name;
     }
     this.logout(peer);
-    return this.login(peer, requested, roomName, admitted);
+    return this.login(peer, requested, room, admitted);
   }
 
   /** The room `peer` is logged into, as that room spells itself. */
@@ -91,7 +91,7 @@ export class Hub {
 
   /** How the room of a checked `name` is spelled: by whoever opened it, or `name` if none is open. */
   spellingOf(name: string): string {
-    return this.#find(name)?.name ?? name;
+    return this.#find(usernameKeys(name))?.name ?? name;
   }
 
   chat(sender: Peer, message: ChatMessage): void {
@@ -125,18 +125,18 @@ export class Hub {
     return room;
   }
 
-  #find(name: string): Room | undefined {
-    for (const key of usernameKeys(name)) {
+  #find(keys: readonly string[]): Room | undefined {
+    for (const key of keys) {
       const room = this.#byKey.get(key);
       if (room) return room;
     }
     return undefined;
   }
 
-  #open(name: string): Room {
+  #open({ name, keys }: CheckedRoomName): Room {
     const room = new Room(name, this.options);
     this.#rooms.add(room);
-    for (const key of usernameKeys(name)) this.#byKey.set(key, room);
+    for (const key of keys) this.#byKey.set(key, room);
     return room;
   }
 
@@ -146,10 +146,4 @@ export class Hub {
     this.#rooms.delete(room);
     for (const key of usernameKeys(room.name)) if (this.#byKey.get(key) === room) this.#byKey.delete(key);
   }
-}
-
-function checkedRoomName(room: string): string {
-  const check = checkRoomName(room);
-  if (!check.ok) throw new ProtocolError("bad-room", check.reason);
-  return check.name;
 }

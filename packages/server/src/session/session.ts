@@ -14,7 +14,6 @@ import {
   Ref,
   SetStatusMessage,
   UsernameMessage,
-  checkRoomName,
   errorMessage,
   type ErrorCode,
   type WelcomeMessage,
@@ -22,6 +21,7 @@ import {
 import type { z } from "zod";
 import type { Config } from "../config.js";
 import type { Hub } from "../hub/hub.js";
+import { checkedRoomName } from "../hub/room-name.js";
 import type { Peer } from "../hub/peer.js";
 import { decodeFrame, type DecodedMessage } from "../wire/codec.js";
 import type { Frame } from "../wire/frame.js";
@@ -203,7 +203,7 @@ export class Session implements Peer {
     if (hello.protocol !== PROTOCOL_VERSION) {
       throw new ProtocolError("unsupported-protocol", `Asked for ${hello.protocol}; this server speaks ${PROTOCOL_VERSION}.`);
     }
-    const room = hello.room === undefined ? undefined : checkedRoom(hello.room);
+    const room = hello.room === undefined ? undefined : checkedRoomName(hello.room).name;
     // On success this connection now belongs to the resumed session, in its own room; this one is dropped unused.
     if (hello.resume && this.context.resume(hello.resume, hello.received ?? 0, this.#connection, ref)) return;
     this.modern = true;
@@ -241,7 +241,7 @@ export class Session implements Peer {
    * with the name and room before the new room's presence, history and group call.
    */
   #joinRoom(message: JoinRoomMessage, ref: Ref | undefined): void {
-    const room = checkedRoom(message.room);
+    const room = checkedRoomName(message.room).name;
     if (this.name === null) {
       this.#requestedRoom = room;
       return this.#acknowledge(ref, { room: this.room });
@@ -285,12 +285,6 @@ export class Session implements Peer {
     this.context.logger.debug({ session: this.id, code, detail }, "client error");
     this.send(encodeMessage(errorMessage(code, detail, Ref.safeParse(ref).data)));
   }
-}
-
-function checkedRoom(raw: string): string {
-  const check = checkRoomName(raw);
-  if (!check.ok) throw new ProtocolError("bad-room", check.reason);
-  return check.name;
 }
 
 function validate<Schema extends z.ZodType>(schema: Schema, message: unknown): z.output<Schema> {
