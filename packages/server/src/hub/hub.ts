@@ -1,4 +1,4 @@
-import { LOBBY_ROOM, usernameKeys, type ChatMessage, type UserStatus } from "@switchboard/protocol";
+import { LOBBY_ROOM, type ChatMessage, type UserStatus } from "@switchboard/protocol";
 import type { DecodedMessage } from "../wire/codec.js";
 import { ProtocolError } from "../wire/protocol-error.js";
 import type { Peer } from "./peer.js";
@@ -91,7 +91,7 @@ export class Hub {
 
   /** How the room of a checked `name` is spelled: by whoever opened it, or `name` if none is open. */
   spellingOf(name: string): string {
-    return this.#find(usernameKeys(name))?.name ?? name;
+    return this.#find(checkedRoomName(name).keys)?.name ?? name;
   }
 
   chat(sender: Peer, message: ChatMessage): void {
@@ -144,6 +144,6 @@ export class Hub {
     if (room.userCount > 0) return;
     room.close();
     this.#rooms.delete(room);
-    for (const key of usernameKeys(room.name)) if (this.#byKey.get(key) === room) this.#byKey.delete(key);
+    for (const key of checkedRoomName(room.name).keys) if (this.#byKey.get(key) === room) this.#byKey.delete(key);
   }
 }

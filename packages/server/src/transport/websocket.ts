@@ -155,6 +155,10 @@ export class WebSocketEndpoint {
       this.options.metrics.connectionsRefusedIp++;
       return refuseSocket(socket, 429);
     }
+    // ws writes the 101 itself; corked until the next tick, it and the `id` sent on accept go
+    // out in one write (a join storm's every connection otherwise costs one more syscall).
+    socket.cork();
+    process.nextTick(uncork, socket);
     this.#wss.handleUpgrade(request, socket, head, (ws) => {
       const connection = this.#accept(ws, socket, address);
       meterUnfinishedMessages(socket, this.#unfinished, () => this.#evictUnfinished(connection, socket));
@@ -261,4 +265,8 @@ export class WebSocketEndpoint {
     }
     this.#loginLimits.sweep();
   }
+}
+
+function uncork(socket: Duplex): void {
+  socket.uncork();
 }
