@@ -3,23 +3,17 @@
 // TURN credentials and relay policy reaching the peer connection.
 import { CallManager, type CallSession } from "@switchboard/client";
 import { WebSocket } from "ws";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { FakePeerConnection, FakeRTCPeerConnection } from "./support/fake-peer-connection.js";
 import { endsWith, nextIncoming, phone, reaches, type Phone } from "./support/phones.js";
-import { ClientPool, nextEvent, restartOnSamePort, startServer, until, type RunningServer } from "./support/server.js";
+import { nextEvent, restartOnSamePort, serverPerTest, startServer, until } from "./support/server.js";
 
-let running: RunningServer;
-const pool = new ClientPool(() => running.wsUrl);
 const TURN = { turnUrls: ["turn:127.0.0.1:3478?transport=udp"], turnSecret: "test-secret" };
 
-beforeEach(async () => {
-  running = await startServer(0, TURN);
-});
-afterEach(async () => {
-  pool.closeAll();
+const env = serverPerTest(TURN, () => {
   FakePeerConnection.instances.length = 0;
-  await running.server.close();
 });
+const { pool } = env;
 
 async function connectedPair(options = {}): Promise<{ alice: Phone; bob: Phone; outgoing: CallSession; incoming: CallSession }> {
   const alice = await phone(pool, "alice", [], options);
@@ -35,7 +29,7 @@ async function connectedPair(options = {}): Promise<{ alice: Phone; bob: Phone; 
 
 /** Closes the server (it drains with 1012) and starts a new process's worth on the same port. */
 async function restartServer(config = TURN): Promise<void> {
-  running = await restartOnSamePort(running, config);
+  env.running = await restartOnSamePort(env.running, config);
 }
 
 const fakePc = (session: CallSession) => session.call!.peerConnection as unknown as FakePeerConnection;
@@ -107,10 +101,10 @@ describe("a call across a server restart", () => {
   it("ends 'gone' when the remote user is not back within the grace", async () => {
     const { alice, bob, outgoing } = await connectedPair({ rejoinGraceMs: 200 });
     bob.manager.dispose(); // Bob's app is gone: his client will not come back either.
-    const { port } = running;
-    await running.server.close();
+    const { port } = env.running;
+    await env.running.server.close();
     bob.client.close();
-    running = await startServer(port, TURN);
+    env.running = await startServer(port, TURN);
     const started = Date.now();
     await nextEvent(alice.client, "welcome", (welcome) => welcome.resumed === false);
     expect(await endsWith(outgoing)).toBe("gone");

@@ -1,24 +1,18 @@
 // CallManager over the real server, two and three users, RTCPeerConnection faked (see
 // support/fake-peer-connection.ts). Real media, ICE and glare in Chromium: the e2e suite.
 import { CallManager, type CallSession } from "@switchboard/client";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { FakePeerConnection, FakeRTCPeerConnection } from "./support/fake-peer-connection.js";
 import { ArticleClient, endsWith, nextIncoming, phone, reaches, type Phone } from "./support/phones.js";
-import { ClientPool, nextEvent, startServer, until, type RunningServer } from "./support/server.js";
+import { nextEvent, serverPerTest, until } from "./support/server.js";
 
-let running: RunningServer;
-const pool = new ClientPool(() => running.wsUrl);
 const articleClients: ArticleClient[] = [];
 
-beforeEach(async () => {
-  running = await startServer();
-});
-afterEach(async () => {
-  pool.closeAll();
+const env = serverPerTest({}, () => {
   for (const client of articleClients.splice(0)) client.close();
   FakePeerConnection.instances.length = 0;
-  await running.server.close();
 });
+const { pool } = env;
 
 async function twoPhones(options = {}): Promise<[Phone, Phone]> {
   const alice = await phone(pool, "alice", [], options);
@@ -172,7 +166,7 @@ describe("CallManager", () => {
 
 describe("CallManager with an article client", () => {
   async function withArticleClient(): Promise<[Phone, ArticleClient]> {
-    const article = await ArticleClient.login(running.wsUrl, "arthur");
+    const article = await ArticleClient.login(env.running.wsUrl, "arthur");
     articleClients.push(article);
     const alice = await phone(pool, "alice", ["arthur"]);
     expect(alice.client.user("arthur")?.legacy).toBe(true);

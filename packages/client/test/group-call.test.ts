@@ -4,23 +4,17 @@
 // a server restart (a new server on the same port: fresh sessions, no group call).
 import { CallManager, GroupCall, SignalingError } from "@switchboard/client";
 import { WebSocket } from "ws";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { FakePeerConnection } from "./support/fake-peer-connection.js";
 import { joinAll, meshConnected, member, type Member } from "./support/group.js";
 import { endsWith } from "./support/phones.js";
-import { ClientPool, nextEvent, restartOnSamePort, startServer, until, type RunningServer } from "./support/server.js";
+import { nextEvent, restartOnSamePort, serverPerTest, startServer, until } from "./support/server.js";
 
-let running: RunningServer;
-const pool = new ClientPool(() => running.wsUrl);
 
-beforeEach(async () => {
-  running = await startServer(0, { maxMeshParticipants: 4 });
-});
-afterEach(async () => {
-  pool.closeAll();
+const env = serverPerTest({ maxMeshParticipants: 4 }, () => {
   FakePeerConnection.instances.length = 0;
-  await running.server.close();
 });
+const { pool } = env;
 
 const people = (room: string, names: string[], options = {}) => Promise.all(names.map((name) => member(pool, name, room, options)));
 const sorted = (names: readonly string[]) => [...names].sort().join();
@@ -220,7 +214,7 @@ describe("GroupCall across a server restart", () => {
     const marks = members.map((m) => m.events.length);
 
     const fresh = members.map((m) => nextEvent(m.client, "welcome", (welcome) => welcome.resumed === false));
-    running = await restartOnSamePort(running, { maxMeshParticipants: 4 });
+    env.running = await restartOnSamePort(env.running, { maxMeshParticipants: 4 });
     await Promise.all(fresh);
     await backInCall(members, ["alice", "bob", "carol"]);
     // The new server's own view: someone logging in now is told the three are in its call.
@@ -248,11 +242,11 @@ describe("GroupCall across a server restart", () => {
     await joinAll(members);
     const [alice, bob, carol] = members as [Member, Member, Member];
     const marks = [alice, bob].map((m) => m.events.length);
-    const { port } = running;
-    await running.server.close();
+    const { port } = env.running;
+    await env.running.server.close();
     carol.client.close(); // Carol's tab is gone: she will not come back.
     const welcomed = nextEvent(alice.client, "welcome", (welcome) => welcome.resumed === false);
-    running = await startServer(port, { maxMeshParticipants: 4 });
+    env.running = await startServer(port, { maxMeshParticipants: 4 });
     await welcomed;
     const started = Date.now();
     await backInCall([alice, bob], ["alice", "bob"]);
@@ -271,7 +265,7 @@ describe("GroupCall across a server restart", () => {
     const refusals: string[] = [];
     for (const m of members) m.group.on("error", (error) => refusals.push(`${m.client.name}:${(error as SignalingError).code}`));
     // The new process allows two: whoever re-joins third is refused.
-    running = await restartOnSamePort(running, { maxMeshParticipants: 2 });
+    env.running = await restartOnSamePort(env.running, { maxMeshParticipants: 2 });
     await vi.waitFor(() => expect(members.filter((m) => m.events.includes("left:rejoin-refused"))).toHaveLength(1));
     const refused = members.find((m) => m.events.includes("left:rejoin-refused"))!;
     const stayed = members.filter((m) => m !== refused);

@@ -1,18 +1,11 @@
 // App-defined messages end to end, and nobody speaking as the server: SDK clients on the real server.
 import type { PeerMessage, SignalingClient, SignalingClientEvents } from "@switchboard/client";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { ClientPool, nextEvent, startServer, until, type RunningServer } from "./support/server.js";
+import { describe, expect, it } from "vitest";
+import { nextEvent, serverPerTest, until } from "./support/server.js";
 
-let running: RunningServer;
-const pool = new ClientPool(() => running.wsUrl);
 
-beforeEach(async () => {
-  running = await startServer();
-});
-afterEach(async () => {
-  pool.closeAll();
-  await running.server.close();
-});
+const env = serverPerTest();
+const { pool } = env;
 
 async function pair(): Promise<[SignalingClient, SignalingClient]> {
   const alice = await pool.loggedIn("alice");

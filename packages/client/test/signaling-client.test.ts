@@ -1,18 +1,11 @@
 import { PROTOCOL_VERSION, type CallMessage } from "@switchboard/protocol";
 import { SignalingError, type ChatEntry, type ConnectionState, type IncomingCallMessage } from "@switchboard/client";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { ClientPool, names, nextEvent, startServer, until, type RunningServer } from "./support/server.js";
+import { describe, expect, it } from "vitest";
+import { names, nextEvent, serverPerTest, startServer, until } from "./support/server.js";
 
-let running: RunningServer;
-const pool = new ClientPool(() => running.wsUrl);
 
-beforeEach(async () => {
-  running = await startServer();
-});
-afterEach(async () => {
-  pool.closeAll();
-  await running.server.close();
-});
+const env = serverPerTest();
+const { pool } = env;
 
 describe("SignalingClient against the real server", () => {
   it("connects, says hello, logs in and knows the welcome and the user list", async () => {
@@ -150,13 +143,13 @@ describe("reconnecting", () => {
   it("comes back on its own after a server restart, logs in again and sends what was queued", async () => {
     const naomi = await pool.loggedIn("Naomi");
     const reconnecting = nextEvent(naomi, "state", (state) => state === "reconnecting");
-    const { port } = running;
-    await running.server.close();
+    const { port } = env.running;
+    await env.running.server.close();
     await reconnecting;
 
     // Issued while down: must be queued, then delivered after the new login.
     const queued = naomi.chat("I am back");
-    running = await startServer(port);
+    env.running = await startServer(port);
     const observer = await pool.loggedIn("Observer");
     const backOnline = until(observer, "users", () => observer.user("Naomi") !== undefined);
     const chatAtObserver = nextEvent(observer, "chat", (entry) => entry.text === "I am back");
@@ -174,18 +167,18 @@ describe("reconnecting", () => {
     await client.login("Naomi");
     const closed = nextEvent(client, "state", (state) => state === "closed");
     const pendingChat = nextEvent(client, "state", (state) => state === "reconnecting").then(() => client.chat("lost"));
-    await running.server.close();
+    await env.running.server.close();
     await closed;
     await expect(pendingChat).rejects.toMatchObject({ code: "closed" });
-    running = await startServer(); // For afterEach.
+    env.running = await startServer(); // For afterEach.
   });
 
   it("does not reconnect when the policy is false", async () => {
     const client = pool.create({ reconnect: false });
     await client.login("Naomi");
     const closed = nextEvent(client, "state", (state) => state === "closed");
-    await running.server.close();
+    await env.running.server.close();
     expect((await closed)[1]).toBe("open");
-    running = await startServer();
+    env.running = await startServer();
   });
 });

@@ -1,4 +1,5 @@
 import { createServer, type ConfigInput, type SwitchboardServer } from "@switchboard/server";
+import { afterEach, beforeEach } from "vitest";
 import { WebSocket } from "ws";
 import { checkedServer } from "../../../server/test/support/frame-check.js";
 import { ExponentialBackoff, SignalingClient, type SignalingClientEvents, type SignalingClientOptions } from "@switchboard/client";
@@ -26,6 +27,29 @@ export async function restartOnSamePort(running: RunningServer, config: ConfigIn
 export const fastReconnect = new ExponentialBackoff({ initialDelayMs: 20, maxDelayMs: 100 });
 
 /** Clients made here are closed by `closeAll()` (call it in afterEach). */
+/** What `serverPerTest` gives a test file: the server of the current test (a test may replace it, e.g. by a restart), and a pool of clients on it. */
+export interface ServerPerTest {
+  running: RunningServer;
+  readonly pool: ClientPool;
+}
+
+/**
+ * A fresh server (with `config`) for each test of the calling file, and a pool of SDK clients
+ * on it. After each test the pool's clients close, then `cleanUp` runs, then the server closes.
+ */
+export function serverPerTest(config: ConfigInput = {}, cleanUp?: () => void): ServerPerTest {
+  const env: ServerPerTest = { running: undefined as unknown as RunningServer, pool: new ClientPool(() => env.running.wsUrl) };
+  beforeEach(async () => {
+    env.running = await startServer(0, config);
+  });
+  afterEach(async () => {
+    env.pool.closeAll();
+    cleanUp?.();
+    await env.running.server.close();
+  });
+  return env;
+}
+
 export class ClientPool {
   readonly #clients: SignalingClient[] = [];
 
