@@ -1,22 +1,10 @@
 // Issue 10: a room's group call, with plain peers.
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { logIn, TestPeer, thrownBy as thrown } from "../../test/support/hub-peer.js";
-import { Hub } from "./hub.js";
+import { describe, expect, it, vi } from "vitest";
+import { hubPerTest, logIn, TestPeer, thrownBy as thrown } from "../../test/support/hub-peer.js";
 
-let hub: Hub;
-const join = (name: string, room?: string, modern = true) => logIn(hub, name, room, modern);
+const fixture = hubPerTest({ maxMeshParticipants: 3 });
 
-beforeEach(() => {
-  vi.useFakeTimers();
-  hub = new Hub({ presenceIntervalMs: 100, historySize: 10, historyMaxBytes: 64 * 1024, maxChatTextLength: 2000, maxMeshParticipants: 3 });
-});
-
-afterEach(() => {
-  hub.close();
-  vi.useRealTimers();
-});
-
-
+const join = (name: string, room?: string, modern = true) => logIn(fixture.hub, name, room, modern);
 
 const latest = (peer: TestPeer) => peer.of("group-call").at(-1)?.participants;
 
@@ -27,61 +15,61 @@ describe("group call", () => {
     expect(latest(a)).toEqual([]);
     const b = join("b", "team");
     const outsider = join("a", "other");
-    hub.groupJoin(b);
-    hub.groupJoin(a);
+    fixture.hub.groupJoin(b);
+    fixture.hub.groupJoin(a);
     expect(latest(a)).toEqual(["b", "a"]);
     expect(latest(b)).toEqual(["b", "a"]);
     const late = join("late", "team");
     expect(latest(late)).toEqual(["b", "a"]);
-    hub.groupLeave(b);
+    fixture.hub.groupLeave(b);
     expect([latest(a), latest(b), latest(late)]).toEqual([["a"], ["a"], ["a"]]);
     expect(outsider.of("group-call")).toEqual([{ type: "group-call", participants: [] }]);
-    expect(hub.groupCallParticipants).toBe(1);
+    expect(fixture.hub.groupCallParticipants).toBe(1);
   });
 
   it("joining twice or leaving when out changes nothing and sends nothing", () => {
     const a = join("a");
-    hub.groupJoin(a);
+    fixture.hub.groupJoin(a);
     const count = a.of("group-call").length;
-    hub.groupJoin(a);
-    hub.groupLeave(a);
-    hub.groupLeave(a);
+    fixture.hub.groupJoin(a);
+    fixture.hub.groupLeave(a);
+    fixture.hub.groupLeave(a);
     expect(a.of("group-call")).toHaveLength(count + 1);
     expect(latest(a)).toEqual([]);
   });
 
   it("refuses a join past the cap with group-call-full, and has room again once someone leaves", () => {
     const peers = ["a", "b", "c", "d"].map((name) => join(name, "team"));
-    for (const peer of peers.slice(0, 3)) hub.groupJoin(peer);
-    const refusal = thrown(() => hub.groupJoin(peers[3]!));
+    for (const peer of peers.slice(0, 3)) fixture.hub.groupJoin(peer);
+    const refusal = thrown(() => fixture.hub.groupJoin(peers[3]!));
     expect(refusal?.code).toBe("group-call-full");
     expect(refusal?.detail).toContain("All 3 places are taken");
     expect(latest(peers[3]!)).toEqual(["a", "b", "c"]);
     // Another room's call has its own places.
-    hub.groupJoin(join("e", "other"));
-    hub.groupLeave(peers[1]!);
-    hub.groupJoin(peers[3]!);
+    fixture.hub.groupJoin(join("e", "other"));
+    fixture.hub.groupLeave(peers[1]!);
+    fixture.hub.groupJoin(peers[3]!);
     expect(latest(peers[0]!)).toEqual(["a", "c", "d"]);
   });
 
   it("loses a user who logs out at once, without waiting for the presence interval", () => {
     const a = join("a");
     const b = join("b");
-    hub.groupJoin(a);
-    hub.groupJoin(b);
-    hub.logout(b);
+    fixture.hub.groupJoin(a);
+    fixture.hub.groupJoin(b);
+    fixture.hub.logout(b);
     // No timer advanced: the change went out with the logout.
     expect(latest(a)).toEqual(["a"]);
-    expect(hub.groupCallParticipants).toBe(1);
+    expect(fixture.hub.groupCallParticipants).toBe(1);
   });
 
   it("loses a user who switches rooms, and its pairs get hang-up", () => {
     const a = join("a", "team");
     const b = join("b", "team");
-    hub.groupJoin(a);
-    hub.groupJoin(b);
-    hub.relay(b, { type: "video-offer", target: "a", sdp: {}, callId: "group:team:a|b" });
-    b.name = hub.switchRoom(b, "b", "elsewhere");
+    fixture.hub.groupJoin(a);
+    fixture.hub.groupJoin(b);
+    fixture.hub.relay(b, { type: "video-offer", target: "a", sdp: {}, callId: "group:team:a|b" });
+    b.name = fixture.hub.switchRoom(b, "b", "elsewhere");
     expect(latest(a)).toEqual(["a"]);
     expect(a.of("hang-up")).toEqual([{ type: "hang-up", name: "b", from: "b", target: "a", reason: "gone" }]);
     expect(latest(b)).toEqual([]);
@@ -89,12 +77,12 @@ describe("group call", () => {
 
   it("is not sent to the article's clients, who do not know it", () => {
     const legacy = join("legacy", undefined, false);
-    hub.groupJoin(join("modern"));
+    fixture.hub.groupJoin(join("modern"));
     expect(legacy.of("group-call")).toEqual([]);
   });
 
   it("needs a login", () => {
-    expect(thrown(() => hub.groupJoin(new TestPeer("x", true)))?.code).toBe("not-logged-in");
+    expect(thrown(() => fixture.hub.groupJoin(new TestPeer("x", true)))?.code).toBe("not-logged-in");
   });
 });
 
@@ -104,16 +92,16 @@ describe("untargeted call messages", () => {
     const b = join("b");
     const c = join("c");
     const bystander = join("d");
-    hub.relay(a, { type: "video-offer", target: "b", sdp: {} });
-    hub.relay(a, { type: "video-offer", target: "c", sdp: {} });
-    hub.relay(a, { type, audio: false, video: true, candidate: null, callId: "x" });
+    fixture.hub.relay(a, { type: "video-offer", target: "b", sdp: {} });
+    fixture.hub.relay(a, { type: "video-offer", target: "c", sdp: {} });
+    fixture.hub.relay(a, { type, audio: false, video: true, candidate: null, callId: "x" });
     expect([b.of(type).length, c.of(type).length, bystander.of(type).length, a.of(type).length]).toEqual([1, 1, 0, 0]);
   });
 
   it("media-state with no partner goes nowhere and is no error (a lone participant's toggle)", () => {
     const a = join("a");
     const b = join("b");
-    expect(thrown(() => hub.relay(a, { type: "media-state", audio: false, video: false }))).toBeUndefined();
+    expect(thrown(() => fixture.hub.relay(a, { type: "media-state", audio: false, video: false }))).toBeUndefined();
     expect(b.of("media-state")).toEqual([]);
   });
 });

@@ -1,23 +1,12 @@
 // Issue 9, points 2 and 4: nobody speaks as the server; chat and history cannot be poisoned.
 import { SERVER_MESSAGE_TYPES } from "@switchboard/protocol";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import { FrameParts } from "../wire/frame.js";
-import { Hub, type HubOptions } from "./hub.js";
-import { logIn, TestPeer, thrownBy as thrown } from "../../test/support/hub-peer.js";
+import { hubPerTest, logIn, TestPeer, thrownBy as thrown } from "../../test/support/hub-peer.js";
 
-const options: HubOptions = { presenceIntervalMs: 0, historySize: 100, historyMaxBytes: 4096, maxChatTextLength: 100 };
-let hub: Hub;
-const join = (name: string, modern = true) => logIn(hub, name, undefined, modern);
-beforeEach(() => {
-  vi.useFakeTimers();
-  hub = new Hub(options);
-});
-afterEach(() => {
-  hub.close();
-  vi.useRealTimers();
-});
-
-
+const HISTORY_MAX_BYTES = 4096;
+const fixture = hubPerTest({ presenceIntervalMs: 0, historySize: 100, historyMaxBytes: HISTORY_MAX_BYTES, maxChatTextLength: 100 });
+const join = (name: string, modern = true) => logIn(fixture.hub, name, undefined, modern);
 
 describe("reserved types", () => {
   it.each([...SERVER_MESSAGE_TYPES])("never relays %j, targeted or not, and sends nothing", (type) => {
@@ -26,7 +15,7 @@ describe("reserved types", () => {
     const legacy = join("legacy", false);
     const before = [victim.inbox.length, legacy.inbox.length, mallory.inbox.length];
     for (const target of ["victim", "legacy", undefined]) {
-      expect(thrown(() => hub.relay(mallory, { type, target, code: "x", message: "forged", users: [] }))?.code).toBe("reserved-type");
+      expect(thrown(() => fixture.hub.relay(mallory, { type, target, code: "x", message: "forged", users: [] }))?.code).toBe("reserved-type");
     }
     expect([victim.inbox.length, legacy.inbox.length, mallory.inbox.length]).toEqual(before);
   });
@@ -35,7 +24,7 @@ describe("reserved types", () => {
     const mallory = join("mallory");
     const victim = join("victim");
     const text = '{"type":"app-note","target":"victim","name":"server","from":"server"}';
-    hub.relay(mallory, JSON.parse(text), Buffer.from(text));
+    fixture.hub.relay(mallory, JSON.parse(text), Buffer.from(text));
     expect(victim.of("app-note")).toEqual([{ type: "app-note", target: "victim", name: "mallory", from: "mallory" }]);
   });
 });
@@ -46,8 +35,8 @@ describe("chat", () => {
     const legacy = join("legacy", false);
     let deep: unknown = 1;
     for (let i = 0; i < 5000; i++) deep = { deep };
-    hub.chat(alice, { type: "message", text: "hi", extra: deep, seq: 99, from: "server", id: 5 } as never);
-    hub.chat(alice, { type: "message", text: "psst", target: "legacy", extra: deep } as never);
+    fixture.hub.chat(alice, { type: "message", text: "hi", extra: deep, seq: 99, from: "server", id: 5 } as never);
+    fixture.hub.chat(alice, { type: "message", text: "psst", target: "legacy", extra: deep } as never);
     const expected = { type: "message", name: "alice", text: "hi", date: Date.now(), seq: 1 };
     expect(alice.of("message")).toEqual([expected]);
     expect(legacy.of("message")).toEqual([expected, { type: "message", name: "alice", text: "psst", date: Date.now(), target: "legacy" }]);
@@ -58,19 +47,19 @@ describe("chat", () => {
   it("refuses text longer than the limit, public or private, and sends nothing", () => {
     const alice = join("alice");
     const bob = join("bob");
-    expect(thrown(() => hub.chat(alice, { type: "message", text: "x".repeat(101) }))?.code).toBe("text-too-long");
-    expect(thrown(() => hub.chat(alice, { type: "message", text: "x".repeat(101), target: "bob" }))?.code).toBe("text-too-long");
+    expect(thrown(() => fixture.hub.chat(alice, { type: "message", text: "x".repeat(101) }))?.code).toBe("text-too-long");
+    expect(thrown(() => fixture.hub.chat(alice, { type: "message", text: "x".repeat(101), target: "bob" }))?.code).toBe("text-too-long");
     expect(bob.of("message")).toEqual([]);
-    hub.chat(alice, { type: "message", text: "x".repeat(100) });
+    fixture.hub.chat(alice, { type: "message", text: "x".repeat(100) });
     expect(bob.of("message")).toHaveLength(1);
   });
 
   it("bounds the history in bytes as well as in count, dropping the oldest", () => {
     const alice = join("alice");
-    for (let i = 0; i < 200; i++) hub.chat(alice, { type: "message", text: `${i}`.padEnd(100, "x") });
+    for (let i = 0; i < 200; i++) fixture.hub.chat(alice, { type: "message", text: `${i}`.padEnd(100, "x") });
     const [history] = join("late").of("history");
     const bytes = new TextEncoder().encode(JSON.stringify(history)).byteLength;
-    expect(bytes).toBeLessThanOrEqual(options.historyMaxBytes + 64);
+    expect(bytes).toBeLessThanOrEqual(HISTORY_MAX_BYTES + 64);
     const messages = (history as { messages: { seq: number }[] }).messages;
     expect(messages.length).toBeGreaterThan(10);
     expect(messages.at(-1)!.seq).toBe(200);
@@ -85,8 +74,8 @@ describe("login", () => {
     broken.send = (frame) => {
       if (typeof frame !== "string" && !(frame instanceof FrameParts)) throw new Error("history frame failed");
     };
-    expect(() => hub.login(broken, "alice")).toThrow("history frame failed");
-    expect(hub.userCount).toBe(1);
+    expect(() => fixture.hub.login(broken, "alice")).toThrow("history frame failed");
+    expect(fixture.hub.userCount).toBe(1);
     // The name is free, and presence never announced the half-done login.
     const alice = join("alice");
     expect(alice.name).toBe("alice");

@@ -1,24 +1,15 @@
 // The domain with plain objects: no sockets, no timers but vitest's fake ones.
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { Hub } from "./hub.js";
+import { describe, expect, it, vi } from "vitest";
 import { FrameParts, type Frame } from "../wire/frame.js";
-import { TestPeer, thrownBy } from "../../test/support/hub-peer.js";
+import { hubPerTest, TestPeer, thrownBy } from "../../test/support/hub-peer.js";
+
+const fixture = hubPerTest({ historySize: 2 });
 
 const decoder = new TextDecoder();
 
-let hub: Hub;
-beforeEach(() => {
-  vi.useFakeTimers();
-  hub = new Hub({ presenceIntervalMs: 100, historySize: 2, historyMaxBytes: 64 * 1024, maxChatTextLength: 2000 });
-});
-afterEach(() => {
-  hub.close();
-  vi.useRealTimers();
-});
-
 function join(name: string, modern = false): TestPeer {
   const peer = new TestPeer(name, modern);
-  peer.name = hub.login(peer, name);
+  peer.name = fixture.hub.login(peer, name);
   return peer;
 }
 
@@ -43,9 +34,9 @@ describe("Hub", () => {
     vi.advanceTimersByTime(100);
     const x = join("x");
     join("y", true);
-    hub.logout(x);
+    fixture.hub.logout(x);
     const x2 = new TestPeer("x2");
-    x2.name = hub.login(x2, "x");
+    x2.name = fixture.hub.login(x2, "x");
     vi.advanceTimersByTime(100);
     expect(watcher.inbox.slice(1).filter((m) => m.type !== "userlist" && m.type !== "history" && m.type !== "group-call")).toEqual([
       { type: "user-joined", users: ["w"] },
@@ -59,48 +50,48 @@ describe("Hub", () => {
     const a = join("a");
     const b = join("b");
     const c = join("c");
-    hub.relay(a, { type: "video-offer", name: "c", target: "b", sdp: {} });
+    fixture.hub.relay(a, { type: "video-offer", name: "c", target: "b", sdp: {} });
     expect(b.of("video-offer")).toEqual([{ type: "video-offer", name: "a", from: "a", target: "b", sdp: {} }]);
     expect(c.of("video-offer")).toEqual([]);
-    expect(thrownCode(() => hub.relay(a, { type: "x", target: "nobody" }))).toBe("unknown-target");
-    expect(thrownCode(() => hub.relay(a, { type: "x", target: 5 }))).toBe("invalid-message");
+    expect(thrownCode(() => fixture.hub.relay(a, { type: "x", target: "nobody" }))).toBe("unknown-target");
+    expect(thrownCode(() => fixture.hub.relay(a, { type: "x", target: 5 }))).toBe("invalid-message");
   });
 
   it("sends an untargeted call message to the partners only, and hang-up unlinks them", () => {
     const a = join("a");
     const b = join("b");
     const bystander = join("c");
-    hub.relay(a, { type: "call-invite", target: "b", callId: "1" });
-    hub.relay(b, { type: "new-ice-candidate", target: null, candidate: null });
+    fixture.hub.relay(a, { type: "call-invite", target: "b", callId: "1" });
+    fixture.hub.relay(b, { type: "new-ice-candidate", target: null, candidate: null });
     expect(a.of("new-ice-candidate")).toHaveLength(1);
-    hub.relay(b, { type: "hang-up" });
+    fixture.hub.relay(b, { type: "hang-up" });
     expect(a.of("hang-up")).toHaveLength(1);
     expect(bystander.inbox.filter((m) => m.type !== "userlist")).toEqual([]);
-    expect(thrownCode(() => hub.relay(b, { type: "video-offer" }))).toBe("no-call");
+    expect(thrownCode(() => fixture.hub.relay(b, { type: "video-offer" }))).toBe("no-call");
   });
 
   it("hangs up on partners when a user logs out", () => {
     const a = join("a", true);
     const b = join("b");
-    hub.relay(a, { type: "video-offer", target: "b", sdp: {} });
-    hub.logout(a);
+    fixture.hub.relay(a, { type: "video-offer", target: "b", sdp: {} });
+    fixture.hub.logout(a);
     expect(b.of("hang-up")).toEqual([{ type: "hang-up", name: "a", from: "a", target: "b", reason: "gone" }]);
-    expect(thrownCode(() => hub.relay(b, { type: "video-answer" }))).toBe("no-call");
+    expect(thrownCode(() => fixture.hub.relay(b, { type: "video-answer" }))).toBe("no-call");
   });
 
   it("escapes chat text for article clients only, and dates it by the server's clock when the sender did not", () => {
     vi.setSystemTime(1_000_000);
     const old = join("old");
     const modern = join("new", true);
-    hub.chat(modern, { type: "message", text: "<b>&" });
+    fixture.hub.chat(modern, { type: "message", text: "<b>&" });
     expect(old.of("message")).toEqual([{ type: "message", text: "&lt;b&gt;&amp;", name: "new", date: 1_000_000, seq: 1 }]);
     expect(modern.of("message")).toEqual([{ type: "message", text: "<b>&", name: "new", date: 1_000_000, seq: 1 }]);
   });
 
   it("numbers public chat and gives modern clients the most recent at login", () => {
     const a = join("a");
-    for (const text of ["one", "two", "three"]) hub.chat(a, { type: "message", text });
-    hub.chat(a, { type: "message", text: "private", target: "a" });
+    for (const text of ["one", "two", "three"]) fixture.hub.chat(a, { type: "message", text });
+    fixture.hub.chat(a, { type: "message", text: "private", target: "a" });
     expect(a.of("message").map((m) => m.seq)).toEqual([1, 2, 3, undefined]);
     const late = join("late", true);
     expect(late.of("history")).toEqual([
@@ -112,13 +103,13 @@ describe("Hub", () => {
   it("refuses everything from a peer that is not logged in", () => {
     join("a");
     const stranger = new TestPeer("s");
-    expect(thrownCode(() => hub.chat(stranger, { type: "message", text: "x" }))).toBe("not-logged-in");
-    expect(thrownCode(() => hub.relay(stranger, { type: "x" }))).toBe("not-logged-in");
+    expect(thrownCode(() => fixture.hub.chat(stranger, { type: "message", text: "x" }))).toBe("not-logged-in");
+    expect(thrownCode(() => fixture.hub.relay(stranger, { type: "x" }))).toBe("not-logged-in");
     // A peer claiming a logged-in user's name is not that user.
     stranger.name = "a";
-    expect(thrownCode(() => hub.relay(stranger, { type: "x" }))).toBe("not-logged-in");
-    hub.logout(stranger);
-    expect(hub.userCount).toBe(1);
+    expect(thrownCode(() => fixture.hub.relay(stranger, { type: "x" }))).toBe("not-logged-in");
+    fixture.hub.logout(stranger);
+    expect(fixture.hub.userCount).toBe(1);
   });
 
   it("builds each snapshot from the roster as it stands, after logouts and growth, without changing earlier ones", () => {
@@ -127,15 +118,15 @@ describe("Hub", () => {
       const peer = new TestPeer(name, true);
       const send = peer.send.bind(peer);
       peer.send = (frame) => (frames.push(frame), send(frame));
-      peer.name = hub.login(peer, name);
+      peer.name = fixture.hub.login(peer, name);
       return peer;
     };
     const legacy = join("é x");
     const a = snapshotPeer("a");
     const earlier = JSON.parse(decoder.decode((frames[0] as FrameParts).join()));
     const many = Array.from({ length: 600 }, (_, i) => join(`user-with-a-long-name-${i}`));
-    hub.logout(many[10]!);
-    hub.setStatus(a, "busy");
+    fixture.hub.logout(many[10]!);
+    fixture.hub.setStatus(a, "busy");
     const b = snapshotPeer("b");
     const expected = ["é x", "a", ...many.filter((_, i) => i !== 10).map((peer) => peer.name), "b"];
     expect(b.of("userlist")).toEqual([{ type: "userlist", users: expected, busy: ["a"], legacy: [legacy.name, ...many.filter((_, i) => i !== 10).map((peer) => peer.name)] }]);
@@ -147,7 +138,7 @@ describe("Hub", () => {
     const a = join("a", true);
     const b = join("b", true);
     const text = '{"type":"video-offer","target":"b","sdp":{"x":"é\\n"}} ';
-    hub.relay(a, JSON.parse(text), Buffer.from(text));
+    fixture.hub.relay(a, JSON.parse(text), Buffer.from(text));
     expect(b.inbox.at(-1)).toEqual({ type: "video-offer", target: "b", sdp: { x: "é\n" }, name: "a", from: "a" });
   });
 
@@ -155,8 +146,8 @@ describe("Hub", () => {
     const a = join("a", true);
     const b = join("b", true);
     vi.advanceTimersByTime(100);
-    hub.setStatus(a, "busy");
-    hub.setStatus(a, "busy");
+    fixture.hub.setStatus(a, "busy");
+    fixture.hub.setStatus(a, "busy");
     vi.advanceTimersByTime(100);
     expect(b.of("user-status")).toEqual([{ type: "user-status", name: "a", status: "busy" }]);
   });

@@ -1,4 +1,5 @@
-import type { Hub } from "../../src/hub/hub.js";
+import { afterEach, beforeEach, vi } from "vitest";
+import { Hub, type HubOptions } from "../../src/hub/hub.js";
 import type { Peer } from "../../src/hub/peer.js";
 import { FrameParts, type Frame } from "../../src/wire/frame.js";
 import type { ProtocolError } from "../../src/wire/protocol-error.js";
@@ -39,4 +40,26 @@ export function thrownBy(fn: () => void): ProtocolError | undefined {
     return error as ProtocolError;
   }
   return undefined;
+}
+
+/** The hub options the unit tests use unless they say otherwise. */
+const TEST_HUB_OPTIONS: HubOptions = { presenceIntervalMs: 100, historySize: 10, historyMaxBytes: 64 * 1024, maxChatTextLength: 2000, maxMeshParticipants: 6 };
+
+/** A fresh hub (`options` over the tests' defaults) for each test of the calling file, on vitest's fake timers. */
+export function hubPerTest(options: Partial<HubOptions> = {}): { readonly hub: Hub } {
+  let hub: Hub | undefined;
+  beforeEach(() => {
+    vi.useFakeTimers();
+    hub = new Hub({ ...TEST_HUB_OPTIONS, ...options });
+  });
+  afterEach(() => {
+    hub?.close();
+    vi.useRealTimers();
+  });
+  return {
+    get hub() {
+      if (!hub) throw new Error("no hub outside a test");
+      return hub;
+    },
+  };
 }
