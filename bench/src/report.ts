@@ -92,6 +92,9 @@ export function evaluateTargets(results: Results): Target[] {
   }
   for (const run of results.idle ?? []) {
     if (run.server !== "switchboard" || run.baseline) continue;
+    // That target is set at 5000 users. Quick runs log in 1000, too few to share the heap a
+    // login burst grows: their figure is in the memory table, not judged.
+    if (run.mode === "logged-in" && run.connections < 5000) continue;
     const kb = run.rssBytesPerConnection / 1024;
     add(`idle RSS per ${run.mode} connection at ${run.connections}, KB`, kb, "<= 12", kb <= 12, 1);
   }
