@@ -24,12 +24,13 @@ const PROBE = distSrc("./probe.js");
  * The Node flags `npm start` runs Switchboard with (the root package.json's start script), so
  * that the bench measures the server as it is run.
  */
-export function switchboardNodeFlags(): string[] {
+function startScriptNodeFlags(): string[] {
   const manifest = JSON.parse(readFileSync(fileURLToPath(new URL("../../../package.json", import.meta.url)), "utf8")) as { scripts: { start: string } };
   const flags = /^node((?: --[\w-]+(?:=\S+)?)*) /.exec(manifest.scripts.start)?.[1];
   if (flags === undefined) throw new Error(`cannot read the node flags of the start script "${manifest.scripts.start}"`);
   return flags.split(" ").filter(Boolean);
 }
+const SWITCHBOARD_NODE_FLAGS = startScriptNodeFlags();
 
 export interface ServerSetup {
   /** CPU to pin the server to (taskset), or undefined to let the OS choose. */
@@ -72,7 +73,7 @@ export interface RunningServer {
 
 export async function startServer(kind: ServerKind, setup: ServerSetup): Promise<RunningServer> {
   const port = await freePort();
-  const nodeArgs = ["--expose-gc", ...(kind === "switchboard" ? switchboardNodeFlags() : []), "--import", PROBE];
+  const nodeArgs = ["--expose-gc", ...(kind === "switchboard" ? SWITCHBOARD_NODE_FLAGS : []), "--import", PROBE];
   if (setup.profileDir && kind === "switchboard") nodeArgs.push("--cpu-prof", `--cpu-prof-dir=${setup.profileDir}`);
   const args = [...nodeArgs, kind === "switchboard" && setup.switchboardCli ? setup.switchboardCli : SCRIPTS[kind]];
   if (kind === "switchboard") args.push("--port", String(port), "--host", "127.0.0.1");
