@@ -89,3 +89,25 @@ export async function gatherRelayCandidates(page: Page, iceServer: RTCIceServer)
     return result;
   }, iceServer);
 }
+
+export interface InboundMedia {
+  /** Video frames decoded, over all inbound video streams. */
+  framesDecoded: number;
+  /** RTP packets received, audio and video. */
+  packetsReceived: number;
+}
+
+/** What the latest peer connection received so far (inbound-rtp stats), or null before one exists. */
+export async function inboundMedia(page: Page): Promise<InboundMedia | null> {
+  return page.evaluate(async () => {
+    const pc = (window as unknown as { __peerConnections: RTCPeerConnection[] }).__peerConnections.at(-1);
+    if (!pc) return null;
+    const totals = { framesDecoded: 0, packetsReceived: 0 };
+    for (const entry of (await pc.getStats()).values() as Iterable<Record<string, unknown>>) {
+      if (entry.type !== "inbound-rtp") continue;
+      totals.framesDecoded += Number(entry.framesDecoded ?? 0);
+      totals.packetsReceived += Number(entry.packetsReceived ?? 0);
+    }
+    return totals;
+  });
+}

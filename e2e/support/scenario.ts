@@ -23,6 +23,8 @@ export interface UserOptions {
    * AppPage.holdIncoming), like a brief network stall: makes glare deterministic.
    */
   holdableSocket?: boolean;
+  /** Where the app is opened, e.g. "/?connect-while-ringing=0" (default "/"). */
+  path?: string;
 }
 
 /** Wraps WebSocket so incoming frames can be held back and released in order. */
@@ -70,7 +72,7 @@ export async function startScenario(): Promise<Scenario> {
       const script = mediaFailureScript(options);
       if (script) await page.addInitScript(script);
       if (options.holdableSocket) await page.addInitScript(HOLDABLE_SOCKET_SCRIPT);
-      return AppPage.open(page, server.url, name);
+      return AppPage.open(page, server.url, name, options.path);
     },
     rawUser: () => browser.newUser(server.url),
     async close() {

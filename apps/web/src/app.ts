@@ -2,7 +2,7 @@ import { SignalingClient, type ChatEntry, type UserInfo } from "@switchboard/cli
 import { createChatDedupe } from "./chat-dedupe.js";
 import { h } from "./dom.js";
 import { createCallController, type CallController } from "./call-controller.js";
-import { relayOnlyRequested } from "./calls/relay-mode.js";
+import { connectWhileRingingRequested, relayOnlyRequested } from "./calls/relay-mode.js";
 import { createSdkCalls } from "./calls/sdk-calls.js";
 import { createGroupController, type GroupController } from "./group/group-controller.js";
 import { leaveOnPageExit } from "./page-exit.js";
@@ -26,6 +26,7 @@ import { createUserList, type UserEntry } from "./views/user-list.js";
  */
 export function startApp(root: HTMLElement): void {
   const relayOnly = relayOnlyRequested();
+  const connectWhileRinging = connectWhileRingingRequested();
   const notices = createNotices();
   const topBar = createTopBar();
   /** The logged-in client. */
@@ -165,7 +166,7 @@ export function startApp(root: HTMLElement): void {
 
   function startCalls(signaling: SignalingClient): void {
     calls = createCallController({
-      createCalls: (media) => createSdkCalls(signaling, media, { relayOnly }),
+      createCalls: (media) => createSdkCalls(signaling, media, { relayOnly, connectWhileRinging }),
       relayOnly,
       root,
       notices,

@@ -3,11 +3,16 @@ import type { CallPort, MediaSource, PortCall, PortCallState } from "./call-port
 
 /**
  * The SDK's CallManager as a CallPort. Local media is asked for once per call, while it rings.
- * `relayOnly`: calls use TURN relays only (see relay-mode.ts).
+ * `relayOnly`: calls use TURN relays only; `connectWhileRinging`: see relay-mode.ts.
  */
-export function createSdkCalls(client: SignalingClient, media: MediaSource, options: { relayOnly?: boolean } = {}): CallPort {
+export function createSdkCalls(
+  client: SignalingClient,
+  media: MediaSource,
+  options: { relayOnly?: boolean; connectWhileRinging?: boolean } = {},
+): CallPort {
   const manager = new CallManager(client, {
     localMedia: () => media(),
+    connectWhileRinging: options.connectWhileRinging ?? true,
     ...(options.relayOnly ? { rtcConfiguration: { iceTransportPolicy: "relay" } } : {}),
   });
   return {

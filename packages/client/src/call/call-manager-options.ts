@@ -16,6 +16,15 @@ export type LocalMedia = MediaStream | null | (() => MediaStream | null | Promis
 export interface CallManagerOptions {
   /** Default local media for calls (call() and accept() can override it). Default: null. See LocalMedia for who stops it. */
   localMedia: LocalMedia;
+  /**
+   * Connect while it rings: the caller's offer follows its invite, and the callee answers it
+   * while ringing, so ICE and DTLS are done by the time the callee accepts; neither side sends
+   * media before the accept (the tracks are held; see Call's `holdMedia`). Accepting then only
+   * starts the media. The price: the caller learns the callee's ICE candidates (network
+   * addresses) while it rings, as it would on answering; set false to connect only on accept.
+   * Default true.
+   */
+  connectWhileRinging: boolean;
   /** Outgoing ringing ends with "no-answer" after this; the callee stops ringing a little later. */
   ringTimeoutMs: number;
   /** From "connecting", the call must reach "connected" within this, or ends "connection-failed". */
@@ -43,6 +52,7 @@ export interface CallManagerOptions {
 
 export const DEFAULT_CALL_MANAGER_OPTIONS = Object.freeze({
   localMedia: null,
+  connectWhileRinging: true,
   ringTimeoutMs: 30_000,
   connectTimeoutMs: 30_000,
   iceRecovery: {},

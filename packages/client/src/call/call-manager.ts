@@ -108,7 +108,7 @@ export class CallManager {
     this.#begin(session);
 
     if (legacy) {
-      session.transition("connecting");
+      this.#startConnecting(session);
       void this.#startPeer(session, true, localStream);
       return session;
     }
@@ -121,6 +121,8 @@ export class CallManager {
       if (session.state === "outgoing-ringing") this.#end(session, reason, false);
     });
     this.#pendingStreams.set(session, localStream);
+    // The offer follows the invite (same socket, same target: in order), media held.
+    if (this.options.connectWhileRinging) void this.#startPeer(session, true, localStream);
     return session;
   }
 
@@ -157,6 +159,7 @@ export class CallManager {
       case "video-offer":
       case "video-answer":
       case "new-ice-candidate":
+        if (sameCall && message.type === "video-offer") this.#answerWhileRinging(partner);
         if (sameCall) partner.deliver(message as NegotiationMessage);
         else if (message.type === "video-offer" && message.callId === undefined) this.#onArticleOffer(message);
         return;
@@ -169,6 +172,7 @@ export class CallManager {
       // Both called each other at once: the polite side takes the other's call, the impolite
       // side ignores this invite and will get an accept for its own.
       if (isPolite(this.signaling.name ?? "", invite.from, false)) {
+        current.detach();
         current.adoptId(invite.callId);
         void this.#accept(current, this.#pendingStreams.get(current));
       }
@@ -222,12 +226,17 @@ export class CallManager {
     if (session.state !== "incoming-ringing" && !glare) {
       throw new Error(`CallSession.accept: the call is ${session.state}, not ringing.`);
     }
-    this.#clearRing(session);
-    session.transition("connecting");
+    this.#startConnecting(session);
     const stream = explicit instanceof Promise ? explicit : this.#localStream(session, explicit);
-    await this.#startPeer(session, false, stream);
-    // The peer connection exists before the caller hears "accept", so its offer finds it.
-    if (!session.legacy && session.active) this.#sendTo(session.remote, { type: "call-accept", callId: session.id });
+    // Accept at once: the caller starts its media while our camera opens. An offer that comes
+    // before our peer connection exists waits in the session.
+    if (!session.legacy) this.#sendTo(session.remote, { type: "call-accept", callId: session.id });
+    const call = session.call;
+    if (!call) return this.#startPeer(session, false, stream);
+    const media = await stream;
+    if (!session.active) return;
+    await call.sendMedia(media);
+    this.#connectedAlready(session);
   }
 
   #decline(session: CallSession): void {
@@ -245,15 +254,35 @@ export class CallManager {
   // --- call life -------------------------------------------------------------------------------
 
   async #onAccepted(session: CallSession): Promise<void> {
-    this.#clearRing(session);
-    session.transition("connecting");
-    await this.#startPeer(session, true, this.#pendingStreams.get(session) ?? Promise.resolve(null));
+    this.#startConnecting(session);
+    const call = session.call;
+    if (call) {
+      await call.sendMedia();
+      this.#connectedAlready(session);
+    } else if (!this.options.connectWhileRinging) {
+      await this.#startPeer(session, true, this.#pendingStreams.get(session) ?? Promise.resolve(null));
+    }
+    // Else the peer connection is on its way (camera still opening) and starts unheld.
+  }
+
+  /** The callee, on the caller's offer while it rings: a peer connection that answers it, media held. */
+  #answerWhileRinging(session: CallSession): void {
+    if (!this.options.connectWhileRinging || session.state !== "incoming-ringing" || session.call || session.legacy) return;
+    this.#createCall(session, false, null);
   }
 
   /** Creates the Call once local media is known; the initiator's tracks start negotiation. */
   async #startPeer(session: CallSession, initiator: boolean, localStream: Promise<MediaStream | null>): Promise<void> {
+    const id = session.id;
     const stream = await localStream;
-    if (!session.active) return; // Ended while the camera was opening.
+    // Ended while the camera was opening, or another start won: the accept (if it came first),
+    // or the answer to the other side's invite (glare: we took its id).
+    if (!session.active || session.call || session.id !== id) return;
+    this.#createCall(session, initiator, stream);
+  }
+
+  /** A Call for `session`; while it still rings its media is held until the accept. */
+  #createCall(session: CallSession, initiator: boolean, stream: MediaStream | null): void {
     let call: Call;
     try {
       call = new Call({
@@ -262,6 +291,7 @@ export class CallManager {
         polite: isPolite(this.signaling.name ?? "", session.remote, session.legacy),
         initiator,
         localStream: stream,
+        holdMedia: isRinging(session),
         send: (message) => this.signaling.send(message),
         ...sharedCallOptions(this.options, this.signaling.iceServers),
       });
@@ -270,17 +300,31 @@ export class CallManager {
       this.#end(session, "error", true);
       return;
     }
+    // A call dropped for another (invite glare) no longer speaks for the session.
     call.on("connection-state", (state) => {
-      if (state !== "connected" || session.state !== "connecting") return;
-      clearTimeout(this.#timersOf(session).connect);
-      session.transition("connected");
+      if (state === "connected" && session.call === call) this.#connectedAlready(session);
     });
-    call.on("ended", (reason) => this.#end(session, reason, true));
+    call.on("ended", (reason) => {
+      if (session.call === call) this.#end(session, reason, true);
+    });
     call.on("error", (error) => this.#events.emit("error", error));
+    session.attach(call);
+  }
+
+  /** Accepted: ringing is over, and the media connection has connectTimeoutMs to come up. */
+  #startConnecting(session: CallSession): void {
+    this.#clearRing(session);
+    session.transition("connecting");
     this.#timersOf(session).connect = setTimeout(() => {
       if (session.state === "connecting") this.#end(session, "connection-failed", true);
     }, this.options.connectTimeoutMs);
-    session.attach(call);
+  }
+
+  /** "connected" once accepted and the peer connection is (maybe since ringing) connected. */
+  #connectedAlready(session: CallSession): void {
+    if (session.state !== "connecting" || session.call?.connectionState !== "connected") return;
+    clearTimeout(this.#timersOf(session).connect);
+    session.transition("connected");
   }
 
   #begin(session: CallSession): void {
@@ -337,6 +381,10 @@ export class CallManager {
   #clearRing(session: CallSession): void {
     clearTimeout(this.#timersOf(session).ring);
   }
+}
+
+function isRinging(session: CallSession): boolean {
+  return session.state === "outgoing-ringing" || session.state === "incoming-ringing";
 }
 
 /** A `hang-up`'s reason: "gone" from the server, "connection-failed" from a peer whose media failed. */

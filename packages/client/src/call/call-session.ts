@@ -85,7 +85,10 @@ export class CallSession {
     return isActiveCallState(this.#state);
   }
 
-  /** The peer connection, from "connecting" on (after accept). */
+  /**
+   * The peer connection: while it rings already when connecting while ringing (media held
+   * until the accept), else from "connecting" on.
+   */
   get call(): Call | null {
     return this.#call;
   }
@@ -151,6 +154,13 @@ export class CallSession {
     call.on("remote-stream", (stream) => this.#events.emit("remote-stream", stream));
     call.on("connection-state", (state) => this.#events.emit("connection-state", state));
     for (const message of this.#early.splice(0)) void call.handleSignal(message);
+  }
+
+  /** @internal Drops the peer connection (invite glare: we answer theirs instead); signals for the next one wait. */
+  detach(): void {
+    const call = this.#call;
+    this.#call = null;
+    call?.end("cancelled");
   }
 
   /** @internal */

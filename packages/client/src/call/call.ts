@@ -5,6 +5,7 @@ import type { CallEndReason } from "./call-state.js";
 import { summarizeStats, type CallQuality, type StatsEntry } from "./call-quality.js";
 import { GatheringWatch } from "./gathering-watch.js";
 import { IceRecovery, type IceRecoveryOptions } from "./ice-recovery.js";
+import { LocalSenders } from "./local-senders.js";
 import { isOfferCollision, shouldIgnoreOffer } from "./perfect-negotiation.js";
 
 export type RTCPeerConnectionConstructor = new (configuration?: RTCConfiguration) => RTCPeerConnection;
@@ -39,8 +40,13 @@ export interface CallOptions extends Partial<IceRecoveryOptions> {
    * answering, so a normal call has no offer collision at all.
    */
   initiator: boolean;
-  /** Our camera/microphone; null = receive only. */
+  /** Our camera/microphone; null = receive only (or, held, not opened yet). */
   localStream: MediaStream | null;
+  /**
+   * Negotiate now, send later: ICE and DTLS complete, but no media leaves until sendMedia().
+   * How a 1:1 call connects while it rings (see LocalSenders). Default false.
+   */
+  holdMedia?: boolean;
   /** Sends a call message through signaling (targeted at `remote` already). */
   send: (message: CallMessage) => void;
   configuration?: RTCConfiguration;
@@ -75,7 +81,11 @@ export class Call {
   #ignoreOffer = false;
   #isSettingRemoteAnswerPending = false;
   #inbox: Promise<void> = Promise.resolve();
+  readonly #local: LocalSenders;
+  /** The answerer's media, attached to the first remote offer's transceivers. */
   #tracksForFirstOffer: MediaStream | null = null;
+  /** Our tracks are on the connection: the initiator's from the start, the answerer's from its first answer. */
+  #localAttached: boolean;
   #remoteStream: MediaStream | null = null;
   #endReason: CallEndReason | null = null;
   #lastQuality: CallQuality | undefined;
@@ -117,7 +127,9 @@ export class Call {
       this.#recovery.update(state);
     };
 
-    if (options.initiator) this.#attachLocal(options.localStream, true);
+    this.#local = new LocalSenders(pc, options.holdMedia ?? false);
+    this.#localAttached = options.initiator;
+    if (options.initiator) this.#local.addForOffer(options.localStream);
     else this.#tracksForFirstOffer = options.localStream;
   }
 
@@ -144,6 +156,21 @@ export class Call {
     const step = this.#inbox.then(run).catch((error: unknown) => this.#events.emit("error", error));
     this.#inbox = step;
     return step;
+  }
+
+  /** Holding media (holdMedia) and not sent any yet. */
+  get mediaHeld(): boolean {
+    return this.#local.held;
+  }
+
+  /**
+   * Starts sending a held call's media: its own tracks, or `stream` when they were not known
+   * yet (the callee's camera opens on accept). Swaps tracks in, so it needs no renegotiation
+   * unless `stream` lacks a kind that was negotiated, or brings one that was not. Idempotent.
+   */
+  async sendMedia(stream?: MediaStream | null): Promise<void> {
+    if (this.ended) return;
+    await this.#local.release(stream);
   }
 
   /** Asks for new ICE credentials; the resulting offer goes out through negotiation. */
@@ -175,6 +202,7 @@ export class Call {
     if (this.#endReason !== null) return;
     this.#endReason = reason;
     this.#recovery.stop();
+    this.#local.stop();
     this.#candidates.clear();
     const pc = this.peerConnection;
     pc.onnegotiationneeded = pc.onicecandidate = pc.ontrack = pc.onconnectionstatechange = null;
@@ -223,7 +251,8 @@ export class Call {
     }
     await this.#applyBufferedCandidates();
     if (description.type === "offer") {
-      this.#attachLocal(this.#tracksForFirstOffer, false);
+      if (!this.#localAttached) this.#local.addForAnswer(this.#tracksForFirstOffer);
+      this.#localAttached = true;
       this.#tracksForFirstOffer = null;
       await pc.setLocalDescription();
       this.#sendLocalDescription();
@@ -268,20 +297,6 @@ export class Call {
   }
 
   // --- media -----------------------------------------------------------------------------------
-
-  /**
-   * Adds our tracks (today's API: addTrack, never addStream). With no stream, the initiator
-   * asks to receive audio and video, so a receive-only call still has something to negotiate.
-   */
-  #attachLocal(stream: MediaStream | null, initiator: boolean): void {
-    const pc = this.peerConnection;
-    if (stream) {
-      for (const track of stream.getTracks()) pc.addTrack(track, stream);
-    } else if (initiator) {
-      pc.addTransceiver("audio", { direction: "recvonly" });
-      pc.addTransceiver("video", { direction: "recvonly" });
-    }
-  }
 
   #onTrack(event: RTCTrackEvent): void {
     this.#events.emit("track", event.track, event.streams);

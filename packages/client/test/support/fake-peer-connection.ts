@@ -9,6 +9,36 @@ const tick = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 
 type Description = { type: RTCSdpType; sdp: string };
 
+/** A sender: which track it sends (null: none, nothing goes out). */
+export class FakeSender {
+  track: { kind: string } | null = null;
+  constructor(private readonly sent: unknown[]) {}
+  async replaceTrack(track: { kind: string } | null): Promise<void> {
+    this.track = track;
+    if (track) this.sent.push(track);
+  }
+  setStreams(): void {}
+  parameters: { degradationPreference?: string } = {};
+  getParameters(): { degradationPreference?: string } {
+    return { ...this.parameters };
+  }
+  async setParameters(parameters: { degradationPreference?: string }): Promise<void> {
+    this.parameters = { ...parameters };
+  }
+}
+
+/** A transceiver; its m-line kind is the receiver track's kind, as in browsers. */
+export class FakeTransceiver {
+  readonly receiver: { track: { kind: string } };
+  constructor(
+    kind: string,
+    public direction: string,
+    readonly sender: FakeSender,
+  ) {
+    this.receiver = { track: { kind } };
+  }
+}
+
 export class FakePeerConnection {
   static readonly instances: FakePeerConnection[] = [];
   readonly id = ++nextId;
@@ -20,8 +50,11 @@ export class FakePeerConnection {
   onicecandidate: ((event: { candidate: unknown }) => void) | null = null;
   ontrack: ((event: unknown) => void) | null = null;
   onconnectionstatechange: ((event: unknown) => void) | null = null;
+  /** Every track a sender was given (addTrack, replaceTrack): media that would be sent. */
   readonly tracks: unknown[] = [];
+  /** addTransceiver calls. */
   readonly transceivers: { kind: string; direction?: string | undefined }[] = [];
+  readonly #rtp: FakeTransceiver[] = [];
   readonly addedCandidates: RTCIceCandidateInit[] = [];
   /** Every description set, in order, for assertions: "local:offer", "remote:answer", ... */
   readonly log: string[] = [];
@@ -41,16 +74,32 @@ export class FakePeerConnection {
     this.configuration = configuration;
   }
 
-  addTrack(track: unknown): unknown {
+  /** Takes a transceiver the remote offer made for this kind, if one is free, like browsers. */
+  addTrack(track: { kind: string }): unknown {
     this.tracks.push(track);
+    let transceiver = this.#rtp.find((t) => t.receiver.track.kind === track.kind && !t.sender.track && t.direction === "recvonly");
+    if (transceiver) transceiver.direction = "sendrecv";
+    else this.#rtp.push((transceiver = new FakeTransceiver(track.kind, "sendrecv", new FakeSender(this.tracks))));
+    transceiver.sender.track = track;
     this.#needNegotiation();
-    return {};
+    return transceiver.sender;
   }
 
   addTransceiver(kind: string, init?: { direction?: string }): unknown {
     this.transceivers.push({ kind, direction: init?.direction });
+    const transceiver = new FakeTransceiver(kind, init?.direction ?? "sendrecv", new FakeSender(this.tracks));
+    this.#rtp.push(transceiver);
     this.#needNegotiation();
-    return {};
+    return transceiver;
+  }
+
+  getTransceivers(): FakeTransceiver[] {
+    return [...this.#rtp];
+  }
+
+  /** Tracks on senders right now: what is being sent. */
+  get sendingTracks(): unknown[] {
+    return this.#rtp.flatMap((t) => (t.sender.track && t.direction.includes("send") ? [t.sender.track] : []));
   }
 
   restartIce(): void {
@@ -64,7 +113,7 @@ export class FakePeerConnection {
     const type = description?.type ?? (this.signalingState === "have-remote-offer" ? "answer" : "offer");
     if (type === "offer") {
       if (this.signalingState !== "stable" && this.signalingState !== "have-local-offer") throw invalidState(`offer in ${this.signalingState}`);
-      this.localDescription = { type, sdp: `offer ${this.id}.${++this.#offers}` };
+      this.localDescription = { type, sdp: `m=${this.#rtp.map((t) => t.receiver.track.kind).join(",")} offer ${this.id}.${++this.#offers}` };
       this.signalingState = "have-local-offer";
       this.#negotiationNeeded = false;
     } else if (type === "answer") {
@@ -90,6 +139,7 @@ export class FakePeerConnection {
       }
       if (this.signalingState !== "stable") throw invalidState(`remote offer in ${this.signalingState}`);
       this.signalingState = "have-remote-offer";
+      this.#addOfferedTransceivers(description.sdp);
     } else if (description.type === "answer") {
       if (this.signalingState !== "have-local-offer") throw invalidState(`remote answer in ${this.signalingState}`);
       this.signalingState = "stable";
@@ -149,6 +199,12 @@ export class FakePeerConnection {
       }, 0);
     }
     if (this.#negotiationNeeded) setTimeout(() => this.#fireNegotiationNeeded(), 0);
+  }
+
+  /** The offer's m-lines beyond ours become receiving transceivers (fake SDP: "m=audio,video"). */
+  #addOfferedTransceivers(sdp: string): void {
+    const kinds = /m=([a-z,]*)/.exec(sdp)?.[1]?.split(",").filter(Boolean) ?? [];
+    for (const kind of kinds.slice(this.#rtp.length)) this.#rtp.push(new FakeTransceiver(kind, "recvonly", new FakeSender(this.tracks)));
   }
 
   #trickle(): void {
