@@ -5,6 +5,8 @@ import type { CallEndReason } from "./call-state.js";
 import { summarizeStats, type CallQuality, type StatsEntry } from "./call-quality.js";
 import { GatheringWatch } from "./gathering-watch.js";
 import { IceRecovery, type IceRecoveryOptions } from "./ice-recovery.js";
+import { LocalSenders } from "./local-senders.js";
+import { replaceStreamTrack } from "../media/stream-tracks.js";
 import { isOfferCollision, shouldIgnoreOffer } from "./perfect-negotiation.js";
 
 export type RTCPeerConnectionConstructor = new (configuration?: RTCConfiguration) => RTCPeerConnection;
@@ -76,6 +78,9 @@ export class Call {
   #isSettingRemoteAnswerPending = false;
   #inbox: Promise<void> = Promise.resolve();
   #tracksForFirstOffer: MediaStream | null = null;
+  /** Our camera/microphone, and the senders carrying them (for device switches). */
+  readonly #localStream: MediaStream | null;
+  readonly #localSenders = new LocalSenders();
   #remoteStream: MediaStream | null = null;
   #endReason: CallEndReason | null = null;
   #lastQuality: CallQuality | undefined;
@@ -88,6 +93,7 @@ export class Call {
     this.callId = options.callId;
     this.polite = options.polite;
     this.#send = options.send;
+    this.#localStream = options.localStream;
     this.#MediaStream = options.MediaStream ?? (globalThis as { MediaStream?: MediaStreamConstructor }).MediaStream;
     this.#recovery = new IceRecovery(
       { restartIce: () => this.restartIce(), giveUp: () => this.end("connection-failed") },
@@ -168,6 +174,19 @@ export class Call {
     const quality = summarizeStats(report.values() as Iterable<StatsEntry>, this.#lastQuality);
     this.#lastQuality = quality;
     return quality;
+  }
+
+  /**
+   * Sends `track` instead of our camera or microphone of its kind (a device switch), with
+   * RTCRtpSender.replaceTrack: no renegotiation, no gap at the other side. The local stream
+   * holds it in place of the old track from now on (mute carries over; see replaceStreamTrack).
+   * Rejects when this call sends no track of that kind (receive-only, audio-only).
+   */
+  async replaceLocalTrack(track: MediaStreamTrack): Promise<void> {
+    if (this.ended) return;
+    if (!this.#localStream) throw new Error(`Call.replaceLocalTrack: this call sends no media, so there is no ${track.kind} track to replace.`);
+    replaceStreamTrack(this.#localStream, track);
+    await this.#localSenders.replace(track);
   }
 
   /** Closes the peer connection (sends nothing: hanging up is the manager's job). Idempotent. */
@@ -276,7 +295,7 @@ export class Call {
   #attachLocal(stream: MediaStream | null, initiator: boolean): void {
     const pc = this.peerConnection;
     if (stream) {
-      for (const track of stream.getTracks()) pc.addTrack(track, stream);
+      for (const track of stream.getTracks()) this.#localSenders.add(track.kind, pc.addTrack(track, stream));
     } else if (initiator) {
       pc.addTransceiver("audio", { direction: "recvonly" });
       pc.addTransceiver("video", { direction: "recvonly" });

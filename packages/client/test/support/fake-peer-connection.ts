@@ -21,6 +21,8 @@ export class FakePeerConnection {
   ontrack: ((event: unknown) => void) | null = null;
   onconnectionstatechange: ((event: unknown) => void) | null = null;
   readonly tracks: unknown[] = [];
+  /** The senders addTrack made, in order. */
+  readonly senders: FakeSender[] = [];
   readonly transceivers: { kind: string; direction?: string | undefined }[] = [];
   readonly addedCandidates: RTCIceCandidateInit[] = [];
   /** Every description set, in order, for assertions: "local:offer", "remote:answer", ... */
@@ -44,7 +46,9 @@ export class FakePeerConnection {
   addTrack(track: unknown): unknown {
     this.tracks.push(track);
     this.#needNegotiation();
-    return {};
+    const sender = new FakeSender(track);
+    this.senders.push(sender);
+    return sender;
   }
 
   addTransceiver(kind: string, init?: { direction?: string }): unknown {
@@ -154,6 +158,16 @@ export class FakePeerConnection {
   #trickle(): void {
     const init = { candidate: `candidate:${this.id} 1 udp 1 127.0.0.1 ${9000 + this.id} typ host`, sdpMid: "0", sdpMLineIndex: 0 };
     setTimeout(() => this.onicecandidate?.({ candidate: { ...init, toJSON: () => init } }), 0);
+  }
+}
+
+/** An RTCRtpSender: replaceTrack swaps the track without negotiation, as browsers do for the same kind. */
+export class FakeSender {
+  constructor(public track: unknown) {}
+
+  async replaceTrack(track: unknown): Promise<void> {
+    await tick();
+    this.track = track;
   }
 }
 
