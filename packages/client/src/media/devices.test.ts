@@ -48,9 +48,11 @@ describe("device lists", () => {
     expect(fallbackDevice(groupDevices([info("videoinput", "c1")]), "camera", "c1")).toBeNull();
   });
 
-  it("prefers a remembered device without insisting on it; opens a picked one exactly", async () => {
-    expect(preferDevice("c1", { width: { ideal: 320 } })).toEqual({ width: { ideal: 320 }, deviceId: { ideal: "c1" } });
-    expect(preferDevice(null)).toEqual({});
+  it("asks for a remembered device while it is listed, else for any; opens a picked one exactly", async () => {
+    const lists = groupDevices([info("videoinput", "c1"), info("audioinput", "m1")]);
+    expect(preferDevice(lists, "camera", "c1", { width: { ideal: 320 } })).toEqual({ width: { ideal: 320 }, deviceId: { exact: "c1" } });
+    expect(preferDevice(lists, "microphone", "m-unplugged")).toEqual({});
+    expect(preferDevice(lists, "camera", null, { height: { ideal: 240 } })).toEqual({ height: { ideal: 240 } });
     const { mediaDevices, requests } = fakeMediaDevices([]);
     const track = await openDeviceTrack("camera", "c2", { height: { ideal: 240 } }, mediaDevices);
     expect(track.kind).toBe("video");

@@ -65,11 +65,13 @@ export function deviceIdOf(track: MediaStreamTrack): string | undefined {
 }
 
 /**
- * Constraints for one kind with a preferred device: `ideal`, so a remembered device that is gone
- * (unplugged since) falls back to the browser's choice instead of failing. null: no preference.
+ * Constraints for one kind with a preferred device: exactly that device while `lists` has it
+ * (browsers do not reliably honour an `ideal` deviceId), else `base` alone, so a remembered
+ * device that is gone (unplugged since) gives the browser's default instead of a failure.
  */
-export function preferDevice(deviceId: string | null, base: MediaTrackConstraints = {}): MediaTrackConstraints {
-  return deviceId ? { ...base, deviceId: { ideal: deviceId } } : base;
+export function preferDevice(lists: DeviceLists, kind: CaptureKind, deviceId: string | null, base: MediaTrackConstraints = {}): MediaTrackConstraints {
+  const listed = deviceId !== null && lists[kind].some((device) => device.id === deviceId);
+  return listed ? { ...base, deviceId: { exact: deviceId } } : base;
 }
 
 /**
