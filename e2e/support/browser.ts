@@ -8,7 +8,8 @@ export const CHROMIUM_ARGS = [
   "--disable-background-networking",
   "--disable-component-update",
   "--disable-sync",
-  "--use-fake-device-for-media-stream",
+  // Three fake cameras, for device switches: fake_device_0 and fake_device_2 (MJPEG); _1 is a depth camera (Y16) that WebRTC sends no frames of.
+  "--use-fake-device-for-media-stream=device-count=3",
   "--use-fake-ui-for-media-stream",
   "--allow-loopback-in-peer-connection",
   // The article client's page is fulfilled by page.route (no real network fetch), so Chromium

@@ -16,10 +16,17 @@ export class GroupCallPage {
     return this.app.page;
   }
 
-  /** Starts the room's group call, or joins the one going on. */
+  /** Starts the room's group call, or joins the one going on (through the pre-join screen). */
   async join(): Promise<void> {
-    await this.page.getByRole("button", { name: /^(Start|Join) group call$/ }).click();
+    await this.openPrejoin();
+    await this.page.getByRole("dialog").getByRole("button", { name: "Join now" }).click();
     await this.page.locator('#app[data-group-state="joined"]').waitFor({ state: "attached", timeout: DEFAULT_TIMEOUT });
+  }
+
+  /** The banner's button: opens the pre-join screen (preview, level meter, devices). */
+  async openPrejoin(): Promise<void> {
+    await this.page.getByRole("button", { name: /^(Start|Join) group call$/ }).click();
+    await this.page.getByRole("dialog", { name: /^(Start|Join) the group call$/ }).getByRole("button", { name: "Join now" }).waitFor({ timeout: DEFAULT_TIMEOUT });
   }
 
   async leave(): Promise<void> {

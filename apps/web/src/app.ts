@@ -5,10 +5,13 @@ import { createCallController, type CallController } from "./call-controller.js"
 import { connectWhileRingingRequested, relayOnlyRequested } from "./calls/relay-mode.js";
 import { createSdkCalls } from "./calls/sdk-calls.js";
 import { createGroupController, type GroupController } from "./group/group-controller.js";
+import { createDeviceController } from "./media/device-controller.js";
+import { groupVideoConstraints, VIDEO } from "./media/local-media.js";
 import { leaveOnPageExit } from "./page-exit.js";
 import { createRoomNavigation } from "./rooms/room-navigation.js";
 import { createChatView } from "./views/chat-view.js";
 import { createLoginView } from "./views/login-view.js";
+import { createMediaSetupDialog } from "./views/media-setup-dialog.js";
 import { createNotices } from "./views/notices.js";
 import { createRoomPicker } from "./views/room-picker.js";
 import { createTopBar } from "./views/top-bar.js";
@@ -29,6 +32,17 @@ export function startApp(root: HTMLElement): void {
   const connectWhileRinging = connectWhileRingingRequested();
   const notices = createNotices();
   const topBar = createTopBar();
+  const devices = createDeviceController((text, kind) => notices.show(text, kind));
+  const setup = createMediaSetupDialog(devices);
+  // Camera & mic: a preview with a level meter and the device pickers, before any call (or in one).
+  const settingsButton = h("button", {
+    className: "button",
+    text: "Camera & mic",
+    attrs: { type: "button", "aria-haspopup": "dialog" },
+    on: { click: () => void setup.settings(group?.inCall ? groupVideoConstraints() : VIDEO) },
+  });
+  topBar.element.append(settingsButton);
+  document.body.append(setup.element);
   /** The logged-in client. */
   let client: SignalingClient | null = null;
   /** The client of the last login attempt (kept for a retry into the same room). */
@@ -175,6 +189,7 @@ export function startApp(root: HTMLElement): void {
         group?.refresh();
       },
       mount: (element) => workspace.prepend(element),
+      devices,
     });
     group = createGroupController({
       client: signaling,
@@ -182,6 +197,8 @@ export function startApp(root: HTMLElement): void {
       notices,
       relayOnly,
       inOneToOneCall: () => calls?.inCall ?? false,
+      devices,
+      setup,
       onChange: () => renderUsers(),
       mount({ banner, grid, controls }) {
         sidebar.prepend(banner);

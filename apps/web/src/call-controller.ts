@@ -1,8 +1,10 @@
 import type { CallPort, EndReason, MediaSource, PortCall, PortCallState } from "./calls/call-port.js";
 import { RELAY_FAILURE_MESSAGE } from "./calls/relay-mode.js";
 import { installDebugHook } from "./debug-hook.js";
-import { fallbackNotice, openLocalMedia, stopStream, type LocalMedia } from "./media/local-media.js";
+import type { DeviceController } from "./media/device-controller.js";
+import { fallbackNotice, openLocalMedia, stopStream, VIDEO, type LocalMedia } from "./media/local-media.js";
 import { createCallView, type CallPhase } from "./views/call-view.js";
+import { createDevicesMenu } from "./views/devices-menu.js";
 import { createIncomingCallDialog } from "./views/incoming-call-dialog.js";
 import type { Notices } from "./views/notices.js";
 
@@ -17,6 +19,8 @@ export interface CallControllerOptions {
   mount(element: HTMLElement): void;
   /** Calls use TURN relays only (`?relay=1`): a failed call is then explained as a relay problem. */
   relayOnly?: boolean;
+  /** Cameras, microphones, speakers: the call's stream is adopted so choices and unplugs switch it live. */
+  devices: DeviceController;
 }
 
 export interface CallController {
@@ -35,11 +39,12 @@ const STATS_INTERVAL_MS = 1000;
 export function createCallController(options: CallControllerOptions): CallController {
   const { root, notices } = options;
   const dialog = createIncomingCallDialog();
+  const devicesMenu = createDevicesMenu(options.devices);
   const view = createCallView({
     hangUp: () => endLocally((call) => call.hangUp()),
     setMicrophoneMuted: (muted) => setTrackEnabled("audio", !muted),
     setCameraOff: (off) => setTrackEnabled("video", !off),
-  });
+  }, { menu: devicesMenu.element, attachSpeaker: (element) => options.devices.attachSpeaker(element) });
   options.mount(view.element);
   document.body.append(dialog.element);
 
@@ -48,6 +53,8 @@ export function createCallController(options: CallControllerOptions): CallContro
   /** The local user ended the call (hang up, cancel, decline): no "why" notice then. */
   let endedLocally = false;
   let media: LocalMedia | null = null;
+  /** Ends the device controller's hold on this call's stream. */
+  let releaseDevices: (() => void) | null = null;
   let disposers: (() => void)[] = [];
   let statsTimer: ReturnType<typeof setInterval> | undefined;
 
@@ -140,12 +147,14 @@ export function createCallController(options: CallControllerOptions): CallContro
    */
   async function acquireMedia(): Promise<MediaStream | null> {
     const call = current;
-    const local = await openLocalMedia();
+    const { audio, video } = await options.devices.constraints(VIDEO);
+    const local = await openLocalMedia(undefined, video, audio);
     if (current !== call || !call) {
       stopStream(local.stream);
       return null;
     }
     media = local;
+    if (local.stream) releaseDevices = options.devices.adopt(local.stream, (track) => call.replaceTrack(track), VIDEO);
     view.setLocalStream(local.stream);
     view.setLocalCapabilities(local.kind.includes("audio"), local.kind.includes("video"));
     const notice = fallbackNotice(local);
@@ -181,8 +190,12 @@ export function createCallController(options: CallControllerOptions): CallContro
     clearInterval(statsTimer);
     statsTimer = undefined;
     dialog.close();
-    // The SDK stops the stream acquireMedia gave it when the call ends: it was opened for that call.
+    // The SDK stops the stream acquireMedia gave it when the call ends: it was opened for that call
+    // (with any track a device switch put in it; the replaced ones were stopped at the switch).
     media = null;
+    releaseDevices?.();
+    releaseDevices = null;
+    devicesMenu.close();
     current = null;
     setState("idle");
   }

@@ -6,6 +6,8 @@
  * - Call: one RTCPeerConnection with perfect negotiation and ICE restart.
  * - CallManager: 1:1 calls with ringing, busy, cancel, hang-up, and article-client interop.
  * - GroupCall: the room's group call, a mesh of Calls (one per other participant).
+ * - Devices: listDevices, openDeviceTrack, DeviceWatch (unplugged devices); replaceTrack on
+ *   CallSession and GroupCall switches a camera or microphone in a call without renegotiation.
  *
  * Imports without a DOM (Node): browser globals are used only when present or injected.
  */
@@ -62,3 +64,21 @@ export {
 } from "./group/group-call.js";
 export { pairCallId, isGroupCallId, compareCodePoints } from "./group/group-roles.js";
 export { SpeakingDetector, DEFAULT_SPEAKING, type SpeakingOptions } from "./group/speaking.js";
+export {
+  listDevices,
+  groupDevices,
+  openDeviceTrack,
+  preferDevice,
+  fallbackDevice,
+  deviceIdOf,
+  trackKindOf,
+  captureKindOf,
+  type Device,
+  type DeviceKind,
+  type CaptureKind,
+  type DeviceLists,
+  type MediaDevicesLike,
+  type MediaDeviceInfoLike,
+} from "./media/devices.js";
+export { DeviceWatch, type DeviceWatchEvents, type DeviceLoss } from "./media/device-watch.js";
+export { replaceStreamTrack } from "./media/stream-tracks.js";

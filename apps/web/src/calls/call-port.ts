@@ -30,6 +30,8 @@ export interface PortCall {
   onState(listener: (state: PortCallState, reason: EndReason | null) => void): () => void;
   onRemoteStream(listener: (stream: MediaStream) => void): () => void;
   stats(): Promise<StatsSample | null>;
+  /** A device switch: sends `track` instead of our camera or microphone (no renegotiation); resolves with the replaced track. */
+  replaceTrack(track: MediaStreamTrack): Promise<MediaStreamTrack | null>;
 }
 
 export interface CallPort {

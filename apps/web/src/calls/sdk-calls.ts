@@ -47,6 +47,7 @@ function wrap(session: CallSession): PortCall {
     accept: () => session.accept(),
     decline: () => session.decline(),
     hangUp: () => session.hangUp(),
+    replaceTrack: (track) => session.replaceTrack(track),
     onState: (listener) =>
       session.on("state", (state) => listener(portState(state), state === "ended" ? session.endReason : null)),
     onRemoteStream(listener) {

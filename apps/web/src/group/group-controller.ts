@@ -1,5 +1,8 @@
 import { GroupCall, SignalingError, type GroupLeaveReason, type SignalingClient } from "@switchboard/client";
-import { fallbackNotice, groupVideoConstraints, openLocalMedia } from "../media/local-media.js";
+import type { DeviceController } from "../media/device-controller.js";
+import { fallbackNotice, groupVideoConstraints, openLocalMedia, stopStream } from "../media/local-media.js";
+import { createDevicesMenu } from "../views/devices-menu.js";
+import type { MediaSetupDialog, PrejoinChoice } from "../views/media-setup-dialog.js";
 import { createGroupBanner, type GroupPhase } from "../views/group-banner.js";
 import { createGroupControls } from "../views/group-controls.js";
 import { createGroupGrid } from "../views/group-grid.js";
@@ -18,6 +21,10 @@ export interface GroupControllerOptions {
   mount(parts: { banner: HTMLElement; grid: HTMLElement; controls: HTMLElement }): void;
   /** The pairs use TURN relays only (`?relay=1`), as 1:1 calls do. */
   relayOnly?: boolean;
+  /** Cameras, microphones, speakers; the stream in the call is adopted so they switch live. */
+  devices: DeviceController;
+  /** The pre-join screen (preview, level meter, devices) that the banner's button opens. */
+  setup: MediaSetupDialog;
 }
 
 export interface GroupController {
@@ -51,10 +58,16 @@ export function createGroupController(options: GroupControllerOptions): GroupCon
   let micOn = true;
   let cameraOn = true;
   let renderQueued = false;
+  /** What the pre-join screen opened, handed to the SDK by the next join (it stops it at leave). */
+  let prejoined: PrejoinChoice | null = null;
+  let releaseDevices: (() => void) | null = null;
+  const { devices } = options;
 
   const group = new GroupCall(client, {
     localMedia: async () => {
-      const local = await openLocalMedia(undefined, groupVideoConstraints());
+      const choice = prejoined;
+      prejoined = null;
+      const local = choice?.media ?? (await openLocalMedia(undefined, groupVideoConstraints()));
       hasAudio = local.kind.includes("audio");
       hasVideo = local.kind.includes("video");
       controls.setCapabilities(hasAudio, hasVideo);
@@ -65,7 +78,8 @@ export function createGroupController(options: GroupControllerOptions): GroupCon
     ...(options.relayOnly ? { rtcConfiguration: { iceTransportPolicy: "relay" } } : {}),
   });
   const banner = createGroupBanner(() => void join());
-  const grid = createGroupGrid();
+  const grid = createGroupGrid((element) => devices.attachSpeaker(element));
+  const devicesMenu = createDevicesMenu(devices);
   const controls = createGroupControls({
     setMicrophone(enabled) {
       micOn = enabled;
@@ -78,15 +92,22 @@ export function createGroupController(options: GroupControllerOptions): GroupCon
       scheduleRender();
     },
     leave: () => group.leave(),
-  });
+  }, devicesMenu.element);
   options.mount({ banner: banner.element, grid: grid.element, controls: controls.element });
 
   group.on("participants", scheduleRender);
   group.on("peer-joined", scheduleRender);
   group.on("peer-left", scheduleRender);
   group.on("peer-updated", scheduleRender);
-  group.on("joined", () => setPhase("joined"));
+  group.on("joined", () => {
+    const stream = group.localStream;
+    if (stream) releaseDevices = devices.adopt(stream, (track) => group.replaceTrack(track), groupVideoConstraints());
+    setPhase("joined");
+  });
   group.on("left", (reason) => {
+    releaseDevices?.();
+    releaseDevices = null;
+    devicesMenu.close();
     setPhase("idle");
     const text = LEFT_TEXT[reason];
     if (text) notices.show(text, reason === "room-changed" ? "info" : "warning");
@@ -96,10 +117,26 @@ export function createGroupController(options: GroupControllerOptions): GroupCon
   async function join(): Promise<void> {
     if (phase !== "idle" || options.inOneToOneCall()) return;
     setPhase("joining");
+    const choice = await options.setup.prejoin(group.participants.length === 0 ? "Start the group call" : "Join the group call", groupVideoConstraints());
+    if (!choice || options.inOneToOneCall()) {
+      if (choice) choice.release();
+      stopStream(choice?.media.stream ?? null);
+      return setPhase("idle");
+    }
+    prejoined = choice;
+    micOn = choice.audio;
+    cameraOn = choice.video;
+    group.setMicrophone(micOn);
+    group.setCamera(cameraOn);
     try {
       await group.join();
+      controls.set(micOn, cameraOn);
       setPhase(group.joined ? "joined" : "idle");
     } catch (error) {
+      // Refused before the SDK took the stream (it stops what it took): ours to stop.
+      if (prejoined === choice) stopStream(choice.media.stream);
+      prejoined = null;
+      choice.release();
       setPhase("idle");
       notices.show(joinFailure(error, client.welcome?.limits?.maxMeshParticipants), "error");
     }

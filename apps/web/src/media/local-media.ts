@@ -11,7 +11,8 @@ export interface LocalMedia {
 
 type GetUserMedia = (constraints: MediaStreamConstraints) => Promise<MediaStream>;
 
-const VIDEO: MediaTrackConstraints = { width: { ideal: 1280 }, height: { ideal: 720 } };
+/** A 1:1 call's camera size. */
+export const VIDEO: MediaTrackConstraints = { width: { ideal: 1280 }, height: { ideal: 720 } };
 
 /**
  * A group call sends one copy of the camera per participant (a mesh): ask for less. `?video=WxH` (or
@@ -28,11 +29,13 @@ export function groupVideoConstraints(search: string = globalThis.location?.sear
 
 /**
  * Opens camera and microphone, falling back to microphone only, then camera only, then
- * receive-only, so a call still works without a camera. Every failure is reported.
+ * receive-only, so a call still works without a camera. Every failure is reported. `video` and
+ * `audio` may name preferred devices (see DeviceController.constraints).
  */
 export async function openLocalMedia(
   getUserMedia: GetUserMedia | undefined = navigator.mediaDevices?.getUserMedia.bind(navigator.mediaDevices),
   video: MediaTrackConstraints = VIDEO,
+  audio: MediaTrackConstraints | true = true,
 ): Promise<LocalMedia> {
   const problems: MediaProblem[] = [];
   if (!getUserMedia) {
@@ -40,14 +43,14 @@ export async function openLocalMedia(
     return { stream: null, kind: "none", problems };
   }
   try {
-    return { stream: await getUserMedia({ audio: true, video }), kind: "audio+video", problems };
+    return { stream: await getUserMedia({ audio, video }), kind: "audio+video", problems };
   } catch (error) {
     problems.push(describeMediaError(error));
     // Permission refused for the pair: asking again for one device rarely helps, but a missing
     // or busy camera is common, so try each device alone.
   }
   try {
-    return { stream: await getUserMedia({ audio: true, video: false }), kind: "audio", problems };
+    return { stream: await getUserMedia({ audio, video: false }), kind: "audio", problems };
   } catch (error) {
     problems.push(describeMediaError(error, "microphone"));
   }

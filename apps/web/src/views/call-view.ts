@@ -40,8 +40,14 @@ const PHASE_TEXT: Record<CallPhase, (peer: string) => string> = {
   active: (peer) => `In call with ${peer}`,
 };
 
+/** What the device feature adds: its menu on the controls bar, and the chosen speaker for the remote video. */
+export interface CallViewDevices {
+  menu: HTMLElement;
+  attachSpeaker(element: HTMLMediaElement): void;
+}
+
 /** The in-call screen: remote video large, own view small and muted, controls, timer, quality. */
-export function createCallView(controls: CallControls): CallView {
+export function createCallView(controls: CallControls, devices?: CallViewDevices): CallView {
   let phase: CallPhase = "idle";
   let activeSince = 0;
   let timer: ReturnType<typeof setInterval> | undefined;
@@ -51,6 +57,7 @@ export function createCallView(controls: CallControls): CallView {
   const remoteVideo = h("video", { className: "remote-video", attrs: { autoplay: true, playsinline: true, "aria-label": "Remote video" } });
   const localVideo = h("video", { className: "local-video", attrs: { autoplay: true, playsinline: true, muted: true, "aria-label": "Your camera" } });
   localVideo.muted = true;
+  devices?.attachSpeaker(remoteVideo);
   const placeholder = h("div", { className: "remote-placeholder", attrs: { "aria-hidden": "true" } });
   const title = h("h2", { className: "call-title", attrs: { id: "call-title" } });
   const duration = h("span", { className: "call-duration", text: "0:00", attrs: { role: "timer", "aria-label": "Call duration" } });
@@ -78,7 +85,7 @@ export function createCallView(controls: CallControls): CallView {
   const element = h("section", { className: "call", attrs: { "aria-labelledby": "call-title", hidden: true } }, [
     h("div", { className: "call-header" }, [title, h("div", { className: "call-meta" }, [duration, quality])]),
     h("div", { className: "stage" }, [remoteVideo, placeholder, localVideo]),
-    h("div", { className: "controls", attrs: { role: "toolbar", "aria-label": "Call controls" } }, [micButton, cameraButton, hangUpButton]),
+    h("div", { className: "controls", attrs: { role: "toolbar", "aria-label": "Call controls" } }, [micButton, cameraButton, devices?.menu, hangUpButton]),
   ]);
 
   function setMic(muted: boolean): void {

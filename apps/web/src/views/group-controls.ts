@@ -13,10 +13,12 @@ export interface GroupControls {
   setCapabilities(audio: boolean, video: boolean): void;
   /** Back to microphone and camera on (a new call starts unmuted). */
   reset(): void;
+  /** Shows microphone and camera as chosen elsewhere (the pre-join screen's toggles). */
+  set(audio: boolean, video: boolean): void;
 }
 
 /** Mute, camera off and leave, fixed at the bottom of the screen: one tap away while in the call. */
-export function createGroupControls(handlers: GroupControlHandlers): GroupControls {
+export function createGroupControls(handlers: GroupControlHandlers, devicesMenu?: HTMLElement): GroupControls {
   let micOn = true;
   let cameraOn = true;
   const mic = h("button", { className: "control", attrs: { type: "button", "aria-pressed": "false" }, on: { click: () => setMic(!micOn) } });
@@ -27,7 +29,7 @@ export function createGroupControls(handlers: GroupControlHandlers): GroupContro
     attrs: { type: "button", "aria-label": "Leave group call" },
     on: { click: () => handlers.leave() },
   });
-  const element = h("div", { className: "group-controls", attrs: { role: "toolbar", "aria-label": "Group call controls", hidden: true } }, [mic, camera, leave]);
+  const element = h("div", { className: "group-controls", attrs: { role: "toolbar", "aria-label": "Group call controls", hidden: true } }, [mic, camera, devicesMenu, leave]);
 
   function paint(): void {
     mic.textContent = micOn ? "Mute" : "Unmute";
@@ -63,6 +65,11 @@ export function createGroupControls(handlers: GroupControlHandlers): GroupContro
     reset() {
       micOn = true;
       cameraOn = true;
+      paint();
+    },
+    set(audio, video) {
+      micOn = audio;
+      cameraOn = video;
       paint();
     },
   };

@@ -10,7 +10,8 @@ export interface GroupGrid {
 }
 
 /** The group call's tiles. At most one is enlarged; clicking it again (or it leaving) shrinks it. */
-export function createGroupGrid(): GroupGrid {
+/** `attachSpeaker`: plays each remote tile on the chosen speaker (see DeviceController). */
+export function createGroupGrid(attachSpeaker?: (element: HTMLMediaElement) => () => void): GroupGrid {
   const tiles = new Map<string, GroupTile>();
   let models: readonly TileModel[] = [];
   let enlarged: string | null = null;
@@ -35,7 +36,7 @@ export function createGroupGrid(): GroupGrid {
       next.forEach((model, index) => {
         let tile = tiles.get(model.name);
         if (!tile) {
-          tile = createGroupTile(model.name, model.self, toggleEnlarged);
+          tile = createGroupTile(model.name, model.self, toggleEnlarged, attachSpeaker);
           tiles.set(model.name, tile);
         }
         tile.update(model, enlarged === model.name);

@@ -16,9 +16,15 @@ export interface GroupTile {
  * muted-microphone and camera-off marks, a quality mark, a speaking outline, and a button over
  * it all that enlarges the tile (and back).
  */
-export function createGroupTile(name: string, self: boolean, toggleEnlarged: (name: string) => void): GroupTile {
+export function createGroupTile(
+  name: string,
+  self: boolean,
+  toggleEnlarged: (name: string) => void,
+  attachSpeaker?: (element: HTMLMediaElement) => () => void,
+): GroupTile {
   const video = h("video", { className: "tile-video", attrs: { autoplay: true, playsinline: true, muted: self } });
   video.muted = self; // Never hear yourself; the attribute alone does not set the property.
+  const detachSpeaker = self ? undefined : attachSpeaker?.(video);
   const avatar = h("span", { className: "tile-avatar", text: initials(name), attrs: { "aria-hidden": "true" } });
   const micMark = h("span", { className: "tile-mark", attrs: { role: "img", "aria-label": "Microphone muted", hidden: true } }, [icon("mic-off")]);
   const cameraMark = h("span", { className: "tile-mark", attrs: { role: "img", "aria-label": "Camera off", hidden: true } }, [icon("camera-off")]);
@@ -65,6 +71,7 @@ export function createGroupTile(name: string, self: boolean, toggleEnlarged: (na
       if (stream && video.paused) void video.play().catch(() => undefined);
     },
     dispose() {
+      detachSpeaker?.();
       video.srcObject = null;
       element.remove();
     },

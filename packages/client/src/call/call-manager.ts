@@ -365,7 +365,9 @@ export class CallManager {
    */
   #localStream(session: CallSession, explicit: MediaStream | null | undefined): Promise<MediaStream | null> {
     const source = explicit !== undefined ? explicit : this.options.localMedia;
-    return this.#media.acquire(session, source, (error) => this.#events.emit("error", error));
+    const stream = this.#media.acquire(session, source, (error) => this.#events.emit("error", error));
+    session.useLocalStream(stream);
+    return stream;
   }
 
   #sendTo(target: string, message: Omit<CallMessage, "target" | "name"> & { type: CallMessage["type"] }): void {

@@ -1,6 +1,7 @@
 import { TypedEmitter, type Disposer } from "../typed-emitter.js";
 import type { Call, NegotiationMessage } from "./call.js";
 import type { CallQuality } from "./call-quality.js";
+import { replaceLocalTrack } from "./replace-local-track.js";
 import { assertCallTransition, isActiveCallState, type CallEndReason, type CallState } from "./call-state.js";
 
 export interface CallSessionEvents {
@@ -51,6 +52,7 @@ export class CallSession {
   #endReason: CallEndReason | null = null;
   #call: Call | null = null;
   #early: NegotiationMessage[] = [];
+  #localStream: Promise<MediaStream | null> = Promise.resolve(null);
 
   constructor(
     init: CallSessionInit,
@@ -126,6 +128,24 @@ export class CallSession {
     return this.#call && !this.#call.ended ? this.#call.getStats() : null;
   }
 
+  /**
+   * Sends `track` instead of our camera or microphone of its kind for the rest of the call (a
+   * device switch), ringing or connected: RTCRtpSender.replaceTrack, so no renegotiation and no
+   * gap at the other side. Mute carries over (track.enabled). Resolves with the track it
+   * replaced, which is yours now (stop it); the new one is stopped with the call if the SDK
+   * opened the stream (a `localMedia` function). Rejects when the call is over or sends no
+   * track of that kind (receive-only, audio-only).
+   */
+  async replaceTrack(track: MediaStreamTrack): Promise<MediaStreamTrack | null> {
+    const stream = await this.#localStream;
+    if (this.#state === "ended") throw new Error("CallSession.replaceTrack: the call is over.");
+    if (!stream) throw new Error(`CallSession.replaceTrack: this call sends no media, so there is no ${track.kind} track to replace.`);
+    let failure: unknown = null;
+    const replaced = await replaceLocalTrack(stream, this.#call ? [this.#call] : [], track, (error) => (failure = error));
+    if (failure) throw failure;
+    return replaced;
+  }
+
   // --- driven by the CallManager --------------------------------------------------------------
 
   /** @internal Invite glare: we take the other side's call id. */
@@ -139,6 +159,11 @@ export class CallSession {
     assertCallTransition(from, to);
     this.#state = to;
     this.#events.emit("state", to, from);
+  }
+
+  /** @internal The local media this call sends, once known (for replaceTrack). */
+  useLocalStream(stream: Promise<MediaStream | null>): void {
+    this.#localStream = stream;
   }
 
   /** @internal Keeps a negotiation signal until the peer connection exists, or feeds it. */

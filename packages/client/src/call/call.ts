@@ -6,6 +6,7 @@ import { summarizeStats, type CallQuality, type StatsEntry } from "./call-qualit
 import { GatheringWatch } from "./gathering-watch.js";
 import { IceRecovery, type IceRecoveryOptions } from "./ice-recovery.js";
 import { LocalSenders } from "./local-senders.js";
+import { replaceStreamTrack } from "../media/stream-tracks.js";
 import { isOfferCollision, shouldIgnoreOffer } from "./perfect-negotiation.js";
 
 export type RTCPeerConnectionConstructor = new (configuration?: RTCConfiguration) => RTCPeerConnection;
@@ -86,6 +87,8 @@ export class Call {
   #tracksForFirstOffer: MediaStream | null = null;
   /** Our tracks are on the connection: the initiator's from the start, the answerer's from its first answer. */
   #localAttached: boolean;
+  /** Our camera/microphone (a held callee's comes with sendMedia()), kept current by device switches. */
+  #localStream: MediaStream | null;
   #remoteStream: MediaStream | null = null;
   #endReason: CallEndReason | null = null;
   #lastQuality: CallQuality | undefined;
@@ -98,6 +101,7 @@ export class Call {
     this.callId = options.callId;
     this.polite = options.polite;
     this.#send = options.send;
+    this.#localStream = options.localStream;
     this.#MediaStream = options.MediaStream ?? (globalThis as { MediaStream?: MediaStreamConstructor }).MediaStream;
     this.#recovery = new IceRecovery(
       { restartIce: () => this.restartIce(), giveUp: () => this.end("connection-failed") },
@@ -170,6 +174,7 @@ export class Call {
    */
   async sendMedia(stream?: MediaStream | null): Promise<void> {
     if (this.ended) return;
+    if (stream !== undefined && !this.#localStream) this.#localStream = stream;
     await this.#local.release(stream);
   }
 
@@ -195,6 +200,19 @@ export class Call {
     const quality = summarizeStats(report.values() as Iterable<StatsEntry>, this.#lastQuality);
     this.#lastQuality = quality;
     return quality;
+  }
+
+  /**
+   * Sends `track` instead of our camera or microphone of its kind (a device switch), with
+   * RTCRtpSender.replaceTrack: no renegotiation, no gap at the other side. The local stream
+   * holds it in place of the old track from now on (mute carries over; see replaceStreamTrack).
+   * Rejects when this call sends no track of that kind (receive-only, audio-only).
+   */
+  async replaceLocalTrack(track: MediaStreamTrack): Promise<void> {
+    if (this.ended) return;
+    if (!this.#localStream) throw new Error(`Call.replaceLocalTrack: this call sends no media, so there is no ${track.kind} track to replace.`);
+    replaceStreamTrack(this.#localStream, track);
+    await this.#local.replace(track);
   }
 
   /** Closes the peer connection (sends nothing: hanging up is the manager's job). Idempotent. */

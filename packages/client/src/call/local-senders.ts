@@ -113,6 +113,24 @@ export class LocalSenders {
     await Promise.all(starts);
   }
 
+  /**
+   * Sends `track` on our sender of its kind (a device switch): replaceTrack, same transceiver,
+   * so no renegotiation and no gap. Held, it only takes the waiting track's place. False: no
+   * sender of that kind (yet: an answerer attaches later, from the local stream, which already
+   * holds the new track). Other senders (a screen share) are never ours to touch.
+   */
+  async replace(track: MediaStreamTrack): Promise<boolean> {
+    const kind = track.kind as LocalKind;
+    const sender = this.#senders.get(kind);
+    if (!sender) return false;
+    if (this.#held) {
+      if (this.#waiting.has(kind)) this.#waiting.set(kind, track);
+      return true;
+    }
+    if (sender.track !== track) await sender.replaceTrack(track);
+    return true;
+  }
+
   /** Stops pending work (the call ended). */
   stop(): void {
     for (const timer of this.#restoreTimers.splice(0)) clearTimeout(timer);

@@ -176,6 +176,11 @@ export class GroupCall {
     this.#own.switch("video", enabled, this.joined);
   }
 
+  /** A device switch for every peer and later joiners, without renegotiation (see OwnMedia.replace); resolves with the replaced track. */
+  replaceTrack(track: MediaStreamTrack): Promise<MediaStreamTrack | null> {
+    return this.#own.replace(track, [...this.#pairs.values()].map((pair) => pair.call), (error) => this.#error(error));
+  }
+
   /** Leaves the call and stops listening to signaling. */
   dispose(): void {
     this.leave();

@@ -1,3 +1,5 @@
+import type { Call } from "../call/call.js";
+import { replaceLocalTrack } from "../call/replace-local-track.js";
 import type { OutgoingMessage } from "../signaling/signaling-types.js";
 
 /**
@@ -35,6 +37,18 @@ export class OwnMedia {
     else this.#video = enabled;
     this.#applyToTracks();
     if (tell) this.send({ type: "media-state", audio: this.#audio, video: this.#video });
+  }
+
+  /**
+   * A device switch: `track` replaces our camera or microphone of its kind in the stream (so
+   * later joiners get it) and on each of `calls` (RTCRtpSender.replaceTrack: no renegotiation,
+   * no gap); it keeps the old track's `enabled`, so our switches stay as they were. Resolves
+   * with the replaced track, the caller's now to stop. Rejects when not in the call (no stream)
+   * or when we send no track of that kind.
+   */
+  replace(track: MediaStreamTrack, calls: Iterable<Call>, onError: (error: unknown) => void): Promise<MediaStreamTrack | null> {
+    if (!this.#stream) return Promise.reject(new Error("GroupCall.replaceTrack: not in the call, or in it receive-only."));
+    return replaceLocalTrack(this.#stream, calls, track, onError);
   }
 
   /** Our state to one peer, for its tile of us. */

@@ -93,6 +93,11 @@ export class FakePeerConnection {
     return transceiver;
   }
 
+  /** Every transceiver's sender, in m-line order. */
+  get senders(): FakeSender[] {
+    return this.#rtp.map((t) => t.sender);
+  }
+
   getTransceivers(): FakeTransceiver[] {
     return [...this.#rtp];
   }
