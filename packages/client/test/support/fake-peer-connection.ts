@@ -21,13 +21,15 @@ export class FakePeerConnection {
   ontrack: ((event: unknown) => void) | null = null;
   onconnectionstatechange: ((event: unknown) => void) | null = null;
   readonly tracks: unknown[] = [];
-  readonly transceivers: { kind: string; direction?: string | undefined }[] = [];
+  readonly transceivers: FakeTransceiver[] = [];
   readonly addedCandidates: RTCIceCandidateInit[] = [];
   /** Every description set, in order, for assertions: "local:offer", "remote:answer", ... */
   readonly log: string[] = [];
   restarts = 0;
   #offers = 0;
   #negotiationNeeded = false;
+  /** A transceiver added while answering: a new m-line, which the answer cannot carry. */
+  #neededAfterAnswer = false;
 
   constructor(public configuration?: RTCConfiguration) {
     FakePeerConnection.instances.push(this);
@@ -47,10 +49,18 @@ export class FakePeerConnection {
     return {};
   }
 
-  addTransceiver(kind: string, init?: { direction?: string }): unknown {
-    this.transceivers.push({ kind, direction: init?.direction });
+  /** A kind (receive-only) or a track (a screen share), as the Call adds them. */
+  addTransceiver(trackOrKind: string | { kind: string }, init?: { direction?: string; streams?: { id: string }[] }): FakeTransceiver {
+    const track = typeof trackOrKind === "string" ? null : trackOrKind;
+    const transceiver = new FakeTransceiver(track?.kind ?? (trackOrKind as string), init?.direction, track, init?.streams?.map((s) => s.id) ?? [], () => this.#needNegotiation());
+    this.transceivers.push(transceiver);
+    if (this.signalingState === "have-remote-offer") this.#neededAfterAnswer = true;
     this.#needNegotiation();
-    return {};
+    return transceiver;
+  }
+
+  getSenders(): { track: unknown }[] {
+    return [...this.tracks.map((track) => ({ track })), ...this.transceivers.map((t) => t.sender)];
   }
 
   restartIce(): void {
@@ -71,7 +81,8 @@ export class FakePeerConnection {
       if (this.signalingState !== "have-remote-offer") throw invalidState(`answer in ${this.signalingState}`);
       this.localDescription = { type, sdp: `answer ${this.id}` };
       this.signalingState = "stable";
-      this.#negotiationNeeded = false;
+      this.#negotiationNeeded = this.#neededAfterAnswer;
+      this.#neededAfterAnswer = false;
     } else {
       throw new Error(`unsupported ${type}`);
     }
@@ -154,6 +165,40 @@ export class FakePeerConnection {
   #trickle(): void {
     const init = { candidate: `candidate:${this.id} 1 udp 1 127.0.0.1 ${9000 + this.id} typ host`, sdpMid: "0", sdpMLineIndex: 0 };
     setTimeout(() => this.onicecandidate?.({ candidate: { ...init, toJSON: () => init } }), 0);
+  }
+}
+
+/** A transceiver: its sender's track can be replaced, and a new direction needs negotiation. */
+export class FakeTransceiver {
+  readonly sender: { track: unknown; replaceTrack(track: unknown): Promise<void> };
+  #direction: string | undefined;
+
+  constructor(
+    readonly kind: string,
+    direction: string | undefined,
+    track: unknown,
+    /** The stream ids it was added with (its msid). */
+    readonly streamIds: string[],
+    private readonly negotiationNeeded: () => void,
+  ) {
+    this.#direction = direction;
+    const sender = {
+      track,
+      replaceTrack: async (next: unknown) => {
+        sender.track = next;
+      },
+    };
+    this.sender = sender;
+  }
+
+  get direction(): string | undefined {
+    return this.#direction;
+  }
+
+  set direction(direction: string | undefined) {
+    if (direction === this.#direction) return;
+    this.#direction = direction;
+    this.negotiationNeeded();
   }
 }
 
