@@ -1,8 +1,10 @@
 import { h } from "../dom.js";
+import { createScreenShareButton, type ScreenShareButton } from "./screen-share-button.js";
 
 export interface GroupControlHandlers {
   setMicrophone(enabled: boolean): void;
   setCamera(enabled: boolean): void;
+  toggleScreenShare(): void;
   leave(): void;
 }
 
@@ -13,6 +15,7 @@ export interface GroupControls {
   setCapabilities(audio: boolean, video: boolean): void;
   /** Back to microphone and camera on (a new call starts unmuted). */
   reset(): void;
+  readonly screenShare: ScreenShareButton;
 }
 
 /** Mute, camera off and leave, fixed at the bottom of the screen: one tap away while in the call. */
@@ -21,13 +24,14 @@ export function createGroupControls(handlers: GroupControlHandlers): GroupContro
   let cameraOn = true;
   const mic = h("button", { className: "control", attrs: { type: "button", "aria-pressed": "false" }, on: { click: () => setMic(!micOn) } });
   const camera = h("button", { className: "control", attrs: { type: "button", "aria-pressed": "false" }, on: { click: () => setCamera(!cameraOn) } });
+  const screenShare = createScreenShareButton(() => handlers.toggleScreenShare());
   const leave = h("button", {
     className: "control control-danger",
     text: "Leave",
     attrs: { type: "button", "aria-label": "Leave group call" },
     on: { click: () => handlers.leave() },
   });
-  const element = h("div", { className: "group-controls", attrs: { role: "toolbar", "aria-label": "Group call controls", hidden: true } }, [mic, camera, leave]);
+  const element = h("div", { className: "group-controls", attrs: { role: "toolbar", "aria-label": "Group call controls", hidden: true } }, [mic, camera, screenShare.element, leave]);
 
   function paint(): void {
     mic.textContent = micOn ? "Mute" : "Unmute";
@@ -65,5 +69,6 @@ export function createGroupControls(handlers: GroupControlHandlers): GroupContro
       cameraOn = true;
       paint();
     },
+    screenShare,
   };
 }
