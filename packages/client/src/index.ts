@@ -6,6 +6,7 @@
  * - Call: one RTCPeerConnection with perfect negotiation and ICE restart.
  * - CallManager: 1:1 calls with ringing, busy, cancel, hang-up, and article-client interop.
  * - GroupCall: the room's group call, a mesh of Calls (one per other participant).
+ * - Screen sharing in both (`screenShare`): its own track and stream, named to the peers.
  *
  * Imports without a DOM (Node): browser globals are used only when present or injected.
  */
@@ -62,3 +63,4 @@ export {
 } from "./group/group-call.js";
 export { pairCallId, isGroupCallId, compareCodePoints } from "./group/group-roles.js";
 export { SpeakingDetector, DEFAULT_SPEAKING, type SpeakingOptions } from "./group/speaking.js";
+export { displayMedia, type ScreenSharing, type ScreenSource } from "./media/screen-share.js";
