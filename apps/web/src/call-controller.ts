@@ -1,4 +1,5 @@
 import type { CallPort, EndReason, MediaSource, PortCall, PortCallState } from "./calls/call-port.js";
+import { createCallScreenShare } from "./calls/call-screen-share.js";
 import { RELAY_FAILURE_MESSAGE } from "./calls/relay-mode.js";
 import { installDebugHook } from "./debug-hook.js";
 import type { DeviceController } from "./media/device-controller.js";
@@ -44,7 +45,9 @@ export function createCallController(options: CallControllerOptions): CallContro
     hangUp: () => endLocally((call) => call.hangUp()),
     setMicrophoneMuted: (muted) => setTrackEnabled("audio", !muted),
     setCameraOff: (off) => setTrackEnabled("video", !off),
+    toggleScreenShare: () => screenShare.toggle(),
   }, { menu: devicesMenu.element, attachSpeaker: (element) => options.devices.attachSpeaker(element) });
+  const screenShare = createCallScreenShare(view.screenShare, notices);
   options.mount(view.element);
   document.body.append(dialog.element);
 
@@ -95,6 +98,7 @@ export function createCallController(options: CallControllerOptions): CallContro
       call.onRemoteStream((stream) => {
         if (current === call) view.setRemoteStream(stream);
       }),
+      screenShare.adopt(call),
     ];
     onCallState(call, call.state, null);
   }
@@ -189,6 +193,7 @@ export function createCallController(options: CallControllerOptions): CallContro
     disposers = [];
     clearInterval(statsTimer);
     statsTimer = undefined;
+    screenShare.reset();
     dialog.close();
     // The SDK stops the stream acquireMedia gave it when the call ends: it was opened for that call
     // (with any track a device switch put in it; the replaced ones were stopped at the switch).

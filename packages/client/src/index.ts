@@ -8,6 +8,7 @@
  * - GroupCall: the room's group call, a mesh of Calls (one per other participant).
  * - Devices: listDevices, openDeviceTrack, DeviceWatch (unplugged devices); replaceTrack on
  *   CallSession and GroupCall switches a camera or microphone in a call without renegotiation.
+ * - Screen sharing in both (`screenShare`): its own track and stream, named to the peers.
  *
  * Imports without a DOM (Node): browser globals are used only when present or injected.
  */
@@ -82,3 +83,4 @@ export {
 } from "./media/devices.js";
 export { DeviceWatch, type DeviceWatchEvents, type DeviceLoss } from "./media/device-watch.js";
 export { replaceStreamTrack } from "./media/stream-tracks.js";
+export { displayMedia, type ScreenSharing, type ScreenSource } from "./media/screen-share.js";

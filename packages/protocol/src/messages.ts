@@ -167,14 +167,23 @@ export const NewIceCandidateMessage = z.looseObject({
   callId: CallId.optional(),
 });
 /**
- * A group-call participant's microphone and camera, for the others' tiles. Sent untargeted, it
- * goes to the sender's call partners only, like every call message.
+ * A MediaStream id as SDP carries it (an `msid`): 1 to 64 token characters (RFC 8830), so the
+ * id a peer announces can be the one its tracks arrive with.
+ */
+export const StreamId = z.string().regex(/^[!#$%&'*+\-.0-9A-Z^_`a-z{|}~]{1,64}$/, "is not a stream id (1 to 64 token characters)");
+/**
+ * A call partner's microphone and camera, for the others' tiles, and which of its streams is its
+ * screen share. Sent untargeted, it goes to the sender's call partners only, like every call
+ * message. `screen`: the id of the MediaStream its screen share arrives in (null or absent: not
+ * sharing); sent before the offer that adds the share's track. `callId`: a 1:1 call's id.
  */
 export const MediaStateMessage = z.looseObject({
   type: z.literal("media-state"),
   ...routed,
   audio: z.boolean(),
   video: z.boolean(),
+  screen: StreamId.nullable().optional(),
+  callId: CallId.optional(),
 });
 export const HangUpMessage = z.looseObject({
   type: z.literal("hang-up"),

@@ -29,6 +29,11 @@ export interface PortCall {
   hangUp(): void;
   onState(listener: (state: PortCallState, reason: EndReason | null) => void): () => void;
   onRemoteStream(listener: (stream: MediaStream) => void): () => void;
+  /** Shares a screen, window or tab (the browser asks which: call it from a click); rejects when refused. */
+  startScreenShare(): Promise<void>;
+  stopScreenShare(): void;
+  /** A screen share started or stopped (null): ours (`self`) or the other side's. */
+  onScreenShare(listener: (self: boolean, stream: MediaStream | null) => void): () => void;
   stats(): Promise<StatsSample | null>;
   /** A device switch: sends `track` instead of our camera or microphone (no renegotiation); resolves with the replaced track. */
   replaceTrack(track: MediaStreamTrack): Promise<MediaStreamTrack | null>;

@@ -1,4 +1,5 @@
 import { CallManager, type CallSession, type CallState, type SignalingClient } from "@switchboard/client";
+import { openScreenCapture } from "../media/screen-media.js";
 import type { CallPort, MediaSource, PortCall, PortCallState } from "./call-port.js";
 
 /**
@@ -53,6 +54,12 @@ function wrap(session: CallSession): PortCall {
     onRemoteStream(listener) {
       if (session.remoteStream) queueMicrotask(() => session.remoteStream && listener(session.remoteStream));
       return session.on("remote-stream", listener);
+    },
+    startScreenShare: async () => void (await session.screenShare.start(openScreenCapture)),
+    stopScreenShare: () => session.screenShare.stop(),
+    onScreenShare(listener) {
+      const disposers = [session.on("local-screen-share", (stream) => listener(true, stream)), session.on("screen-share", (stream) => listener(false, stream))];
+      return () => disposers.forEach((dispose) => dispose());
     },
     async stats() {
       const quality = await session.getStats();

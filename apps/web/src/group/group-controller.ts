@@ -8,6 +8,7 @@ import { createGroupControls } from "../views/group-controls.js";
 import { createGroupGrid } from "../views/group-grid.js";
 import type { Notices } from "../views/notices.js";
 import { groupTiles } from "./tile-model.js";
+import { createGroupScreenShare } from "./group-screen-share.js";
 
 export interface GroupControllerOptions {
   client: SignalingClient;
@@ -91,9 +92,13 @@ export function createGroupController(options: GroupControllerOptions): GroupCon
       group.setCamera(enabled);
       scheduleRender();
     },
+    toggleScreenShare: () => screenShare.toggle(),
     leave: () => group.leave(),
   }, devicesMenu.element);
+  const screenShare = createGroupScreenShare(group, { button: controls.screenShare, notices, changed: scheduleRender });
   options.mount({ banner: banner.element, grid: grid.element, controls: controls.element });
+  // The shares go in the grid, after the tiles (which the grid keeps first); CSS shows them on top.
+  grid.element.append(screenShare.tiles.element);
 
   group.on("participants", scheduleRender);
   group.on("peer-joined", scheduleRender);
@@ -169,6 +174,7 @@ export function createGroupController(options: GroupControllerOptions): GroupCon
   function render(): void {
     const self = client.name;
     banner.render({ participants: group.participants, self, phase, canJoin: !options.inOneToOneCall() });
+    screenShare.render(phase === "joined");
     if (phase !== "joined" || self === null) return grid.clear();
     grid.render(
       groupTiles({

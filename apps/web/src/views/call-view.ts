@@ -1,5 +1,7 @@
 import { h } from "../dom.js";
 import { describeQuality, formatDuration, qualityLevel, type QualityInput } from "../format.js";
+import { createScreenShareButton, type ScreenShareButton } from "./screen-share-button.js";
+import { createScreenTiles, type ScreenTiles } from "./screen-tiles.js";
 
 /** What the call view shows; `idle` hides it. */
 export type CallPhase = "idle" | "ringing-out" | "connecting" | "active";
@@ -8,6 +10,7 @@ export interface CallControls {
   hangUp(): void;
   setMicrophoneMuted(muted: boolean): void;
   setCameraOff(off: boolean): void;
+  toggleScreenShare(): void;
 }
 
 export interface QualitySample extends QualityInput {
@@ -23,6 +26,8 @@ export interface CallView {
   setQuality(sample: QualitySample | null): void;
   /** Whether local audio/video exist, to enable the toggles. */
   setLocalCapabilities(audio: boolean, video: boolean): void;
+  /** The screen-share toggle and the shares, which take the stage (the remote camera becomes an inset). */
+  readonly screenShare: { button: ScreenShareButton; tiles: ScreenTiles };
 }
 
 /** Shown over the empty stage until the remote video plays. */
@@ -75,6 +80,7 @@ export function createCallView(controls: CallControls, devices?: CallViewDevices
     attrs: { type: "button", "aria-pressed": "false", "aria-label": "Turn camera off" },
     on: { click: () => setCamera(!cameraOff) },
   });
+  const screenShare = { button: createScreenShareButton(() => controls.toggleScreenShare()), tiles: createScreenTiles() };
   const hangUpButton = h("button", {
     className: "control control-danger",
     text: "Hang up",
@@ -84,8 +90,8 @@ export function createCallView(controls: CallControls, devices?: CallViewDevices
 
   const element = h("section", { className: "call", attrs: { "aria-labelledby": "call-title", hidden: true } }, [
     h("div", { className: "call-header" }, [title, h("div", { className: "call-meta" }, [duration, quality])]),
-    h("div", { className: "stage" }, [remoteVideo, placeholder, localVideo]),
-    h("div", { className: "controls", attrs: { role: "toolbar", "aria-label": "Call controls" } }, [micButton, cameraButton, devices?.menu, hangUpButton]),
+    h("div", { className: "stage" }, [screenShare.tiles.element, remoteVideo, placeholder, localVideo]),
+    h("div", { className: "controls", attrs: { role: "toolbar", "aria-label": "Call controls" } }, [micButton, cameraButton, screenShare.button.element, devices?.menu, hangUpButton]),
   ]);
 
   function setMic(muted: boolean): void {
@@ -118,6 +124,7 @@ export function createCallView(controls: CallControls, devices?: CallViewDevices
       element.dataset.phase = next;
       title.textContent = PHASE_TEXT[next](peer ?? "");
       placeholder.textContent = STAGE_TEXT[next](peer ?? "");
+      screenShare.button.element.disabled = next !== "active";
       hangUpButton.textContent = next === "ringing-out" ? "Cancel" : "Hang up";
       hangUpButton.setAttribute("aria-label", next === "ringing-out" ? "Cancel call" : "Hang up");
       if (next === "active" && !wasActive) {
@@ -160,5 +167,6 @@ export function createCallView(controls: CallControls, devices?: CallViewDevices
       micButton.disabled = !audio;
       cameraButton.disabled = !video;
     },
+    screenShare,
   };
 }

@@ -1,8 +1,10 @@
 import { h } from "../dom.js";
+import { createScreenShareButton, type ScreenShareButton } from "./screen-share-button.js";
 
 export interface GroupControlHandlers {
   setMicrophone(enabled: boolean): void;
   setCamera(enabled: boolean): void;
+  toggleScreenShare(): void;
   leave(): void;
 }
 
@@ -15,6 +17,7 @@ export interface GroupControls {
   reset(): void;
   /** Shows microphone and camera as chosen elsewhere (the pre-join screen's toggles). */
   set(audio: boolean, video: boolean): void;
+  readonly screenShare: ScreenShareButton;
 }
 
 /** Mute, camera off and leave, fixed at the bottom of the screen: one tap away while in the call. */
@@ -23,13 +26,14 @@ export function createGroupControls(handlers: GroupControlHandlers, devicesMenu?
   let cameraOn = true;
   const mic = h("button", { className: "control", attrs: { type: "button", "aria-pressed": "false" }, on: { click: () => setMic(!micOn) } });
   const camera = h("button", { className: "control", attrs: { type: "button", "aria-pressed": "false" }, on: { click: () => setCamera(!cameraOn) } });
+  const screenShare = createScreenShareButton(() => handlers.toggleScreenShare());
   const leave = h("button", {
     className: "control control-danger",
     text: "Leave",
     attrs: { type: "button", "aria-label": "Leave group call" },
     on: { click: () => handlers.leave() },
   });
-  const element = h("div", { className: "group-controls", attrs: { role: "toolbar", "aria-label": "Group call controls", hidden: true } }, [mic, camera, devicesMenu, leave]);
+  const element = h("div", { className: "group-controls", attrs: { role: "toolbar", "aria-label": "Group call controls", hidden: true } }, [mic, camera, screenShare.element, devicesMenu, leave]);
 
   function paint(): void {
     mic.textContent = micOn ? "Mute" : "Unmute";
@@ -72,5 +76,6 @@ export function createGroupControls(handlers: GroupControlHandlers, devicesMenu?
       cameraOn = video;
       paint();
     },
+    screenShare,
   };
 }

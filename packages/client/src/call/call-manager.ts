@@ -45,6 +45,7 @@ export class CallManager {
     accept: (session, stream) => this.#accept(session, stream),
     decline: (session) => this.#decline(session),
     hangUp: (session) => this.#hangUp(session),
+    send: (session, message) => this.#sendTo(session.remote, { ...message, callId: session.id }),
   };
   /** Local media of outgoing calls, being obtained while it rings. */
   readonly #pendingStreams = new WeakMap<CallSession, Promise<MediaStream | null>>();
@@ -155,6 +156,9 @@ export class CallManager {
         return;
       case "hang-up":
         if (sameCall) this.#end(partner, remoteEndReason(message.reason), false);
+        return;
+      case "media-state":
+        if (sameCall) partner.remoteScreen(message.screen ?? null);
         return;
       case "video-offer":
       case "video-answer":

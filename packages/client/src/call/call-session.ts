@@ -1,8 +1,10 @@
+import type { ScreenSharing } from "../media/screen-share.js";
 import { TypedEmitter, type Disposer } from "../typed-emitter.js";
 import type { Call, NegotiationMessage } from "./call.js";
 import type { CallQuality } from "./call-quality.js";
 import { replaceLocalTrack } from "./replace-local-track.js";
 import { assertCallTransition, isActiveCallState, type CallEndReason, type CallState } from "./call-state.js";
+import { SessionScreen, type SessionMediaState } from "./session-screen.js";
 
 export interface CallSessionEvents {
   /** The call moved to another state (see CallState). */
@@ -13,6 +15,10 @@ export interface CallSessionEvents {
   "remote-stream": (stream: MediaStream) => void;
   /** The media connection's state (RTCPeerConnection.connectionState), e.g. to show "reconnecting". */
   "connection-state": (state: RTCPeerConnectionState) => void;
+  /** The remote user's screen share started (its own stream, apart from `remote-stream`) or stopped (null). */
+  "screen-share": (stream: MediaStream | null) => void;
+  /** Our screen share started, was replaced, or stopped (null), also by the browser's own "Stop sharing". */
+  "local-screen-share": (stream: MediaStream | null) => void;
   /** The call is over; emitted once, right after the `state` event for "ended". */
   ended: (reason: CallEndReason) => void;
 }
@@ -22,6 +28,8 @@ export interface CallSessionController {
   accept(session: CallSession, localStream: MediaStream | null | undefined): Promise<void>;
   decline(session: CallSession): void;
   hangUp(session: CallSession): void;
+  /** Sends the remote user our `media-state` in this call. */
+  send(session: CallSession, message: SessionMediaState): void;
 }
 
 export interface CallSessionInit {
@@ -53,6 +61,7 @@ export class CallSession {
   #call: Call | null = null;
   #early: NegotiationMessage[] = [];
   #localStream: Promise<MediaStream | null> = Promise.resolve(null);
+  readonly #screen: SessionScreen;
 
   constructor(
     init: CallSessionInit,
@@ -63,6 +72,12 @@ export class CallSession {
     this.direction = init.direction;
     this.legacy = init.legacy;
     this.media = init.media;
+    this.#screen = new SessionScreen({
+      send: (message) => controller.send(this, message),
+      legacy: init.legacy,
+      local: (stream) => this.#events.emit("local-screen-share", stream),
+      remote: (stream) => this.#events.emit("screen-share", stream),
+    });
   }
 
   on<E extends keyof CallSessionEvents>(event: E, listener: CallSessionEvents[E]): Disposer {
@@ -123,6 +138,16 @@ export class CallSession {
     this.controller.hangUp(this);
   }
 
+  /** Our screen share, from "connecting" on: `session.screenShare.start()` from a click. */
+  get screenShare(): ScreenSharing {
+    return this.#screen.share;
+  }
+
+  /** The remote user's screen share, while they share. */
+  get remoteScreenStream(): MediaStream | null {
+    return this.#screen.remoteStream;
+  }
+
   /** A quality snapshot, or null before the peer connection exists. */
   async getStats(): Promise<CallQuality | null> {
     return this.#call && !this.#call.ended ? this.#call.getStats() : null;
@@ -172,9 +197,15 @@ export class CallSession {
     else if (this.#early.length < MAX_EARLY_SIGNALS) this.#early.push(message);
   }
 
+  /** @internal Their `media-state` named their screen share's stream (null: none). */
+  remoteScreen(streamId: string | null): void {
+    this.#screen.remoteState(streamId);
+  }
+
   /** @internal The peer connection exists: forward its events and feed it what came early. */
   attach(call: Call): void {
     this.#call = call;
+    this.#screen.attach(call);
     call.on("track", (track, streams) => this.#events.emit("track", track, streams));
     call.on("remote-stream", (stream) => this.#events.emit("remote-stream", stream));
     call.on("connection-state", (state) => this.#events.emit("connection-state", state));
@@ -196,6 +227,7 @@ export class CallSession {
     // "ended" before closing the peer connection, so its own `ended` event finds the call over.
     this.transition("ended");
     this.#call?.end(reason);
+    this.#screen.close();
     this.#events.emit("ended", reason);
   }
 }

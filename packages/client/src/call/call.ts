@@ -1,6 +1,7 @@
 import type { CallMessage } from "@switchboard/protocol";
 import { TypedEmitter, type Disposer } from "../typed-emitter.js";
 import { CandidateBuffer } from "./candidate-buffer.js";
+import { CallScreen } from "./call-screen.js";
 import type { CallEndReason } from "./call-state.js";
 import { summarizeStats, type CallQuality, type StatsEntry } from "./call-quality.js";
 import { GatheringWatch } from "./gathering-watch.js";
@@ -22,6 +23,8 @@ export interface CallEvents {
   "remote-stream": (stream: MediaStream) => void;
   /** RTCPeerConnection.connectionState changed. */
   "connection-state": (state: RTCPeerConnectionState) => void;
+  /** The remote side's screen share started (its own stream, apart from `remote-stream`) or stopped (null). */
+  "screen-share": (stream: MediaStream | null) => void;
   /** A negotiation step failed; the call goes on (perfect negotiation retries on the next round). */
   error: (error: unknown) => void;
   /** The peer connection is closed; emitted once. */
@@ -78,6 +81,7 @@ export class Call {
     this.end("connection-failed");
   });
   readonly #MediaStream: MediaStreamConstructor | undefined;
+  readonly #screen: CallScreen;
   #makingOffer = false;
   #ignoreOffer = false;
   #isSettingRemoteAnswerPending = false;
@@ -113,6 +117,10 @@ export class Call {
 
     const pc = new PeerConnection(options.configuration);
     this.peerConnection = pc;
+    this.#screen = new CallScreen(pc, options.initiator, {
+      remoteChanged: (stream) => this.#events.emit("screen-share", stream),
+      error: (error) => this.#events.emit("error", error),
+    });
     // Handlers fire on later tasks, so whoever constructs us can subscribe before anything happens.
     pc.onnegotiationneeded = () => void this.#negotiate();
     pc.onicecandidate = ({ candidate }) => {
@@ -152,6 +160,30 @@ export class Call {
 
   get ended(): boolean {
     return this.#endReason !== null;
+  }
+
+  /** The remote side's screen share, while it shares (their `media-state` named its stream). */
+  get remoteScreenStream(): MediaStream | null {
+    return this.#screen.remoteStream;
+  }
+
+  /**
+   * Sends `track` as our screen share, on a transceiver of its own next to the camera (see
+   * CallScreen); a second call replaces the track. `stream`'s id is what our `media-state`
+   * announces: the remote side knows the share by it.
+   */
+  shareScreen(track: MediaStreamTrack, stream: MediaStream): void {
+    if (!this.ended) this.#screen.share(track, stream);
+  }
+
+  /** Stops sending our screen share (renegotiates). */
+  stopScreenShare(): void {
+    if (!this.ended) this.#screen.unshare();
+  }
+
+  /** The remote side's `media-state` named the stream of its screen share (null: it shares none). */
+  setRemoteScreen(streamId: string | null): void {
+    this.#screen.setRemote(streamId);
   }
 
   /** Feeds one `video-offer` / `video-answer` / `new-ice-candidate` from the remote user. */
@@ -272,6 +304,7 @@ export class Call {
       if (!this.#localAttached) this.#local.addForAnswer(this.#tracksForFirstOffer);
       this.#localAttached = true;
       this.#tracksForFirstOffer = null;
+      this.#screen.ready();
       await pc.setLocalDescription();
       this.#sendLocalDescription();
     }
@@ -318,6 +351,7 @@ export class Call {
 
   #onTrack(event: RTCTrackEvent): void {
     this.#events.emit("track", event.track, event.streams);
+    if (this.#screen.claims(event)) return;
     let stream = event.streams[0] ?? this.#remoteStream;
     if (!stream && this.#MediaStream) stream = new this.#MediaStream();
     if (!stream) return;

@@ -21,6 +21,8 @@ export interface GroupPeer {
   readonly speaking: boolean;
   /** The pair's RTCPeerConnection.connectionState, e.g. to show "connecting" on the tile. */
   readonly connection: RTCPeerConnectionState;
+  /** Their screen share while they present (its own stream; their `media-state` names it), else null. */
+  readonly screen: MediaStream | null;
 }
 
 /** Why we are out of the group call. */
@@ -51,6 +53,10 @@ export interface GroupCallEvents {
   "peer-left": (name: string) => void;
   /** A peer's stream, media state, quality or speaking changed. */
   "peer-updated": (peer: GroupPeer) => void;
+  /** A peer's screen share started or stopped (null); also in its GroupPeer's `screen`. */
+  "screen-share": (name: string, stream: MediaStream | null) => void;
+  /** Our screen share started, was replaced, or stopped (null), also by the browser's own "Stop sharing". */
+  "local-screen-share": (stream: MediaStream | null) => void;
   /** join() succeeded: we are in the call. */
   joined: () => void;
   /** We are out of the call (after a `peer-left` for each peer). */

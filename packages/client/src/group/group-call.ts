@@ -15,7 +15,8 @@ import {
 } from "./group-call-types.js";
 import { GroupRejoin } from "./group-rejoin.js";
 import { OwnMedia } from "./own-media.js";
-import { GroupPair } from "./group-pair.js";
+import { GroupPair, type PeerMediaState } from "./group-pair.js";
+import { ScreenShare, type ScreenSharing } from "../media/screen-share.js";
 import { PeerPolling } from "./peer-polling.js";
 import { isGroupCallId, isPoliteInGroup, offersTo, pairCallId } from "./group-roles.js";
 
@@ -58,10 +59,17 @@ export class GroupCall {
   /** What local media the SDK opened for a stay, so that it stops it at the end. */
   readonly #media = new MediaOwnership<Stay>((stay) => stay.over);
   /** `media-state`s of participants we have no pair with yet. */
-  readonly #earlyStates = new Map<string, { audio: boolean; video: boolean }>();
+  readonly #earlyStates = new Map<string, PeerMediaState>();
   #participants: readonly string[];
   #stay: Stay | null = null;
   readonly #own = new OwnMedia((message) => this.signaling.send(message));
+  /** Our screen share, sent to every pair (new ones too). */
+  readonly #screen = new ScreenShare({
+    unavailable: () => (this.joined ? null : "join the group call first"),
+    calls: () => [...this.#pairs.values()].map((pair) => pair.call),
+    announce: (streamId) => this.#own.setScreen(streamId, this.joined),
+    changed: (stream) => this.#events.emit("local-screen-share", stream),
+  });
   readonly #polling: PeerPolling;
   /** Pairs that failed, to be offered again (by the later joiner of the pair). */
   readonly #repairs = new Map<string, ReturnType<typeof setTimeout>>();
@@ -181,6 +189,11 @@ export class GroupCall {
     return this.#own.replace(track, [...this.#pairs.values()].map((pair) => pair.call), (error) => this.#error(error));
   }
 
+  /** Our screen share while joined, to everyone (and whoever joins later; GroupPeer.screen on their side). */
+  get screenShare(): ScreenSharing {
+    return this.#screen;
+  }
+
   /** Leaves the call and stops listening to signaling. */
   dispose(): void {
     this.leave();
@@ -234,6 +247,8 @@ export class GroupCall {
     for (const timer of this.#repairs.values()) clearTimeout(timer);
     this.#repairs.clear();
     this.#media.release(stay);
+    this.#screen.close();
+    this.#own.setScreen(null, false);
     this.#own.stream = null;
     this.#earlyStates.clear();
     stay.releaseBusy?.();
@@ -286,6 +301,9 @@ export class GroupCall {
             this.#dropPair(ended.name, true, reason);
             this.#repair(stay, ended.name);
           },
+          screenShared: (shared, stream) => {
+            if (this.#pairs.get(shared.name) === shared) this.#events.emit("screen-share", shared.name, stream);
+          },
           error: (error) => this.#error(error),
         },
       );
@@ -296,7 +314,9 @@ export class GroupCall {
     this.#earlyStates.delete(remote);
     this.#pairs.set(remote, pair);
     this.#events.emit("peer-joined", pair.peer);
+    // Told before the share's offer goes out, so they know its stream when its track arrives.
     this.#own.tell(remote);
+    this.#screen.addCall(pair.call);
     return pair;
   }
 
@@ -353,9 +373,10 @@ export class GroupCall {
     if (!stay?.joined) return;
     const from = message.from;
     if (message.type === "media-state") {
+      const state = { audio: message.audio, video: message.video, screen: message.screen ?? null };
       const pair = this.#pairs.get(from);
-      if (pair) pair.mediaState(message.audio, message.video);
-      else if (this.#participants.includes(from)) this.#earlyStates.set(from, { audio: message.audio, video: message.video });
+      if (pair) pair.mediaState(state);
+      else if (this.#participants.includes(from)) this.#earlyStates.set(from, state);
       return;
     }
     // Another room's pair, an older stay's, or a 1:1 call's: not ours.

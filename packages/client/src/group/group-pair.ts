@@ -9,6 +9,8 @@ export interface GroupPairHost {
   updated(pair: GroupPair): void;
   /** The peer connection ended by itself (ICE gave up, nothing gathered). */
   ended(pair: GroupPair, reason: CallEndReason): void;
+  /** Their screen share started or stopped (null). */
+  screenShared(pair: GroupPair, stream: MediaStream | null): void;
   error(error: unknown): void;
 }
 
@@ -17,7 +19,14 @@ export interface GroupPairInit {
   call: CallOptions;
   speaking: SpeakingOptions;
   /** A `media-state` that came before the pair existed. */
-  mediaState?: { audio: boolean; video: boolean } | undefined;
+  mediaState?: PeerMediaState | undefined;
+}
+
+/** What a peer's `media-state` says: microphone, camera, and its screen share's stream id. */
+export interface PeerMediaState {
+  audio: boolean;
+  video: boolean;
+  screen: string | null;
 }
 
 /**
@@ -50,8 +59,14 @@ export class GroupPair {
       quality: null,
       speaking: false,
       connection: "new",
+      screen: null,
     });
     this.call = new Call(init.call);
+    this.call.setRemoteScreen(init.mediaState?.screen ?? null);
+    this.call.on("screen-share", (screen) => {
+      this.#update({ screen });
+      if (!this.#closed) host.screenShared(this, screen);
+    });
     this.call.on("remote-stream", (stream) => this.#update({ stream }));
     this.call.on("connection-state", (connection) => this.#update({ connection }));
     this.call.on("error", (error) => host.error(error));
@@ -69,8 +84,9 @@ export class GroupPair {
   }
 
   /** Their `media-state`. */
-  mediaState(audio: boolean, video: boolean): void {
+  mediaState({ audio, video, screen }: PeerMediaState): void {
     this.#update({ audio, video });
+    this.call.setRemoteScreen(screen);
   }
 
   /** One audio-level sample for `speaking` (skipped while the previous one is still running). */

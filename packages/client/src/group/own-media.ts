@@ -4,12 +4,14 @@ import type { OutgoingMessage } from "../signaling/signaling-types.js";
 
 /**
  * Our microphone and camera in a group call: switched with `track.enabled` (the tracks stay,
- * so switching back needs no renegotiation), and told to the others with `media-state`.
+ * so switching back needs no renegotiation), and told to the others with `media-state`, along
+ * with our screen share's stream id.
  */
 export class OwnMedia {
   #audio = true;
   #video = true;
   #stream: MediaStream | null = null;
+  #screen: string | null = null;
 
   constructor(private readonly send: (message: OutgoingMessage) => void) {}
 
@@ -36,7 +38,13 @@ export class OwnMedia {
     if (kind === "audio") this.#audio = enabled;
     else this.#video = enabled;
     this.#applyToTracks();
-    if (tell) this.send({ type: "media-state", audio: this.#audio, video: this.#video });
+    if (tell) this.send(this.#state());
+  }
+
+  /** Our screen share's stream id (null: none), told to every partner. */
+  setScreen(streamId: string | null, tell: boolean): void {
+    this.#screen = streamId;
+    if (tell) this.send(this.#state());
   }
 
   /**
@@ -53,7 +61,12 @@ export class OwnMedia {
 
   /** Our state to one peer, for its tile of us. */
   tell(target: string): void {
-    this.send({ type: "media-state", target, audio: this.#audio, video: this.#video });
+    this.send({ ...this.#state(), target });
+  }
+
+  #state(): OutgoingMessage {
+    // No `screen` when not sharing: the message as before screen sharing existed.
+    return { type: "media-state", audio: this.#audio, video: this.#video, ...(this.#screen === null ? {} : { screen: this.#screen }) };
   }
 
   #applyToTracks(): void {

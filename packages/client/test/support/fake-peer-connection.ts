@@ -27,15 +27,38 @@ export class FakeSender {
   }
 }
 
-/** A transceiver; its m-line kind is the receiver track's kind, as in browsers. */
+/**
+ * A transceiver; its m-line kind is the receiver track's kind, as in browsers. Changing its
+ * direction needs negotiation.
+ */
 export class FakeTransceiver {
   readonly receiver: { track: { kind: string } };
+  #direction: string;
+
   constructor(
     kind: string,
-    public direction: string,
+    direction: string,
     readonly sender: FakeSender,
+    /** The stream ids it was added with (its msid). */
+    readonly streamIds: string[],
+    private readonly negotiationNeeded: () => void,
   ) {
     this.receiver = { track: { kind } };
+    this.#direction = direction;
+  }
+
+  get kind(): string {
+    return this.receiver.track.kind;
+  }
+
+  get direction(): string {
+    return this.#direction;
+  }
+
+  set direction(direction: string) {
+    if (direction === this.#direction) return;
+    this.#direction = direction;
+    this.negotiationNeeded();
   }
 }
 
@@ -52,15 +75,16 @@ export class FakePeerConnection {
   onconnectionstatechange: ((event: unknown) => void) | null = null;
   /** Every track a sender was given (addTrack, replaceTrack): media that would be sent. */
   readonly tracks: unknown[] = [];
-  /** addTransceiver calls. */
-  readonly transceivers: { kind: string; direction?: string | undefined }[] = [];
-  readonly #rtp: FakeTransceiver[] = [];
+  /** Every transceiver, in m-line order. */
+  readonly transceivers: FakeTransceiver[] = [];
   readonly addedCandidates: RTCIceCandidateInit[] = [];
   /** Every description set, in order, for assertions: "local:offer", "remote:answer", ... */
   readonly log: string[] = [];
   restarts = 0;
   #offers = 0;
   #negotiationNeeded = false;
+  /** A transceiver added while answering: a new m-line, which the answer cannot carry. */
+  #neededAfterAnswer = false;
 
   constructor(public configuration?: RTCConfiguration) {
     FakePeerConnection.instances.push(this);
@@ -77,34 +101,41 @@ export class FakePeerConnection {
   /** Takes a transceiver the remote offer made for this kind, if one is free, like browsers. */
   addTrack(track: { kind: string }): unknown {
     this.tracks.push(track);
-    let transceiver = this.#rtp.find((t) => t.receiver.track.kind === track.kind && !t.sender.track && t.direction === "recvonly");
+    let transceiver = this.transceivers.find((t) => t.receiver.track.kind === track.kind && !t.sender.track && t.direction === "recvonly");
     if (transceiver) transceiver.direction = "sendrecv";
-    else this.#rtp.push((transceiver = new FakeTransceiver(track.kind, "sendrecv", new FakeSender(this.tracks))));
+    else this.transceivers.push((transceiver = this.#transceiver(track.kind, "sendrecv", [])));
     transceiver.sender.track = track;
     this.#needNegotiation();
     return transceiver.sender;
   }
 
-  addTransceiver(kind: string, init?: { direction?: string }): unknown {
-    this.transceivers.push({ kind, direction: init?.direction });
-    const transceiver = new FakeTransceiver(kind, init?.direction ?? "sendrecv", new FakeSender(this.tracks));
-    this.#rtp.push(transceiver);
+  /** A kind (receive-only, or held: no track yet) or a track (a screen share), as the Call adds them. */
+  addTransceiver(trackOrKind: string | { kind: string }, init?: { direction?: string; streams?: { id: string }[] }): FakeTransceiver {
+    const track = typeof trackOrKind === "string" ? null : trackOrKind;
+    const transceiver = this.#transceiver(track?.kind ?? (trackOrKind as string), init?.direction ?? "sendrecv", init?.streams?.map((s) => s.id) ?? []);
+    if (track) void transceiver.sender.replaceTrack(track);
+    this.transceivers.push(transceiver);
+    if (this.signalingState === "have-remote-offer") this.#neededAfterAnswer = true;
     this.#needNegotiation();
     return transceiver;
   }
 
+  getSenders(): FakeSender[] {
+    return this.senders;
+  }
+
   /** Every transceiver's sender, in m-line order. */
   get senders(): FakeSender[] {
-    return this.#rtp.map((t) => t.sender);
+    return this.transceivers.map((t) => t.sender);
   }
 
   getTransceivers(): FakeTransceiver[] {
-    return [...this.#rtp];
+    return [...this.transceivers];
   }
 
   /** Tracks on senders right now: what is being sent. */
   get sendingTracks(): unknown[] {
-    return this.#rtp.flatMap((t) => (t.sender.track && t.direction.includes("send") ? [t.sender.track] : []));
+    return this.transceivers.flatMap((t) => (t.sender.track && t.direction.includes("send") ? [t.sender.track] : []));
   }
 
   restartIce(): void {
@@ -118,14 +149,15 @@ export class FakePeerConnection {
     const type = description?.type ?? (this.signalingState === "have-remote-offer" ? "answer" : "offer");
     if (type === "offer") {
       if (this.signalingState !== "stable" && this.signalingState !== "have-local-offer") throw invalidState(`offer in ${this.signalingState}`);
-      this.localDescription = { type, sdp: `m=${this.#rtp.map((t) => t.receiver.track.kind).join(",")} offer ${this.id}.${++this.#offers}` };
+      this.localDescription = { type, sdp: `m=${this.transceivers.map((t) => t.receiver.track.kind).join(",")} offer ${this.id}.${++this.#offers}` };
       this.signalingState = "have-local-offer";
       this.#negotiationNeeded = false;
     } else if (type === "answer") {
       if (this.signalingState !== "have-remote-offer") throw invalidState(`answer in ${this.signalingState}`);
       this.localDescription = { type, sdp: `answer ${this.id}` };
       this.signalingState = "stable";
-      this.#negotiationNeeded = false;
+      this.#negotiationNeeded = this.#neededAfterAnswer;
+      this.#neededAfterAnswer = false;
     } else {
       throw new Error(`unsupported ${type}`);
     }
@@ -209,7 +241,11 @@ export class FakePeerConnection {
   /** The offer's m-lines beyond ours become receiving transceivers (fake SDP: "m=audio,video"). */
   #addOfferedTransceivers(sdp: string): void {
     const kinds = /m=([a-z,]*)/.exec(sdp)?.[1]?.split(",").filter(Boolean) ?? [];
-    for (const kind of kinds.slice(this.#rtp.length)) this.#rtp.push(new FakeTransceiver(kind, "recvonly", new FakeSender(this.tracks)));
+    for (const kind of kinds.slice(this.transceivers.length)) this.transceivers.push(this.#transceiver(kind, "recvonly", []));
+  }
+
+  #transceiver(kind: string, direction: string, streamIds: string[]): FakeTransceiver {
+    return new FakeTransceiver(kind, direction, new FakeSender(this.tracks), streamIds, () => this.#needNegotiation());
   }
 
   #trickle(): void {
