@@ -53,6 +53,10 @@ export class FakePeerConnection {
     return {};
   }
 
+  // File transfers listen for `datachannel`; this fake opens no data channels.
+  addEventListener(): void {}
+  removeEventListener(): void {}
+
   restartIce(): void {
     this.restarts += 1;
     this.#needNegotiation();
