@@ -62,3 +62,21 @@ export {
 } from "./group/group-call.js";
 export { pairCallId, isGroupCallId, compareCodePoints } from "./group/group-roles.js";
 export { SpeakingDetector, DEFAULT_SPEAKING, type SpeakingOptions } from "./group/speaking.js";
+export {
+  FileTransfers,
+  DEFAULT_FILE_TRANSFERS_OPTIONS,
+  type FileTransfersEvents,
+  type FileTransfersOptions,
+  type FilePeerConnection,
+} from "./files/file-transfers.js";
+export {
+  FileTransfer,
+  type FileTransferEvents,
+  type FileTransferState,
+  type FileTransferOutcome,
+  type FileTransferResult,
+  type TransferChannel,
+} from "./files/file-transfer.js";
+export { OutgoingFileTransfer } from "./files/outgoing-transfer.js";
+export { IncomingFileTransfer } from "./files/incoming-transfer.js";
+export { chunkSizeFor, MAX_SEND_CHUNK_BYTES } from "./files/chunk-stream.js";

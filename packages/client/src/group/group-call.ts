@@ -6,6 +6,7 @@ import type { SignalingClient } from "../signaling/signaling-client.js";
 import { SignalingError } from "../signaling/signaling-error.js";
 import type { IncomingCallMessage } from "../signaling/signaling-types.js";
 import { TypedEmitter, type Disposer } from "../typed-emitter.js";
+import type { OutgoingFileTransfer } from "../files/outgoing-transfer.js";
 import {
   DEFAULT_GROUP_CALL_OPTIONS,
   type GroupCallEvents,
@@ -176,6 +177,12 @@ export class GroupCall {
     this.#own.switch("video", enabled, this.joined);
   }
 
+  /** Offers a file to every other participant: one transfer per peer (`transfer.peer`). Throws when not in the call. */
+  sendFile(file: Blob, options?: { name?: string }): OutgoingFileTransfer[] {
+    if (!this.joined) throw new Error("GroupCall.sendFile: not in the call.");
+    return [...this.#pairs.values()].map((pair) => pair.files.send(file, options));
+  }
+
   /** Leaves the call and stops listening to signaling. */
   dispose(): void {
     this.leave();
@@ -282,6 +289,7 @@ export class GroupCall {
             this.#repair(stay, ended.name);
           },
           error: (error) => this.#error(error),
+          fileOffer: (transfer) => this.#events.emit("file-offer", transfer),
         },
       );
     } catch (error) {

@@ -1,5 +1,7 @@
 import { Call, type CallOptions, type NegotiationMessage } from "../call/call.js";
 import type { CallEndReason } from "../call/call-state.js";
+import { FileTransfers } from "../files/file-transfers.js";
+import type { IncomingFileTransfer } from "../files/incoming-transfer.js";
 import type { GroupPeer } from "./group-call-types.js";
 import { remoteAudioLevel, SpeakingDetector, type SpeakingOptions } from "./speaking.js";
 
@@ -10,6 +12,8 @@ export interface GroupPairHost {
   /** The peer connection ended by itself (ICE gave up, nothing gathered). */
   ended(pair: GroupPair, reason: CallEndReason): void;
   error(error: unknown): void;
+  /** The participant offers us a file. */
+  fileOffer(transfer: IncomingFileTransfer): void;
 }
 
 export interface GroupPairInit {
@@ -29,6 +33,8 @@ export class GroupPair {
   readonly name: string;
   readonly callId: string;
   readonly call: Call;
+  /** Files to and from this participant, over the pair's peer connection. */
+  readonly files: FileTransfers;
   readonly #speaking: SpeakingDetector;
   #peer: GroupPeer;
   #closed = false;
@@ -52,6 +58,9 @@ export class GroupPair {
       connection: "new",
     });
     this.call = new Call(init.call);
+    this.files = new FileTransfers(this.call.peerConnection, this.name);
+    this.files.on("offer", (transfer) => host.fileOffer(transfer));
+    this.files.on("error", (error) => host.error(error));
     this.call.on("remote-stream", (stream) => this.#update({ stream }));
     this.call.on("connection-state", (connection) => this.#update({ connection }));
     this.call.on("error", (error) => host.error(error));
@@ -105,6 +114,7 @@ export class GroupPair {
   close(reason: CallEndReason): void {
     if (this.#closed) return;
     this.#closed = true;
+    this.files.close("The call with them ended.");
     this.call.end(reason);
   }
 
