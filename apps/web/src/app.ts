@@ -2,6 +2,7 @@ import { SignalingClient, type ChatEntry, type UserInfo } from "@switchboard/cli
 import { createChatDedupe } from "./chat-dedupe.js";
 import { h } from "./dom.js";
 import { createCallController, type CallController } from "./call-controller.js";
+import { createTransferList } from "./files/transfer-list.js";
 import { relayOnlyRequested } from "./calls/relay-mode.js";
 import { createSdkCalls } from "./calls/sdk-calls.js";
 import { createGroupController, type GroupController } from "./group/group-controller.js";
@@ -55,7 +56,8 @@ export function startApp(root: HTMLElement): void {
 
   const sidebar = h("div", { className: "sidebar" }, [userList.element, roomsPanel.element]);
   const workspace = h("main", { className: "workspace", attrs: { hidden: true } }, [sidebar, chat.element]);
-  root.replaceChildren(topBar.element, login.element, workspace, notices.element);
+  const transfers = createTransferList();
+  root.replaceChildren(topBar.element, login.element, workspace, notices.element, transfers.element);
   root.dataset.groupState = "idle";
 
   const navigation = createRoomNavigation({
@@ -169,6 +171,7 @@ export function startApp(root: HTMLElement): void {
       relayOnly,
       root,
       notices,
+      transfers,
       onChange: () => {
         renderUsers();
         group?.refresh();
@@ -180,6 +183,7 @@ export function startApp(root: HTMLElement): void {
       root,
       notices,
       relayOnly,
+      transfers,
       inOneToOneCall: () => calls?.inCall ?? false,
       onChange: () => renderUsers(),
       mount({ banner, grid, controls }) {

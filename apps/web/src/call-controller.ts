@@ -2,6 +2,8 @@ import type { CallPort, EndReason, MediaSource, PortCall, PortCallState } from "
 import { RELAY_FAILURE_MESSAGE } from "./calls/relay-mode.js";
 import { installDebugHook } from "./debug-hook.js";
 import { fallbackNotice, openLocalMedia, stopStream, type LocalMedia } from "./media/local-media.js";
+import { createFileSending } from "./files/file-sending.js";
+import type { TransferList } from "./files/transfer-list.js";
 import { createCallView, type CallPhase } from "./views/call-view.js";
 import { createIncomingCallDialog } from "./views/incoming-call-dialog.js";
 import type { Notices } from "./views/notices.js";
@@ -17,6 +19,8 @@ export interface CallControllerOptions {
   mount(element: HTMLElement): void;
   /** Calls use TURN relays only (`?relay=1`): a failed call is then explained as a relay problem. */
   relayOnly?: boolean;
+  /** Where files sent and received in calls are listed. */
+  transfers: TransferList;
 }
 
 export interface CallController {
@@ -40,6 +44,9 @@ export function createCallController(options: CallControllerOptions): CallContro
     setMicrophoneMuted: (muted) => setTrackEnabled("audio", !muted),
     setCameraOff: (off) => setTrackEnabled("video", !off),
   });
+  const files = createFileSending({ transfers: options.transfers, notices, send: (file) => (current ? [current.sendFile(file)] : []) });
+  view.addControl(files.control);
+  files.dropOn(view.element);
   options.mount(view.element);
   document.body.append(dialog.element);
 
@@ -77,6 +84,7 @@ export function createCallController(options: CallControllerOptions): CallContro
     if (current && next !== "idle") root.dataset.callPeer = current.peer;
     else delete root.dataset.callPeer;
     view.show(next === "ringing-in" ? "idle" : next, current?.peer ?? null);
+    files.setEnabled(next === "active" && (current?.canSendFiles ?? false));
     options.onChange();
   }
 
@@ -88,6 +96,7 @@ export function createCallController(options: CallControllerOptions): CallContro
       call.onRemoteStream((stream) => {
         if (current === call) view.setRemoteStream(stream);
       }),
+      call.onFileOffer((transfer) => files.offered(transfer)),
     ];
     onCallState(call, call.state, null);
   }

@@ -48,6 +48,9 @@ function wrap(session: CallSession): PortCall {
       if (session.remoteStream) queueMicrotask(() => session.remoteStream && listener(session.remoteStream));
       return session.on("remote-stream", listener);
     },
+    canSendFiles: !session.legacy,
+    sendFile: (file) => session.sendFile(file),
+    onFileOffer: (listener) => session.on("file-offer", listener),
     async stats() {
       const quality = await session.getStats();
       if (!quality) return null;

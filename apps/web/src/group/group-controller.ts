@@ -1,4 +1,6 @@
 import { GroupCall, SignalingError, type GroupLeaveReason, type SignalingClient } from "@switchboard/client";
+import { createFileSending } from "../files/file-sending.js";
+import type { TransferList } from "../files/transfer-list.js";
 import { fallbackNotice, groupVideoConstraints, openLocalMedia } from "../media/local-media.js";
 import { createGroupBanner, type GroupPhase } from "../views/group-banner.js";
 import { createGroupControls } from "../views/group-controls.js";
@@ -18,6 +20,8 @@ export interface GroupControllerOptions {
   mount(parts: { banner: HTMLElement; grid: HTMLElement; controls: HTMLElement }): void;
   /** The pairs use TURN relays only (`?relay=1`), as 1:1 calls do. */
   relayOnly?: boolean;
+  /** Where files sent and received in calls are listed. */
+  transfers: TransferList;
 }
 
 export interface GroupController {
@@ -79,6 +83,9 @@ export function createGroupController(options: GroupControllerOptions): GroupCon
     },
     leave: () => group.leave(),
   });
+  const files = createFileSending({ transfers: options.transfers, notices, send: (file) => group.sendFile(file) });
+  controls.addControl(files.control);
+  files.dropOn(grid.element);
   options.mount({ banner: banner.element, grid: grid.element, controls: controls.element });
 
   group.on("participants", scheduleRender);
@@ -86,6 +93,7 @@ export function createGroupController(options: GroupControllerOptions): GroupCon
   group.on("peer-left", scheduleRender);
   group.on("peer-updated", scheduleRender);
   group.on("joined", () => setPhase("joined"));
+  group.on("file-offer", (transfer) => files.offered(transfer));
   group.on("left", (reason) => {
     setPhase("idle");
     const text = LEFT_TEXT[reason];
@@ -115,6 +123,7 @@ export function createGroupController(options: GroupControllerOptions): GroupCon
       controls.reset();
     }
     controls.show(next === "joined");
+    files.setEnabled(next === "joined");
     render();
     options.onChange();
   }

@@ -23,6 +23,8 @@ export interface CallView {
   setQuality(sample: QualitySample | null): void;
   /** Whether local audio/video exist, to enable the toggles. */
   setLocalCapabilities(audio: boolean, video: boolean): void;
+  /** Puts another control into the toolbar, before Hang up. */
+  addControl(control: HTMLElement): void;
 }
 
 /** Shown over the empty stage until the remote video plays. */
@@ -152,6 +154,9 @@ export function createCallView(controls: CallControls): CallView {
     setLocalCapabilities(audio, video) {
       micButton.disabled = !audio;
       cameraButton.disabled = !video;
+    },
+    addControl(control) {
+      hangUpButton.before(control);
     },
   };
 }

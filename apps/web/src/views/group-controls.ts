@@ -13,6 +13,8 @@ export interface GroupControls {
   setCapabilities(audio: boolean, video: boolean): void;
   /** Back to microphone and camera on (a new call starts unmuted). */
   reset(): void;
+  /** Puts another control into the bar, before Leave. */
+  addControl(control: HTMLElement): void;
 }
 
 /** Mute, camera off and leave, fixed at the bottom of the screen: one tap away while in the call. */
@@ -64,6 +66,9 @@ export function createGroupControls(handlers: GroupControlHandlers): GroupContro
       micOn = true;
       cameraOn = true;
       paint();
+    },
+    addControl(control) {
+      leave.before(control);
     },
   };
 }
