@@ -2,6 +2,9 @@
 // file input and dropped on the call stage, checked by the SHA-256 of what the receiver saves;
 // progress as the pages' progress bars show it; decline and cancel from either side; and a
 // group call, where one file goes to two others.
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AppPage } from "./support/app-page.js";
 import { GroupCallPage } from "./support/group-page.js";
@@ -12,9 +15,19 @@ const MB20 = 20 * 1024 * 1024;
 
 describe("file transfer", () => {
   let scenario: Scenario;
+  let scratch: string;
+  const pageErrors: string[][] = [];
+
+  /** A file of `size` deterministic random bytes on disk, named `name`. */
+  async function fileOnDisk(name: string, size: number): Promise<{ path: string }> {
+    const path = join(scratch, name);
+    await writeFile(path, deterministicBytes(size, name));
+    return { path };
+  }
 
   async function open(name: string, path = "/"): Promise<{ app: AppPage; tray: TransferTray }> {
-    const { page } = await scenario.rawUser();
+    const { page, pageErrors: errors } = await scenario.rawUser();
+    pageErrors.push(errors);
     await recordDataChannels(page);
     const app = await AppPage.open(page, scenario.server.url, name, path);
     expect(app.name).toBe(name);
@@ -22,11 +35,13 @@ describe("file transfer", () => {
   }
 
   beforeAll(async () => {
-    scenario = await startScenario();
+    [scenario, scratch] = await Promise.all([startScenario(), mkdtemp(join(tmpdir(), "switchboard-files-"))]);
   });
 
   afterAll(async () => {
     await scenario?.close();
+    expect(pageErrors.flat()).toEqual([]);
+    if (scratch) await rm(scratch, { recursive: true, force: true });
   });
 
   describe("in a 1:1 call", () => {
@@ -48,7 +63,7 @@ describe("file transfer", () => {
 
     it("a 20 MB file picked in the file input arrives verified: the SHA-256 of what bob saves is alice's, progress only rises to 100 %", async () => {
       const data = deterministicBytes(MB20, "file-transfer e2e");
-      await alice.tray.pick("Call controls", "random.bin", data);
+      await alice.tray.pick("Call controls", { name: "random.bin", buffer: data });
       await alice.tray.waitForState("outgoing", "bob", "random.bin", "offered");
       await bob.tray.accept("random.bin", "alice");
       await Promise.all([
@@ -78,7 +93,7 @@ describe("file transfer", () => {
     });
 
     it("a decline reaches the sender", async () => {
-      await bob.tray.pick("Call controls", "no-thanks.txt", Buffer.from("not wanted"));
+      await bob.tray.pick("Call controls", { name: "no-thanks.txt", buffer: Buffer.from("not wanted") });
       await alice.tray.decline("no-thanks.txt", "bob");
       await bob.tray.waitForState("outgoing", "alice", "no-thanks.txt", "declined");
       expect(await bob.tray.status("outgoing", "alice", "no-thanks.txt")).toBe("alice declined.");
@@ -88,7 +103,7 @@ describe("file transfer", () => {
     it("the sender cancels mid-way: both sides stop, the receiver gets no file, the sender's channel is closed", async () => {
       const channelsBefore = (await alice.tray.channelStates()).length;
       await alice.tray.clickWhenProgress("Cancel sending stopped.bin to bob", 10);
-      await alice.tray.pick("Call controls", "stopped.bin", deterministicBytes(MB20, "cancelled by the sender"));
+      await alice.tray.pick("Call controls", await fileOnDisk("stopped.bin", MB20));
       await bob.tray.accept("stopped.bin", "alice");
       await Promise.all([
         alice.tray.waitForState("outgoing", "bob", "stopped.bin", "cancelled"),
@@ -104,7 +119,7 @@ describe("file transfer", () => {
     it("the receiver cancels mid-way: the sender stops", async () => {
       const channelsBefore = (await alice.tray.channelStates()).length;
       await bob.tray.clickWhenProgress("Cancel receiving halted.bin from alice", 10);
-      await alice.tray.pick("Call controls", "halted.bin", deterministicBytes(MB20, "cancelled by the receiver"));
+      await alice.tray.pick("Call controls", await fileOnDisk("halted.bin", MB20));
       await bob.tray.accept("halted.bin", "alice");
       await Promise.all([
         alice.tray.waitForState("outgoing", "bob", "halted.bin", "cancelled"),
@@ -125,7 +140,7 @@ describe("file transfer", () => {
       for (const user of group) await user.join();
       for (const user of group) await user.waitForTiles(["carol", "dave", "erin"]);
       const data = deterministicBytes(5 * 1024 * 1024, "group file");
-      await carol.tray.pick("Group call controls", "shared.bin", data);
+      await carol.tray.pick("Group call controls", { name: "shared.bin", buffer: data });
       await Promise.all([dave.tray.accept("shared.bin", "carol"), erin.tray.accept("shared.bin", "carol")]);
       for (const [recipient, name] of [[dave, "dave"], [erin, "erin"]] as const) {
         await recipient.tray.waitForState("incoming", "carol", "shared.bin", "done", 60_000);

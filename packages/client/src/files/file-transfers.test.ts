@@ -212,6 +212,16 @@ describe("FileTransfers against a hostile sender", () => {
     await expect.poll(() => offers.length).toBe(3);
   });
 
+  it("close() stops waiting for offers, also on channels that closed without an event (as RTCPeerConnection.close() leaves them)", async () => {
+    const { alicePc, bobPc, bob, errors } = setup({ offerTimeoutMs: 30 });
+    await rawChannel(alicePc);
+    await expect.poll(() => bobPc.channels.length).toBe(1);
+    bobPc.channels[0]!.readyState = "closed";
+    bob.close("The call ended.");
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    expect(errors).toEqual([]);
+  });
+
   it("leaves data channels of other protocols alone", async () => {
     const { alicePc, bobPc, offers, errors } = setup();
     const channel = alicePc.createDataChannel("chat", { protocol: "app-chat" });

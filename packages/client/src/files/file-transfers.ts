@@ -55,8 +55,8 @@ export class FileTransfers {
   readonly options: Readonly<FileTransfersOptions>;
   readonly #events = new TypedEmitter<FileTransfersEvents>();
   readonly #active = new Set<FileTransfer>();
-  /** Incoming channels still waiting for their offer. */
-  readonly #pending = new Set<TransferChannel>();
+  /** Incoming channels still waiting for their offer, and how to stop waiting. */
+  readonly #pending = new Map<TransferChannel, () => void>();
   readonly #onDataChannel = (event: { channel: TransferChannel & { readonly protocol: string } }) => this.#incoming(event.channel);
   #closed = false;
 
@@ -105,8 +105,10 @@ export class FileTransfers {
     if (this.#closed) return;
     this.#closed = true;
     this.peerConnection.removeEventListener("datachannel", this.#onDataChannel);
-    for (const channel of this.#pending) channel.close();
-    this.#pending.clear();
+    for (const [channel, settle] of [...this.#pending]) {
+      settle();
+      channel.close();
+    }
     for (const transfer of [...this.#active]) transfer.abort(reason);
   }
 
@@ -125,11 +127,10 @@ export class FileTransfers {
     const running = [...this.#active].filter((transfer) => transfer.direction === "incoming").length;
     if (this.#closed || running + this.#pending.size >= this.options.maxIncoming) {
       channel.close();
-      if (!this.#closed) this.#error(`${this.peer} offered more than ${this.options.maxIncoming} files at once; the extra one was refused.`);
+      this.#error(`${this.peer} offered more than ${this.options.maxIncoming} files at once; the extra one was refused.`);
       return;
     }
     channel.binaryType = "arraybuffer";
-    this.#pending.add(channel);
     const settle = () => {
       clearTimeout(timer);
       channel.removeEventListener("message", onFirst);
@@ -151,8 +152,11 @@ export class FileTransfers {
         return refuse(`a transfer with id ${offer.id} is already going on.`);
       }
       if (offer.size > this.options.maxFileBytes) {
-        channel.send(encodeControl({ type: "file-decline", reason: "too-large" }));
-        channel.close();
+        try {
+          channel.send(encodeControl({ type: "file-decline", reason: "too-large" }));
+        } finally {
+          channel.close();
+        }
         return;
       }
       const transfer = new IncomingFileTransfer(offer, this.peer, channel);
@@ -161,10 +165,11 @@ export class FileTransfers {
     };
     channel.addEventListener("message", onFirst);
     channel.addEventListener("close", settle);
+    this.#pending.set(channel, settle);
   }
 
   #error(message: string): void {
-    this.#events.emit("error", new Error(message));
+    if (!this.#closed) this.#events.emit("error", new Error(message));
   }
 }
 
