@@ -72,7 +72,7 @@ export class AppPage {
   async sendChat(text: string, to: string | null = null): Promise<void> {
     await this.page.getByLabel("Conversation").selectOption(to ?? "");
     await this.page.getByRole("textbox", { name: "Message", exact: true }).fill(text);
-    await this.page.getByRole("button", { name: "Send" }).click();
+    await this.page.getByRole("button", { name: "Send", exact: true }).click();
   }
 
   async openConversation(withUser: string | null): Promise<void> {

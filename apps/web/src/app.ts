@@ -3,6 +3,7 @@ import { createChatDedupe } from "./chat-dedupe.js";
 import { h } from "./dom.js";
 import { createCallController, type CallController } from "./call-controller.js";
 import { connectWhileRingingRequested, relayOnlyRequested } from "./calls/relay-mode.js";
+import { createTransferList } from "./files/transfer-list.js";
 import { createSdkCalls } from "./calls/sdk-calls.js";
 import { createGroupController, type GroupController } from "./group/group-controller.js";
 import { createDeviceController } from "./media/device-controller.js";
@@ -70,7 +71,8 @@ export function startApp(root: HTMLElement): void {
 
   const sidebar = h("div", { className: "sidebar" }, [userList.element, roomsPanel.element]);
   const workspace = h("main", { className: "workspace", attrs: { hidden: true } }, [sidebar, chat.element]);
-  root.replaceChildren(topBar.element, login.element, workspace, notices.element);
+  const transfers = createTransferList();
+  root.replaceChildren(topBar.element, login.element, workspace, notices.element, transfers.element);
   root.dataset.groupState = "idle";
 
   const navigation = createRoomNavigation({
@@ -184,6 +186,7 @@ export function startApp(root: HTMLElement): void {
       relayOnly,
       root,
       notices,
+      transfers,
       onChange: () => {
         renderUsers();
         group?.refresh();
@@ -196,6 +199,7 @@ export function startApp(root: HTMLElement): void {
       root,
       notices,
       relayOnly,
+      transfers,
       inOneToOneCall: () => calls?.inCall ?? false,
       devices,
       setup,

@@ -4,6 +4,8 @@ import { RELAY_FAILURE_MESSAGE } from "./calls/relay-mode.js";
 import { installDebugHook } from "./debug-hook.js";
 import type { DeviceController } from "./media/device-controller.js";
 import { fallbackNotice, openLocalMedia, stopStream, VIDEO, type LocalMedia } from "./media/local-media.js";
+import { createFileSending } from "./files/file-sending.js";
+import type { TransferList } from "./files/transfer-list.js";
 import { createCallView, type CallPhase } from "./views/call-view.js";
 import { createDevicesMenu } from "./views/devices-menu.js";
 import { createIncomingCallDialog } from "./views/incoming-call-dialog.js";
@@ -22,6 +24,8 @@ export interface CallControllerOptions {
   relayOnly?: boolean;
   /** Cameras, microphones, speakers: the call's stream is adopted so choices and unplugs switch it live. */
   devices: DeviceController;
+  /** Where files sent and received in calls are listed. */
+  transfers: TransferList;
 }
 
 export interface CallController {
@@ -48,6 +52,9 @@ export function createCallController(options: CallControllerOptions): CallContro
     toggleScreenShare: () => screenShare.toggle(),
   }, { menu: devicesMenu.element, attachSpeaker: (element) => options.devices.attachSpeaker(element) });
   const screenShare = createCallScreenShare(view.screenShare, notices);
+  const files = createFileSending({ transfers: options.transfers, notices, send: (file) => (current ? [current.sendFile(file)] : []) });
+  view.addControl(files.control);
+  files.dropOn(view.element);
   options.mount(view.element);
   document.body.append(dialog.element);
 
@@ -87,6 +94,7 @@ export function createCallController(options: CallControllerOptions): CallContro
     if (current && next !== "idle") root.dataset.callPeer = current.peer;
     else delete root.dataset.callPeer;
     view.show(next === "ringing-in" ? "idle" : next, current?.peer ?? null);
+    files.setEnabled(next === "active" && (current?.canSendFiles ?? false));
     options.onChange();
   }
 
@@ -99,6 +107,7 @@ export function createCallController(options: CallControllerOptions): CallContro
         if (current === call) view.setRemoteStream(stream);
       }),
       screenShare.adopt(call),
+      call.onFileOffer((transfer) => files.offered(transfer)),
     ];
     onCallState(call, call.state, null);
   }

@@ -84,3 +84,21 @@ export {
 export { DeviceWatch, type DeviceWatchEvents, type DeviceLoss } from "./media/device-watch.js";
 export { replaceStreamTrack } from "./media/stream-tracks.js";
 export { displayMedia, type ScreenSharing, type ScreenSource } from "./media/screen-share.js";
+export {
+  FileTransfers,
+  DEFAULT_FILE_TRANSFERS_OPTIONS,
+  type FileTransfersEvents,
+  type FileTransfersOptions,
+  type FilePeerConnection,
+} from "./files/file-transfers.js";
+export {
+  FileTransfer,
+  type FileTransferEvents,
+  type FileTransferState,
+  type FileTransferOutcome,
+  type FileTransferResult,
+  type TransferChannel,
+} from "./files/file-transfer.js";
+export { OutgoingFileTransfer } from "./files/outgoing-transfer.js";
+export { IncomingFileTransfer } from "./files/incoming-transfer.js";
+export { chunkSizeFor, MAX_SEND_CHUNK_BYTES } from "./files/chunk-stream.js";

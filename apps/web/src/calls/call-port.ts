@@ -2,7 +2,7 @@
  * The calls as the app's UI sees them. `sdk-calls.ts` implements this on top of the SDK's
  * CallManager; the controller and views depend only on this shape.
  */
-import type { CallEndReason } from "@switchboard/client";
+import type { CallEndReason, FileTransfer, IncomingFileTransfer } from "@switchboard/client";
 
 export type PortCallState = "ringing" | "connecting" | "active" | "ended";
 
@@ -37,6 +37,11 @@ export interface PortCall {
   stats(): Promise<StatsSample | null>;
   /** A device switch: sends `track` instead of our camera or microphone (no renegotiation); resolves with the replaced track. */
   replaceTrack(track: MediaStreamTrack): Promise<MediaStreamTrack | null>;
+  /** False for an article client: it cannot take files. */
+  readonly canSendFiles: boolean;
+  /** Offers a file to the other side; throws before the call is active. */
+  sendFile(file: File): FileTransfer;
+  onFileOffer(listener: (transfer: IncomingFileTransfer) => void): () => void;
 }
 
 export interface CallPort {

@@ -61,6 +61,9 @@ function wrap(session: CallSession): PortCall {
       const disposers = [session.on("local-screen-share", (stream) => listener(true, stream)), session.on("screen-share", (stream) => listener(false, stream))];
       return () => disposers.forEach((dispose) => dispose());
     },
+    canSendFiles: !session.legacy,
+    sendFile: (file) => session.sendFile(file),
+    onFileOffer: (listener) => session.on("file-offer", listener),
     async stats() {
       const quality = await session.getStats();
       if (!quality) return null;

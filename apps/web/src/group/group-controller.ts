@@ -3,6 +3,8 @@ import type { DeviceController } from "../media/device-controller.js";
 import { fallbackNotice, groupVideoConstraints, openLocalMedia, stopStream } from "../media/local-media.js";
 import { createDevicesMenu } from "../views/devices-menu.js";
 import type { MediaSetupDialog, PrejoinChoice } from "../views/media-setup-dialog.js";
+import { createFileSending } from "../files/file-sending.js";
+import type { TransferList } from "../files/transfer-list.js";
 import { createGroupBanner, type GroupPhase } from "../views/group-banner.js";
 import { createGroupControls } from "../views/group-controls.js";
 import { createGroupGrid } from "../views/group-grid.js";
@@ -26,6 +28,8 @@ export interface GroupControllerOptions {
   devices: DeviceController;
   /** The pre-join screen (preview, level meter, devices) that the banner's button opens. */
   setup: MediaSetupDialog;
+  /** Where files sent and received in calls are listed. */
+  transfers: TransferList;
 }
 
 export interface GroupController {
@@ -96,6 +100,9 @@ export function createGroupController(options: GroupControllerOptions): GroupCon
     leave: () => group.leave(),
   }, devicesMenu.element);
   const screenShare = createGroupScreenShare(group, { button: controls.screenShare, notices, changed: scheduleRender });
+  const files = createFileSending({ transfers: options.transfers, notices, send: (file) => group.sendFile(file) });
+  controls.addControl(files.control);
+  files.dropOn(grid.element);
   options.mount({ banner: banner.element, grid: grid.element, controls: controls.element });
   // The shares go in the grid, after the tiles (which the grid keeps first); CSS shows them on top.
   grid.element.append(screenShare.tiles.element);
@@ -109,6 +116,7 @@ export function createGroupController(options: GroupControllerOptions): GroupCon
     if (stream) releaseDevices = devices.adopt(stream, (track) => group.replaceTrack(track), groupVideoConstraints());
     setPhase("joined");
   });
+  group.on("file-offer", (transfer) => files.offered(transfer));
   group.on("left", (reason) => {
     releaseDevices?.();
     releaseDevices = null;
@@ -157,6 +165,7 @@ export function createGroupController(options: GroupControllerOptions): GroupCon
       controls.reset();
     }
     controls.show(next === "joined");
+    files.setEnabled(next === "joined");
     render();
     options.onChange();
   }

@@ -28,6 +28,8 @@ export interface CallView {
   setLocalCapabilities(audio: boolean, video: boolean): void;
   /** The screen-share toggle and the shares, which take the stage (the remote camera becomes an inset). */
   readonly screenShare: { button: ScreenShareButton; tiles: ScreenTiles };
+  /** Puts another control into the toolbar, before Hang up. */
+  addControl(control: HTMLElement): void;
 }
 
 /** Shown over the empty stage until the remote video plays. */
@@ -168,5 +170,8 @@ export function createCallView(controls: CallControls, devices?: CallViewDevices
       cameraButton.disabled = !video;
     },
     screenShare,
+    addControl(control) {
+      hangUpButton.before(control);
+    },
   };
 }

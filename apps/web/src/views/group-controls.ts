@@ -18,6 +18,8 @@ export interface GroupControls {
   /** Shows microphone and camera as chosen elsewhere (the pre-join screen's toggles). */
   set(audio: boolean, video: boolean): void;
   readonly screenShare: ScreenShareButton;
+  /** Puts another control into the bar, before Leave. */
+  addControl(control: HTMLElement): void;
 }
 
 /** Mute, camera off and leave, fixed at the bottom of the screen: one tap away while in the call. */
@@ -77,5 +79,8 @@ export function createGroupControls(handlers: GroupControlHandlers, devicesMenu?
       paint();
     },
     screenShare,
+    addControl(control) {
+      leave.before(control);
+    },
   };
 }

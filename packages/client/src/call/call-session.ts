@@ -1,5 +1,8 @@
 import type { ScreenSharing } from "../media/screen-share.js";
 import { TypedEmitter, type Disposer } from "../typed-emitter.js";
+import { FileTransfers } from "../files/file-transfers.js";
+import type { IncomingFileTransfer } from "../files/incoming-transfer.js";
+import type { OutgoingFileTransfer } from "../files/outgoing-transfer.js";
 import type { Call, NegotiationMessage } from "./call.js";
 import type { CallQuality } from "./call-quality.js";
 import { replaceLocalTrack } from "./replace-local-track.js";
@@ -21,6 +24,10 @@ export interface CallSessionEvents {
   "local-screen-share": (stream: MediaStream | null) => void;
   /** The call is over; emitted once, right after the `state` event for "ended". */
   ended: (reason: CallEndReason) => void;
+  /** The other side offers a file: accept() or decline() it (see sendFile). */
+  "file-offer": (transfer: IncomingFileTransfer) => void;
+  /** A file offer from the other side broke the file protocol (malformed, too many at once) and was dropped. */
+  "file-error": (error: Error) => void;
 }
 
 /** What a session asks its manager to do; the manager owns signaling and timers. */
@@ -62,6 +69,7 @@ export class CallSession {
   #early: NegotiationMessage[] = [];
   #localStream: Promise<MediaStream | null> = Promise.resolve(null);
   readonly #screen: SessionScreen;
+  #files: FileTransfers | null = null;
 
   constructor(
     init: CallSessionInit,
@@ -148,6 +156,17 @@ export class CallSession {
     return this.#screen.remoteStream;
   }
 
+  /**
+   * Offers a file to the other side over a data channel of its own (see FileTransfers): watch
+   * the transfer's events for progress and its end. Throws before the call is connected, and
+   * with an article client (it does not speak the file protocol).
+   */
+  sendFile(file: Blob, options?: { name?: string }): OutgoingFileTransfer {
+    if (this.legacy) throw new Error(`CallSession.sendFile: ${this.remote} uses a client that cannot receive files.`);
+    if (this.#state !== "connected" || !this.#files) throw new Error("CallSession.sendFile: the call is not connected.");
+    return this.#files.send(file, options);
+  }
+
   /** A quality snapshot, or null before the peer connection exists. */
   async getStats(): Promise<CallQuality | null> {
     return this.#call && !this.#call.ended ? this.#call.getStats() : null;
@@ -209,6 +228,11 @@ export class CallSession {
     call.on("track", (track, streams) => this.#events.emit("track", track, streams));
     call.on("remote-stream", (stream) => this.#events.emit("remote-stream", stream));
     call.on("connection-state", (state) => this.#events.emit("connection-state", state));
+    if (!this.legacy) {
+      this.#files = new FileTransfers(call.peerConnection, this.remote);
+      this.#files.on("offer", (transfer) => this.#events.emit("file-offer", transfer));
+      this.#files.on("error", (error) => this.#events.emit("file-error", error));
+    }
     for (const message of this.#early.splice(0)) void call.handleSignal(message);
   }
 
@@ -226,6 +250,7 @@ export class CallSession {
     this.#early = [];
     // "ended" before closing the peer connection, so its own `ended` event finds the call over.
     this.transition("ended");
+    this.#files?.close("The call ended.");
     this.#call?.end(reason);
     this.#screen.close();
     this.#events.emit("ended", reason);

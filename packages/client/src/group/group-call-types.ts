@@ -2,6 +2,7 @@ import type { LocalMedia } from "../call/call-manager-options.js";
 import type { CallQuality } from "../call/call-quality.js";
 import type { MediaStreamConstructor, RTCPeerConnectionConstructor } from "../call/call.js";
 import type { IceRecoveryOptions } from "../call/ice-recovery.js";
+import type { IncomingFileTransfer } from "../files/incoming-transfer.js";
 import type { SignalingError } from "../signaling/signaling-error.js";
 import { DEFAULT_SPEAKING, type SpeakingOptions } from "./speaking.js";
 
@@ -61,7 +62,9 @@ export interface GroupCallEvents {
   joined: () => void;
   /** We are out of the call (after a `peer-left` for each peer). */
   left: (reason: GroupLeaveReason) => void;
-  /** Something failed outside any promise (local media, a pair's negotiation). */
+  /** A participant offers us a file (`transfer.peer` says who): accept() or decline() it. */
+  "file-offer": (transfer: IncomingFileTransfer) => void;
+  /** Something failed outside any promise (local media, a pair's negotiation, a malformed file offer). */
   error: (error: SignalingError | Error) => void;
 }
 

@@ -6,6 +6,7 @@ import type { SignalingClient } from "../signaling/signaling-client.js";
 import { SignalingError } from "../signaling/signaling-error.js";
 import type { IncomingCallMessage } from "../signaling/signaling-types.js";
 import { TypedEmitter, type Disposer } from "../typed-emitter.js";
+import type { OutgoingFileTransfer } from "../files/outgoing-transfer.js";
 import {
   DEFAULT_GROUP_CALL_OPTIONS,
   type GroupCallEvents,
@@ -194,6 +195,12 @@ export class GroupCall {
     return this.#screen;
   }
 
+  /** Offers a file to every other participant: one transfer per peer (`transfer.peer`). Throws when not in the call. */
+  sendFile(file: Blob, options?: { name?: string }): OutgoingFileTransfer[] {
+    if (!this.joined) throw new Error("GroupCall.sendFile: not in the call.");
+    return [...this.#pairs.values()].map((pair) => pair.files.send(file, options));
+  }
+
   /** Leaves the call and stops listening to signaling. */
   dispose(): void {
     this.leave();
@@ -305,6 +312,7 @@ export class GroupCall {
             if (this.#pairs.get(shared.name) === shared) this.#events.emit("screen-share", shared.name, stream);
           },
           error: (error) => this.#error(error),
+          fileOffer: (transfer) => this.#events.emit("file-offer", transfer),
         },
       );
     } catch (error) {

@@ -1,5 +1,7 @@
 import { Call, type CallOptions, type NegotiationMessage } from "../call/call.js";
 import type { CallEndReason } from "../call/call-state.js";
+import { FileTransfers } from "../files/file-transfers.js";
+import type { IncomingFileTransfer } from "../files/incoming-transfer.js";
 import type { GroupPeer } from "./group-call-types.js";
 import { remoteAudioLevel, SpeakingDetector, type SpeakingOptions } from "./speaking.js";
 
@@ -12,6 +14,8 @@ export interface GroupPairHost {
   /** Their screen share started or stopped (null). */
   screenShared(pair: GroupPair, stream: MediaStream | null): void;
   error(error: unknown): void;
+  /** The participant offers us a file. */
+  fileOffer(transfer: IncomingFileTransfer): void;
 }
 
 export interface GroupPairInit {
@@ -38,6 +42,8 @@ export class GroupPair {
   readonly name: string;
   readonly callId: string;
   readonly call: Call;
+  /** Files to and from this participant, over the pair's peer connection. */
+  readonly files: FileTransfers;
   readonly #speaking: SpeakingDetector;
   #peer: GroupPeer;
   #closed = false;
@@ -67,6 +73,9 @@ export class GroupPair {
       this.#update({ screen });
       if (!this.#closed) host.screenShared(this, screen);
     });
+    this.files = new FileTransfers(this.call.peerConnection, this.name);
+    this.files.on("offer", (transfer) => host.fileOffer(transfer));
+    this.files.on("error", (error) => host.error(error));
     this.call.on("remote-stream", (stream) => this.#update({ stream }));
     this.call.on("connection-state", (connection) => this.#update({ connection }));
     this.call.on("error", (error) => host.error(error));
@@ -121,6 +130,7 @@ export class GroupPair {
   close(reason: CallEndReason): void {
     if (this.#closed) return;
     this.#closed = true;
+    this.files.close("The call with them ended.");
     this.call.end(reason);
   }
 

@@ -138,6 +138,10 @@ export class FakePeerConnection {
     return this.transceivers.flatMap((t) => (t.sender.track && t.direction.includes("send") ? [t.sender.track] : []));
   }
 
+  // File transfers listen for `datachannel`; this fake opens no data channels.
+  addEventListener(): void {}
+  removeEventListener(): void {}
+
   restartIce(): void {
     this.restarts += 1;
     this.#needNegotiation();
