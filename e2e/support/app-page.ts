@@ -205,6 +205,8 @@ declare global {
     /** apps/web's documented test/debug hook (see apps/web/src/debug-hook.ts). */
     __switchboard?: {
       callState(): string;
+      /** Loudness of the ring tone playing now (0: silent). */
+      ringLevel(): number;
       /** Whether the local microphone / camera tracks are enabled (false when absent). */
       localTracks(): { audio: boolean; video: boolean };
       stats(): Promise<{ framesDecoded: number; rttMs: number | null; lossFraction: number | null } | null>;

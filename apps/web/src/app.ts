@@ -10,6 +10,7 @@ import { createDeviceController } from "./media/device-controller.js";
 import { groupVideoConstraints, VIDEO } from "./media/local-media.js";
 import { leaveOnPageExit } from "./page-exit.js";
 import { createRoomNavigation } from "./rooms/room-navigation.js";
+import { createCallAlertsButton } from "./views/call-alerts-button.js";
 import { createChatView } from "./views/chat-view.js";
 import { createLoginView } from "./views/login-view.js";
 import { createMediaSetupDialog } from "./views/media-setup-dialog.js";
@@ -42,7 +43,10 @@ export function startApp(root: HTMLElement): void {
     attrs: { type: "button", "aria-haspopup": "dialog" },
     on: { click: () => void setup.settings(group?.inCall ? groupVideoConstraints() : VIDEO) },
   });
-  topBar.element.append(settingsButton);
+  topBar.element.append(
+    settingsButton,
+    createCallAlertsButton(() => notices.show("Notifications are blocked for this site; calls still ring in the tab.", "info")),
+  );
   document.body.append(setup.element);
   /** The logged-in client. */
   let client: SignalingClient | null = null;

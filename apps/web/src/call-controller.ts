@@ -6,6 +6,7 @@ import type { DeviceController } from "./media/device-controller.js";
 import { fallbackNotice, openLocalMedia, stopStream, VIDEO, type LocalMedia } from "./media/local-media.js";
 import { createFileSending } from "./files/file-sending.js";
 import type { TransferList } from "./files/transfer-list.js";
+import { createRinging } from "./ringing/ringing.js";
 import { createCallView, type CallPhase } from "./views/call-view.js";
 import { createDevicesMenu } from "./views/devices-menu.js";
 import { createIncomingCallDialog } from "./views/incoming-call-dialog.js";
@@ -44,6 +45,7 @@ const STATS_INTERVAL_MS = 1000;
 export function createCallController(options: CallControllerOptions): CallController {
   const { root, notices } = options;
   const dialog = createIncomingCallDialog();
+  const ringing = createRinging();
   const devicesMenu = createDevicesMenu(options.devices);
   const view = createCallView({
     hangUp: () => endLocally((call) => call.hangUp()),
@@ -81,6 +83,7 @@ export function createCallController(options: CallControllerOptions): CallContro
 
   installDebugHook({
     callState: () => state,
+    ringLevel: () => ringing.level(),
     stats: async () => (current ? current.stats() : null),
     localTracks: () => ({
       audio: media?.stream?.getAudioTracks().some((t) => t.enabled) ?? false,
@@ -94,6 +97,7 @@ export function createCallController(options: CallControllerOptions): CallContro
     if (current && next !== "idle") root.dataset.callPeer = current.peer;
     else delete root.dataset.callPeer;
     view.show(next === "ringing-in" ? "idle" : next, current?.peer ?? null);
+    ringing.follow(next, current?.peer ?? null);
     files.setEnabled(next === "active" && (current?.canSendFiles ?? false));
     options.onChange();
   }
