@@ -4,37 +4,19 @@
 // (framesDecoded rising) on the same remote track, and no signaling state changes anywhere.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AppPage } from "./support/app-page.js";
-import { launchBrowser, type TestBrowser, type TestUser } from "./support/browser.js";
+import { appUsersPerFile } from "./support/app-users.js";
 import { DevicesPage, expectPreviewAndMeter } from "./support/devices-page.js";
 import { GroupCallPage } from "./support/group-page.js";
-import { trackPeerConnections } from "./support/peer-connections.js";
-import { startServer, type RunningServer } from "./support/server.js";
 
 const SMALL_VIDEO = "?video=320x240@15";
 
 describe("devices", () => {
-  let server: RunningServer;
-  let browser: TestBrowser;
-  const opened: TestUser[] = [];
+  const users = appUsersPerFile();
 
   async function open(name: string, path = "/"): Promise<{ app: AppPage; devices: DevicesPage }> {
-    const user = await browser.newUser(server.url);
-    opened.push(user);
-    await trackPeerConnections(user.page);
-    const app = await AppPage.open(user.page, server.url, name, path);
-    return { app, devices: new DevicesPage(user.page) };
+    const app = await users.open(name, path);
+    return { app, devices: new DevicesPage(app.page) };
   }
-
-  beforeAll(async () => {
-    [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-  });
-
-  afterAll(async () => {
-    const errors = opened.flatMap((user) => user.pageErrors);
-    await browser?.close();
-    await server?.close();
-    expect(errors).toEqual([]);
-  });
 
   describe("1:1 calls", () => {
     let alice: { app: AppPage; devices: DevicesPage };
@@ -115,7 +97,7 @@ describe("devices", () => {
 
   describe("group calls", () => {
     it("pre-join shows the preview and the meter; a camera switch in the call reaches every peer and a later joiner, without renegotiation", async () => {
-      for (const user of opened) if (!user.page.isClosed()) await user.page.close();
+      await users.closeAll();
       const path = `/r/devices${SMALL_VIDEO}`;
       const [alice, bob, carol] = await Promise.all([open("alice", path), open("bob", path), open("carol", path)]);
       const [aliceCall, bobCall, carolCall] = [alice, bob, carol].map((user) => new GroupCallPage(user.app));

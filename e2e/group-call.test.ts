@@ -4,27 +4,18 @@
 // users encode and decode on two cores.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AppPage } from "./support/app-page.js";
-import { launchBrowser, type TestBrowser, type TestUser } from "./support/browser.js";
+import { appUsersPerFile } from "./support/app-users.js";
 import { GroupCallPage } from "./support/group-page.js";
-import { trackPeerConnections } from "./support/peer-connections.js";
-import { startServer, type RunningServer } from "./support/server.js";
 import { startTcpProxy, type TcpProxy } from "./support/tcp-proxy.js";
 
 const SMALL_VIDEO = "?video=320x240@15";
 
 describe("group calls", () => {
-  let server: RunningServer;
-  let browser: TestBrowser;
-  const opened: TestUser[] = [];
+  const users = appUsersPerFile();
 
   /** `origin`: where the page is opened from (the server, or a proxy in front of it). */
-  async function open(name: string, room: string, origin = server.url): Promise<GroupCallPage> {
-    const user = await browser.newUser(origin);
-    opened.push(user);
-    await trackPeerConnections(user.page);
-    const app = await AppPage.open(user.page, origin, name, `/r/${encodeURIComponent(room)}${SMALL_VIDEO}`);
-    expect(app.name).toBe(name);
-    return new GroupCallPage(app);
+  async function open(name: string, room: string, origin?: string): Promise<GroupCallPage> {
+    return new GroupCallPage(await users.open(name, `/r/${encodeURIComponent(room)}${SMALL_VIDEO}`, origin));
   }
 
   const others = (everyone: GroupCallPage[], user: GroupCallPage) => everyone.filter((u) => u !== user).map((u) => u.app.name);
@@ -34,17 +25,6 @@ describe("group calls", () => {
     const rising = await Promise.all(everyone.map((user) => user.expectVideoRisingFrom(others(everyone, user))));
     return rising.reduce((sum, n) => sum + n, 0);
   }
-
-  beforeAll(async () => {
-    [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-  });
-
-  afterAll(async () => {
-    const errors = opened.flatMap((user) => user.pageErrors);
-    await browser?.close();
-    await server?.close();
-    expect(errors).toEqual([]);
-  });
 
   describe("one room", () => {
     let alice: GroupCallPage;
@@ -58,7 +38,7 @@ describe("group calls", () => {
 
     beforeAll(async () => {
       const room = "standup";
-      daveProxy = await startTcpProxy(Number(new URL(server.url).port));
+      daveProxy = await startTcpProxy(Number(new URL(users.server.url).port));
       [alice, bob, carol, dave, erin] = await Promise.all([
         open("alice", room),
         open("bob", room),
@@ -176,7 +156,7 @@ describe("group calls", () => {
 
   describe("two rooms at once", () => {
     it("hold calls with the same user names in each, and neither disturbs the other", async () => {
-      for (const user of opened) if (!user.page.isClosed()) await user.page.close();
+      await users.closeAll();
       const names = ["alice", "bob", "carol"];
       const red = await Promise.all(names.map((name) => open(name, "red")));
       const blue = await Promise.all(names.map((name) => open(name, "blue")));

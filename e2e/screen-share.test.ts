@@ -4,9 +4,8 @@
 // (inbound-rtp of its track); sizes are capped with ?video=320x240@15 (many users, two cores).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AppPage } from "./support/app-page.js";
-import { launchBrowser, type TestBrowser, type TestUser } from "./support/browser.js";
+import { appUsersPerFile } from "./support/app-users.js";
 import { GroupCallPage } from "./support/group-page.js";
-import { trackPeerConnections } from "./support/peer-connections.js";
 import {
   browserStopsSharing,
   clickShareScreen,
@@ -16,34 +15,13 @@ import {
   screenTile,
   videoTracksSent,
 } from "./support/screen-share.js";
-import { startServer, type RunningServer } from "./support/server.js";
 
 const SMALL_VIDEO = "?video=320x240@15";
 
 describe("screen sharing", () => {
-  let server: RunningServer;
-  let browser: TestBrowser;
-  const opened: TestUser[] = [];
+  const users = appUsersPerFile();
 
-  async function open(name: string, path: string): Promise<AppPage> {
-    const user = await browser.newUser(server.url);
-    opened.push(user);
-    await trackPeerConnections(user.page);
-    const app = await AppPage.open(user.page, server.url, name, path);
-    expect(app.name).toBe(name);
-    return app;
-  }
-
-  beforeAll(async () => {
-    [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-  });
-
-  afterAll(async () => {
-    const errors = opened.flatMap((user) => user.pageErrors);
-    await browser?.close();
-    await server?.close();
-    expect(errors).toEqual([]);
-  });
+  const open = (name: string, path: string): Promise<AppPage> => users.open(name, path);
 
   it("1:1: the other side decodes the shared screen as its own tile; the browser's Stop sharing removes it; hanging up stops the capture", async () => {
     const [alice, bob] = await Promise.all([open("alice", `/${SMALL_VIDEO}`), open("bob", `/${SMALL_VIDEO}`)]);

@@ -1,41 +1,21 @@
-import type { RTCPeerConnectionConstructor } from "../call/call.js";
 import type { CallEndReason } from "../call/call-state.js";
 import { MediaOwnership } from "../call/media-ownership.js";
 import { sharedCallOptions } from "../call/shared-call-options.js";
 import type { SignalingClient } from "../signaling/signaling-client.js";
-import { SignalingError } from "../signaling/signaling-error.js";
 import type { IncomingCallMessage } from "../signaling/signaling-types.js";
 import { TypedEmitter, type Disposer } from "../typed-emitter.js";
 import type { OutgoingFileTransfer } from "../files/outgoing-transfer.js";
-import {
-  DEFAULT_GROUP_CALL_OPTIONS,
-  type GroupCallEvents,
-  type GroupCallOptions,
-  type GroupLeaveReason,
-  type GroupPeer,
-} from "./group-call-types.js";
+import { DEFAULT_GROUP_CALL_OPTIONS, type GroupCallEvents, type GroupCallOptions, type GroupLeaveReason, type GroupPeer } from "./group-call-types.js";
 import { GroupRejoin } from "./group-rejoin.js";
 import { OwnMedia } from "./own-media.js";
 import { GroupPair, type PeerMediaState } from "./group-pair.js";
 import { ScreenShare, type ScreenSharing } from "../media/screen-share.js";
+import { PairRepairs } from "./pair-repairs.js";
 import { PeerPolling } from "./peer-polling.js";
+import { joinRefusal, leftFirst, newStay, type Stay } from "./stay.js";
 import { isGroupCallId, isPoliteInGroup, offersTo, pairCallId } from "./group-roles.js";
 
 export { DEFAULT_GROUP_CALL_OPTIONS, type GroupCallEvents, type GroupCallOptions, type GroupLeaveReason, type GroupPeer };
-
-/** One stay in the group call, from join() to leaving: what was decided at join time. */
-interface Stay {
-  /** Our name and room when we joined: the pairs' call ids are made of them. */
-  readonly self: string;
-  readonly room: string;
-  joining: Promise<void>;
-  /** The server acked group-join. */
-  joined: boolean;
-  /** The server listed us at least once (until then a list without us is an older one). */
-  listed: boolean;
-  over: boolean;
-  releaseBusy: Disposer | null;
-}
 
 /**
  * The group call of the room a SignalingClient is in: a mesh, one Call per other participant.
@@ -72,8 +52,7 @@ export class GroupCall {
     changed: (stream) => this.#events.emit("local-screen-share", stream),
   });
   readonly #polling: PeerPolling;
-  /** Pairs that failed, to be offered again (by the later joiner of the pair). */
-  readonly #repairs = new Map<string, ReturnType<typeof setTimeout>>();
+  readonly #repairs: PairRepairs;
   /** After a fresh session: back into the new server's call. */
   readonly #rejoin: GroupRejoin;
 
@@ -83,6 +62,7 @@ export class GroupCall {
   ) {
     this.options = Object.freeze({ RTCPeerConnection: undefined, MediaStream: undefined, ...DEFAULT_GROUP_CALL_OPTIONS, ...options });
     this.#participants = signaling.groupCall;
+    this.#repairs = new PairRepairs(this.options.repairDelayMs);
     this.#polling = new PeerPolling(() => this.#pairs.values(), {
       speakingMs: this.options.speakingIntervalMs,
       qualityMs: this.options.qualityIntervalMs,
@@ -156,15 +136,10 @@ export class GroupCall {
    */
   join(): Promise<void> {
     if (this.#stay) return this.#stay.joining;
-    const self = this.signaling.name;
-    if (self === null) return Promise.reject(new Error("GroupCall.join: log in first."));
-    if (this.signaling.busy) return Promise.reject(new Error("GroupCall.join: busy in another call."));
-    if (!this.#peerConnectionClass()) return Promise.reject(new TypeError("GroupCall: no RTCPeerConnection here; pass the `RTCPeerConnection` option."));
-    const cap = this.signaling.welcome?.limits.maxMeshParticipants;
-    if (cap !== undefined && this.#participants.length >= cap) {
-      return Promise.reject(new SignalingError("client", "group-call-full", `The group call is full (${cap} people).`));
-    }
-    const stay: Stay = { self, room: this.signaling.room ?? "", joining: Promise.resolve(), joined: false, listed: false, over: false, releaseBusy: null };
+    const peerConnection = this.options.RTCPeerConnection ?? (globalThis as { RTCPeerConnection?: unknown }).RTCPeerConnection;
+    const refusal = joinRefusal(this.signaling, this.#participants, peerConnection !== undefined);
+    if (refusal) return Promise.reject(refusal);
+    const stay = newStay(this.signaling.name!, this.signaling.room ?? "");
     this.#stay = stay;
     stay.joining = this.#join(stay);
     return stay.joining;
@@ -251,7 +226,6 @@ export class GroupCall {
     stay.over = true;
     this.#rejoin.stop();
     this.#polling.stop();
-    for (const timer of this.#repairs.values()) clearTimeout(timer);
     this.#repairs.clear();
     this.#media.release(stay);
     this.#screen.close();
@@ -334,12 +308,10 @@ export class GroupCall {
    * that offer as a new pair (see #onSignal).
    */
   #repair(stay: Stay, remote: string): void {
-    if (!offersTo(stay.self, remote, this.#participants) || this.#repairs.has(remote)) return;
-    const timer = setTimeout(() => {
-      this.#repairs.delete(remote);
+    if (!offersTo(stay.self, remote, this.#participants)) return;
+    this.#repairs.schedule(remote, () => {
       if (this.#stay === stay && this.#participants.includes(remote) && !this.#pairs.has(remote)) this.#openPair(stay, remote, true);
-    }, this.options.repairDelayMs);
-    this.#repairs.set(remote, timer);
+    });
   }
 
   /** Closes the pair with `name`; `notify` sends it a hang-up. */
@@ -416,15 +388,7 @@ export class GroupCall {
     this.#events.emit("participants", this.#participants);
   }
 
-  #peerConnectionClass(): RTCPeerConnectionConstructor | undefined {
-    return this.options.RTCPeerConnection ?? (globalThis as { RTCPeerConnection?: RTCPeerConnectionConstructor }).RTCPeerConnection;
-  }
-
   #error(error: unknown): void {
     this.#events.emit("error", error instanceof Error ? error : new Error(String(error)));
   }
-}
-
-function leftFirst(): Error {
-  return new Error("GroupCall.join: leave() came before the join completed.");
 }
