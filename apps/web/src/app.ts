@@ -2,7 +2,7 @@ import { SignalingClient, type ChatEntry, type UserInfo } from "@switchboard/cli
 import { createChatDedupe } from "./chat-dedupe.js";
 import { h } from "./dom.js";
 import { createCallController, type CallController } from "./call-controller.js";
-import { connectWhileRingingRequested, relayOnlyRequested } from "./calls/relay-mode.js";
+import { connectWhileRingingRequested, relayOnlyRequested } from "./calls/call-url-options.js";
 import { createTransferList } from "./files/transfer-list.js";
 import { createSdkCalls } from "./calls/sdk-calls.js";
 import { createGroupController, type GroupController } from "./group/group-controller.js";

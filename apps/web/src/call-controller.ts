@@ -1,6 +1,6 @@
 import type { CallPort, EndReason, MediaSource, PortCall, PortCallState } from "./calls/call-port.js";
 import { createCallScreenShare } from "./calls/call-screen-share.js";
-import { RELAY_FAILURE_MESSAGE } from "./calls/relay-mode.js";
+import { RELAY_FAILURE_MESSAGE } from "./calls/call-url-options.js";
 import { installDebugHook } from "./debug-hook.js";
 import type { DeviceController } from "./media/device-controller.js";
 import { fallbackNotice, openLocalMedia, stopStream, VIDEO, type LocalMedia } from "./media/local-media.js";

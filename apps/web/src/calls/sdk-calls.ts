@@ -4,7 +4,7 @@ import type { CallPort, MediaSource, PortCall, PortCallState } from "./call-port
 
 /**
  * The SDK's CallManager as a CallPort. Local media is asked for once per call, while it rings.
- * `relayOnly`: calls use TURN relays only; `connectWhileRinging`: see relay-mode.ts.
+ * `relayOnly`: calls use TURN relays only; `connectWhileRinging`: see call-url-options.ts.
  */
 export function createSdkCalls(
   client: SignalingClient,

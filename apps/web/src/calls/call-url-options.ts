@@ -1,5 +1,7 @@
 import { urlFlag } from "../url-flags.js";
 
+// How calls behave, chosen in the page URL.
+
 /**
  * Relay-only calls: `?relay=1` in the page URL makes every call use TURN relays only
  * (`iceTransportPolicy: "relay"`). For checking that a TURN setup really relays, and for

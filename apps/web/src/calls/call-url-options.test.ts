@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { endText } from "../call-controller.js";
-import { RELAY_FAILURE_MESSAGE, connectWhileRingingRequested, relayOnlyRequested } from "./relay-mode.js";
+import { RELAY_FAILURE_MESSAGE, connectWhileRingingRequested, relayOnlyRequested } from "./call-url-options.js";
 
 describe("relay-only mode", () => {
   it("is asked for with ?relay=1", () => {
