@@ -4,7 +4,7 @@
 // e2e/accept-to-media.test.ts.
 import type { CallSession } from "@switchboard/client";
 import { describe, expect, it, vi } from "vitest";
-import { KEEP_RESOLUTION_AT_START_MS } from "../src/call/local-senders.js";
+import { VIDEO_GENTLE_START_MS } from "../src/call/local-senders.js";
 import { FakePeerConnection } from "./support/fake-peer-connection.js";
 import { endsWith, nextIncoming, phone, reaches, type Phone } from "./support/phones.js";
 import { serverPerTest, until } from "./support/server.js";
@@ -61,10 +61,11 @@ describe("connecting while it rings", () => {
     expect(pcOf(incoming).sendingTracks.map((t) => (t as { id: string }).id)).toEqual(["bob-mic", "bob-cam"]);
     await vi.waitFor(() => expect(pcOf(outgoing).sendingTracks).toHaveLength(2));
     expect(pcOf(outgoing).sendingTracks.map((t) => (t as { id: string }).id)).toEqual(["alice-mic", "alice-cam"]);
-    // The video starts at full resolution (no initial frame drop), then adapts as usual.
+    // The video starts gently (half size, no frames dropped), then goes back to its own settings.
     const videoSender = pcOf(incoming).getTransceivers()[1]!.sender;
-    expect(videoSender.parameters).toEqual({ degradationPreference: "maintain-resolution" });
-    await vi.waitFor(() => expect(videoSender.parameters).toEqual({}), { timeout: KEEP_RESOLUTION_AT_START_MS + 1_000 });
+    expect(videoSender.parameters).toEqual({ degradationPreference: "maintain-resolution", encodings: [{ scaleResolutionDownBy: 2 }] });
+    expect(pcOf(incoming).getTransceivers()[0]!.sender.parameters).toEqual({ encodings: [{}] });
+    await vi.waitFor(() => expect(videoSender.parameters).toEqual({ encodings: [{}] }), { timeout: VIDEO_GENTLE_START_MS + 1_000 });
     // Accepting swapped tracks in: no second offer.
     expect(pcOf(outgoing).log.filter((entry) => entry === "local:offer")).toHaveLength(offers);
     expect(FakePeerConnection.instances).toHaveLength(2);

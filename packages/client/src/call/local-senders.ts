@@ -10,13 +10,15 @@
 export type LocalKind = "audio" | "video";
 
 /**
- * How long a released video sender keeps its resolution whatever the bandwidth estimate.
- * Chrome's encoder starts from a low estimate (no media has flowed yet) and by default drops
- * its first frames to step the resolution down (the "initial frame drop"): some 70 ms more of
- * black at the start of every call (docs/performance.md). Kept this long, the first frame is
- * shown at once; then the sender adapts as usual, on a real estimate by now.
+ * How long a released video sender starts gently. Chrome's encoder starts from a low bandwidth
+ * estimate (no media has flowed yet) and by default drops its first frames to step the
+ * resolution down (its "initial frame drop"), and a full-size first keyframe takes long to pace
+ * out at that estimate. So a sender that starts on accept sends half the camera's width and
+ * height, and keeps that size (no frames dropped), for this long; then full size and the
+ * default adaptation, on a real estimate by now. Together some 120 ms sooner to the first
+ * frame (docs/performance.md, "Accept to media").
  */
-export const KEEP_RESOLUTION_AT_START_MS = 2_000;
+export const VIDEO_GENTLE_START_MS = 1_500;
 
 export class LocalSenders {
   readonly #pc: RTCPeerConnection;
@@ -138,11 +140,10 @@ export class LocalSenders {
 
   async #startVideo(sender: RTCRtpSender, track: MediaStreamTrack): Promise<void> {
     // Both queue in order on the sender; not waiting between them saves a hop to the media thread.
-    const preference = setDegradationPreference(sender, "maintain-resolution");
+    const gentle = startGently(sender);
     await sender.replaceTrack(track);
-    const restore = await preference;
-    if (restore === null) return;
-    this.#restoreTimers.push(setTimeout(() => void setDegradationPreference(sender, restore.previous), KEEP_RESOLUTION_AT_START_MS));
+    const restore = await gentle;
+    if (restore) this.#restoreTimers.push(setTimeout(() => void restore(), VIDEO_GENTLE_START_MS));
   }
 
   /** A kind answered sendrecv that we turn out to have no device for: receive it only. */
@@ -152,21 +153,32 @@ export class LocalSenders {
   }
 }
 
+type SendParameters = RTCRtpSendParameters & { degradationPreference?: RTCDegradationPreference };
+
 /**
- * Sets the sender's degradation preference (undefined: the browser's default); resolves to what
- * it was, or null where setParameters refused (an older browser, a closed connection).
+ * Half size and no frame dropping (see VIDEO_GENTLE_START_MS); resolves to what puts the
+ * sender's own settings back, or null where setParameters refused (an older browser, a closed
+ * connection).
  */
-async function setDegradationPreference(
-  sender: RTCRtpSender,
-  preference: RTCDegradationPreference | undefined,
-): Promise<{ previous: RTCDegradationPreference | undefined } | null> {
+async function startGently(sender: RTCRtpSender): Promise<(() => Promise<void>) | null> {
   try {
-    const parameters = sender.getParameters() as RTCRtpSendParameters & { degradationPreference?: RTCDegradationPreference };
-    const previous = parameters.degradationPreference;
-    if (preference === undefined) delete parameters.degradationPreference;
-    else parameters.degradationPreference = preference;
+    const parameters = sender.getParameters() as SendParameters;
+    const encodings = parameters.encodings ?? [];
+    const before = { preference: parameters.degradationPreference, scales: encodings.map((encoding) => encoding.scaleResolutionDownBy) };
+    parameters.degradationPreference = "maintain-resolution";
+    for (const encoding of encodings) encoding.scaleResolutionDownBy = (encoding.scaleResolutionDownBy ?? 1) * 2;
     await sender.setParameters(parameters);
-    return { previous };
+    return async () => {
+      const now = sender.getParameters() as SendParameters;
+      if (before.preference === undefined) delete now.degradationPreference;
+      else now.degradationPreference = before.preference;
+      (now.encodings ?? []).forEach((encoding, i) => {
+        const scale = before.scales[i];
+        if (scale === undefined) delete encoding.scaleResolutionDownBy;
+        else encoding.scaleResolutionDownBy = scale;
+      });
+      await sender.setParameters(now).catch(() => undefined);
+    };
   } catch {
     return null;
   }

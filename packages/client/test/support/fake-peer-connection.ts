@@ -9,6 +9,8 @@ const tick = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 
 type Description = { type: RTCSdpType; sdp: string };
 
+type FakeSendParameters = { degradationPreference?: string; encodings: { scaleResolutionDownBy?: number }[] };
+
 /** A sender: which track it sends (null: none, nothing goes out). */
 export class FakeSender {
   track: { kind: string } | null = null;
@@ -18,12 +20,12 @@ export class FakeSender {
     if (track) this.sent.push(track);
   }
   setStreams(): void {}
-  parameters: { degradationPreference?: string } = {};
-  getParameters(): { degradationPreference?: string } {
-    return { ...this.parameters };
+  parameters: FakeSendParameters = { encodings: [{}] };
+  getParameters(): FakeSendParameters {
+    return structuredClone(this.parameters);
   }
-  async setParameters(parameters: { degradationPreference?: string }): Promise<void> {
-    this.parameters = { ...parameters };
+  async setParameters(parameters: FakeSendParameters): Promise<void> {
+    this.parameters = structuredClone(parameters);
   }
 }
 
