@@ -1,6 +1,7 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { acceptToMedia, armAcceptTiming, median, type AcceptToMedia } from "./support/accept-timing.js";
+import { median } from "../bench/src/stats.js";
+import { acceptToMedia, armAcceptTiming, type AcceptToMedia } from "./support/accept-timing.js";
 import { AppPage } from "./support/app-page.js";
 import { inboundMedia, trackPeerConnections, waitForConnectionState } from "./support/peer-connections.js";
 import { expectMediaFlowing, startScenario, type Scenario } from "./support/scenario.js";

@@ -62,9 +62,3 @@ export async function acceptToMedia(caller: Page, callee: Page, timeout = 15_000
   const calleeSeesMs = calleeMarks.firstFrame! - click;
   return { bothMs: Math.max(callerSeesMs, calleeSeesMs), callerSeesMs, calleeSeesMs };
 }
-
-export function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-}

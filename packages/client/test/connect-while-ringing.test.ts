@@ -71,6 +71,20 @@ describe("connecting while it rings", () => {
     expect(FakePeerConnection.instances).toHaveLength(2);
   });
 
+  it("no screen share goes out while it rings either: start() is refused until the accept", async () => {
+    const [alice, bob] = await twoPhones();
+    const [outgoing, incoming] = await ringingConnected(alice, bob);
+    const track = Object.assign(new EventTarget(), { kind: "video", id: "alice-screen", enabled: true, readyState: "live", stop() {} });
+    const screen = { id: "alice-screen", getVideoTracks: () => [track], getTracks: () => [track] } as unknown as MediaStream;
+    await expect(outgoing.screenShare.start(async () => screen)).rejects.toThrow(/not connecting or connected/);
+    expect(pcOf(outgoing).sendingTracks).toEqual([]);
+    await incoming.accept();
+    await reaches(outgoing, "connected");
+    await vi.waitFor(() => expect(outgoing.call!.mediaHeld).toBe(false));
+    await outgoing.screenShare.start(async () => screen);
+    expect(pcOf(outgoing).sendingTracks).toContain(track);
+  });
+
   it("decline and cancel close the ringing peer connections; nothing was ever sent", async () => {
     const [alice, bob] = await twoPhones();
     let [outgoing, incoming] = await ringingConnected(alice, bob);

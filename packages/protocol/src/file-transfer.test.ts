@@ -25,7 +25,7 @@ describe("file offers", () => {
   });
 
   it("refuse names that are empty, too long, or hold path separators or control characters", () => {
-    for (const name of ["", "x".repeat(MAX_FILE_NAME_LENGTH + 1), "../../etc/passwd", "a\\b", "evil\u0000.exe", "line\nbreak", 5]) {
+    for (const name of ["", "x".repeat(MAX_FILE_NAME_LENGTH + 1), "../../etc/passwd", "a\\b", "evil\u0000.exe", "line\nbreak", "evil\u202Etxt.exe", "c1\u0085", "para\u2029", 5]) {
       expect(valid({ ...offer, name }), JSON.stringify(name)).toBe(false);
     }
     expect(valid({ ...offer, name: "x".repeat(MAX_FILE_NAME_LENGTH) })).toBe(true);
@@ -62,6 +62,8 @@ describe("messages after the offer", () => {
 describe("safeFileName and safeMimeType", () => {
   it("make a local name one the protocol takes", () => {
     expect(safeFileName("a/b\\c\u0007.txt")).toBe("a_b_c_.txt");
+    expect(safeFileName("evil\u202Etxt.exe")).toBe("evil_txt.exe");
+    expect(safeFileName("Été 2024 — 写真.jpg")).toBe("Été 2024 — 写真.jpg");
     expect(safeFileName("   ")).toBe("file");
     const long = safeFileName(`${"é".repeat(300)}.tar.gz`);
     expect(long.length).toBeLessThanOrEqual(MAX_FILE_NAME_LENGTH);

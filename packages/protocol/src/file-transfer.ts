@@ -22,8 +22,11 @@ export const MAX_FILE_CONTROL_LENGTH = 2048;
 /** Longest reason in `file-failed`. */
 export const MAX_FILE_FAILURE_LENGTH = 200;
 
-/** Characters a file name may not hold: controls and path separators. */
-const FORBIDDEN_IN_NAME = /[\u0000-\u001f\u007f/\\]/u;
+/**
+ * Characters a file name may not hold: controls (C0 and C1), line and paragraph separators,
+ * bidirectional controls (an RLO shows "evil\u202Etxt.exe" as "evilexe.txt") and path separators.
+ */
+const FORBIDDEN_IN_NAME = /[\p{Cc}\p{Zl}\p{Zp}\p{Bidi_Control}/\\]/u;
 const ALL_FORBIDDEN_IN_NAME = new RegExp(FORBIDDEN_IN_NAME.source, "gu");
 const MIME = /^[a-z0-9!#$&^_.+-]{1,63}\/[a-z0-9!#$&^_.+-]{1,63}$/;
 

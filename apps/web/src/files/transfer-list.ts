@@ -99,7 +99,8 @@ function createEntry(transfer: FileTransfer, onDismiss: () => void): { element: 
     } else {
       const outcome = transfer.outcome;
       if (outcome?.state === "done" && !sending) {
-        url ??= URL.createObjectURL(outcome.file);
+        // Typed as plain bytes: a peer's "text/html" opened from the link must not become a page of ours.
+        url ??= URL.createObjectURL(outcome.file.slice(0, outcome.file.size, "application/octet-stream"));
         children.push(
           h("a", { className: "button button-small button-primary transfer-save", text: `Save ${name}`, attrs: { href: url, download: name, "aria-label": `Save ${name} (verified)` } }),
           h("span", { className: "badge badge-verified", text: "verified", attrs: { title: "Its SHA-256 matches the sender's" } }),
@@ -126,8 +127,6 @@ function createEntry(transfer: FileTransfer, onDismiss: () => void): { element: 
     element,
     dispose() {
       for (const dispose of disposers) dispose();
-      // Dismissing an entry of a transfer that still runs stops it: nothing is left to show it.
-      transfer.cancel();
       if (url) URL.revokeObjectURL(url);
       element.remove();
     },

@@ -53,8 +53,6 @@ interface Adoption {
 
 type Notify = (text: string, kind: "info" | "warning" | "error") => void;
 
-const KIND_NAME: Record<CaptureKind, string> = { camera: "camera", microphone: "microphone" };
-
 /**
  * The app's cameras, microphones and speakers: remembered choices (localStorage), switching the
  * device of the stream in use live (the SDK's replaceTrack: no renegotiation), and falling back
@@ -96,17 +94,18 @@ export function createDeviceController(notify: Notify, mediaDevices = globalThis
   async function swapIn(target: Adoption, track: MediaStreamTrack): Promise<void> {
     if (adoption !== target) return track.stop();
     const old = trackOf(captureKindOf(track));
+    let replaced: MediaStreamTrack | null;
+    try {
+      replaced = await target.replace(track);
+    } catch (error) {
+      track.stop(); // The old track stays in use, and watched.
+      throw error;
+    }
     if (old) {
       unwatch.get(old)?.();
       unwatch.delete(old);
     }
-    try {
-      const replaced = await target.replace(track);
-      replaced?.stop();
-    } catch (error) {
-      track.stop();
-      throw error;
-    }
+    replaced?.stop();
     if (adoption === target) watchTracks(target.stream);
     changed();
   }
@@ -118,7 +117,7 @@ export function createDeviceController(notify: Notify, mediaDevices = globalThis
   async function fallBack(loss: DeviceLoss): Promise<void> {
     const target = adoption;
     if (!target || !target.stream.getTracks().includes(loss.track)) return;
-    const name = KIND_NAME[loss.kind];
+    const name = loss.kind;
     const fresh = await listDevices(mediaDevices).catch(() => lists);
     const next = fallbackDevice(fresh, loss.kind, deviceIdOf(loss.track));
     if (!next) return notify(`Your ${name} (${loss.label}) was disconnected, and there is no other ${name} to use.`, "error");
@@ -181,7 +180,7 @@ export function createDeviceController(notify: Notify, mediaDevices = globalThis
       try {
         await swapIn(target, await open(target, kind, deviceId));
       } catch (error) {
-        notify(`Could not switch the ${KIND_NAME[kind]}: ${describe(error)}`, "error");
+        notify(`Could not switch the ${kind}: ${describe(error)}`, "error");
         changed();
       }
     },

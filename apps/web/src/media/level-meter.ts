@@ -3,10 +3,15 @@
  * speech (RMS about 0.05 to 0.2) fills most of the bar.
  */
 export function levelOf(samples: Float32Array): number {
+  return Math.min(1, rms(samples) * 4);
+}
+
+/** The root mean square of time-domain samples (-1..1); 0 for none. */
+export function rms(samples: Float32Array): number {
   if (samples.length === 0) return 0;
   let sum = 0;
   for (const sample of samples) sum += sample * sample;
-  return Math.min(1, Math.sqrt(sum / samples.length) * 4);
+  return Math.sqrt(sum / samples.length);
 }
 
 export interface LevelMeter {

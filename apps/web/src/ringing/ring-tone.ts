@@ -1,3 +1,5 @@
+import { rms } from "../media/level-meter.js";
+
 /**
  * Ring tones made with Web Audio: no downloaded asset, nothing to cache or license.
  *
@@ -113,9 +115,7 @@ export function createRingTone(createContext: () => AudioContext = () => new Aud
     level() {
       if (!analyser || !samples || !output) return 0;
       analyser.getFloatTimeDomainData(samples);
-      let sum = 0;
-      for (const sample of samples) sum += sample * sample;
-      return Math.sqrt(sum / samples.length);
+      return rms(samples);
     },
   };
 }

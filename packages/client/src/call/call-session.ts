@@ -5,7 +5,7 @@ import type { IncomingFileTransfer } from "../files/incoming-transfer.js";
 import type { OutgoingFileTransfer } from "../files/outgoing-transfer.js";
 import type { Call, NegotiationMessage } from "./call.js";
 import type { CallQuality } from "./call-quality.js";
-import { replaceLocalTrack } from "./replace-local-track.js";
+import { replaceStreamTrack } from "../media/stream-tracks.js";
 import { assertCallTransition, isActiveCallState, type CallEndReason, type CallState } from "./call-state.js";
 import { SessionScreen, type SessionMediaState } from "./session-screen.js";
 
@@ -184,9 +184,8 @@ export class CallSession {
     const stream = await this.#localStream;
     if (this.#state === "ended") throw new Error("CallSession.replaceTrack: the call is over.");
     if (!stream) throw new Error(`CallSession.replaceTrack: this call sends no media, so there is no ${track.kind} track to replace.`);
-    let failure: unknown = null;
-    const replaced = await replaceLocalTrack(stream, this.#call ? [this.#call] : [], track, (error) => (failure = error));
-    if (failure) throw failure;
+    const replaced = replaceStreamTrack(stream, track);
+    await this.#call?.replaceLocalTrack(track);
     return replaced;
   }
 
@@ -240,6 +239,8 @@ export class CallSession {
   detach(): void {
     const call = this.#call;
     this.#call = null;
+    this.#files?.close("The call was replaced.");
+    this.#files = null;
     call?.end("cancelled");
   }
 

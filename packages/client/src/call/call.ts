@@ -87,8 +87,6 @@ export class Call {
   #isSettingRemoteAnswerPending = false;
   #inbox: Promise<void> = Promise.resolve();
   readonly #local: LocalSenders;
-  /** The answerer's media, attached to the first remote offer's transceivers. */
-  #tracksForFirstOffer: MediaStream | null = null;
   /** Our tracks are on the connection: the initiator's from the start, the answerer's from its first answer. */
   #localAttached: boolean;
   /** Our camera/microphone (a held callee's comes with sendMedia()), kept current by device switches. */
@@ -142,7 +140,6 @@ export class Call {
     this.#local = new LocalSenders(pc, options.holdMedia ?? false);
     this.#localAttached = options.initiator;
     if (options.initiator) this.#local.addForOffer(options.localStream);
-    else this.#tracksForFirstOffer = options.localStream;
   }
 
   on<E extends keyof CallEvents>(event: E, listener: CallEvents[E]): Disposer {
@@ -301,9 +298,9 @@ export class Call {
     }
     await this.#applyBufferedCandidates();
     if (description.type === "offer") {
-      if (!this.#localAttached) this.#local.addForAnswer(this.#tracksForFirstOffer);
+      // The answerer's media goes onto the first remote offer's transceivers.
+      if (!this.#localAttached) this.#local.addForAnswer(this.#localStream);
       this.#localAttached = true;
-      this.#tracksForFirstOffer = null;
       this.#screen.ready();
       await pc.setLocalDescription();
       this.#sendLocalDescription();

@@ -109,28 +109,26 @@ export class LocalSenders {
       if (track) starts.push(kind === "video" ? this.#startVideo(sender, track) : sender.replaceTrack(track));
       else this.#stopSendingKind(sender);
     }
-    for (const track of tracks.values()) {
-      if (stream) this.#senders.set(track.kind as LocalKind, this.#pc.addTrack(track, stream));
-    }
+    // Left over: kinds only `stream` has (the waiting tracks all had senders).
+    for (const track of tracks.values()) this.#senders.set(track.kind as LocalKind, this.#pc.addTrack(track, stream!));
     await Promise.all(starts);
   }
 
   /**
    * Sends `track` on our sender of its kind (a device switch): replaceTrack, same transceiver,
-   * so no renegotiation and no gap. Held, it only takes the waiting track's place. False: no
-   * sender of that kind (yet: an answerer attaches later, from the local stream, which already
-   * holds the new track). Other senders (a screen share) are never ours to touch.
+   * so no renegotiation and no gap. Held, it only takes the waiting track's place. No sender of
+   * that kind (yet): nothing to do, an answerer attaches later from the local stream, which
+   * already holds the new track. Other senders (a screen share) are never ours to touch.
    */
-  async replace(track: MediaStreamTrack): Promise<boolean> {
+  async replace(track: MediaStreamTrack): Promise<void> {
     const kind = track.kind as LocalKind;
     const sender = this.#senders.get(kind);
-    if (!sender) return false;
+    if (!sender) return;
     if (this.#held) {
       if (this.#waiting.has(kind)) this.#waiting.set(kind, track);
-      return true;
+    } else if (sender.track !== track) {
+      await sender.replaceTrack(track);
     }
-    if (sender.track !== track) await sender.replaceTrack(track);
-    return true;
   }
 
   /** Stops pending work (the call ended). */

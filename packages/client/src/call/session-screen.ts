@@ -34,7 +34,8 @@ export class SessionScreen {
 
   constructor(private readonly host: SessionScreenHost) {
     this.#share = new ScreenShare({
-      unavailable: () => (this.#call && !this.#call.ended ? null : "the call is not connecting or connected"),
+      // Held (ringing, connected early): nothing may be sent before the accept, a share neither.
+      unavailable: () => (this.#call && !this.#call.ended && !this.#call.mediaHeld ? null : "the call is not connecting or connected"),
       calls: () => (this.#call ? [this.#call] : []),
       announce: (screen) => this.#announce(screen),
       changed: (stream) => {

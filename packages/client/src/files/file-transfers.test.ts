@@ -126,6 +126,12 @@ describe("FileTransfers", () => {
     expect(incoming.outcome).toEqual({ state: "failed", reason: "alice: The call ended." });
     expect(() => alice.send(new Blob(["x"]))).toThrow(/closed/);
   });
+
+  it("refuses to offer a file larger than a transfer carries, before anything is sent", () => {
+    const { alice } = setup();
+    const huge = { size: 5 * 1024 ** 3, type: "", name: "huge.bin", slice: () => new Blob() } as unknown as Blob;
+    expect(() => alice.send(huge)).toThrow(RangeError);
+  });
 });
 
 describe("FileTransfers against a hostile sender", () => {

@@ -1,4 +1,4 @@
-import { FILE_CHANNEL_LABEL, FILE_CHANNEL_PROTOCOL, safeFileName, safeMimeType } from "@switchboard/protocol";
+import { FILE_CHANNEL_LABEL, FILE_CHANNEL_PROTOCOL, MAX_FILE_BYTES, safeFileName, safeMimeType } from "@switchboard/protocol";
 import { TypedEmitter, type Disposer } from "../typed-emitter.js";
 import { decodeOffer, encodeControl } from "./control-codec.js";
 import type { FileTransfer, TransferChannel } from "./file-transfer.js";
@@ -85,6 +85,7 @@ export class FileTransfers {
    */
   send(file: Blob, options: { name?: string } = {}): OutgoingFileTransfer {
     if (this.#closed) throw new Error("FileTransfers.send: closed (the call is over).");
+    if (file.size > MAX_FILE_BYTES) throw new RangeError(`FileTransfers.send: ${file.size} bytes is more than a transfer carries (${MAX_FILE_BYTES}).`);
     const pc = this.peerConnection;
     const name = safeFileName(options.name ?? (file as Partial<File>).name ?? "file");
     const transfer = new OutgoingFileTransfer({ id: globalThis.crypto.randomUUID(), peer: this.peer, name, size: file.size, mime: safeMimeType(file.type) }, file, {
@@ -154,9 +155,10 @@ export class FileTransfers {
       if (offer.size > this.options.maxFileBytes) {
         try {
           channel.send(encodeControl({ type: "file-decline", reason: "too-large" }));
-        } finally {
-          channel.close();
+        } catch {
+          // The channel is closing already: the sender learns it from that.
         }
+        channel.close();
         return;
       }
       const transfer = new IncomingFileTransfer(offer, this.peer, channel);

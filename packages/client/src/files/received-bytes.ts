@@ -3,8 +3,10 @@ import { sha256 } from "@noble/hashes/sha2.js";
 import { bytesToHex } from "@noble/hashes/utils.js";
 
 /**
- * Received chunks are folded into a Blob every this many bytes: a browser keeps Blob data out of
- * the page's heap (and may page it to disk), so a large file does not sit in ArrayBuffers.
+ * Received bytes are copied into one buffer of this size, folded into a Blob whenever it is full:
+ * a browser keeps Blob data out of the page's heap (and may page it to disk), so a large file
+ * does not sit in ArrayBuffers, and however small the chunks a sender picks (one byte each, say),
+ * a transfer holds one buffer and a Blob per this many bytes, not an object per chunk.
  */
 const FOLD_BYTES = 4 * 1024 * 1024;
 
@@ -16,8 +18,9 @@ const FOLD_BYTES = 4 * 1024 * 1024;
 export class ReceivedBytes {
   readonly #hash = sha256.create();
   readonly #parts: Blob[] = [];
-  #pending: ArrayBuffer[] = [];
-  #pendingBytes = 0;
+  /** Allocated at the first chunk, at most the file's size. */
+  #buffer: Uint8Array<ArrayBuffer> | null = null;
+  #filled = 0;
   #received = 0;
 
   constructor(
@@ -38,11 +41,17 @@ export class ReceivedBytes {
     if (chunk.byteLength === 0) throw new RangeError("The sender sent an empty chunk.");
     if (chunk.byteLength > MAX_FILE_CHUNK_BYTES) throw new RangeError(`The sender sent a chunk of ${chunk.byteLength} bytes (at most ${MAX_FILE_CHUNK_BYTES}).`);
     if (this.#received + chunk.byteLength > this.size) throw new RangeError(`The sender sent more than the ${this.size} bytes it announced.`);
-    this.#hash.update(new Uint8Array(chunk));
-    this.#received += chunk.byteLength;
-    this.#pending.push(chunk);
-    this.#pendingBytes += chunk.byteLength;
-    if (this.#pendingBytes >= FOLD_BYTES) this.#fold();
+    const bytes = new Uint8Array(chunk);
+    this.#hash.update(bytes);
+    this.#received += bytes.byteLength;
+    const buffer = (this.#buffer ??= new Uint8Array(Math.min(FOLD_BYTES, this.size)));
+    for (let offset = 0; offset < bytes.byteLength; ) {
+      const taken = Math.min(buffer.byteLength - this.#filled, bytes.byteLength - offset);
+      buffer.set(bytes.subarray(offset, offset + taken), this.#filled);
+      this.#filled += taken;
+      offset += taken;
+      if (this.#filled === buffer.byteLength) this.#fold();
+    }
   }
 
   /** The SHA-256 of everything received (lowercase hex). Once: the hash is finished after it. */
@@ -57,9 +66,9 @@ export class ReceivedBytes {
   }
 
   #fold(): void {
-    if (this.#pending.length === 0) return;
-    this.#parts.push(new Blob(this.#pending));
-    this.#pending = [];
-    this.#pendingBytes = 0;
+    if (!this.#buffer || this.#filled === 0) return;
+    // Blob copies the bytes, so the buffer is free for the next ones.
+    this.#parts.push(new Blob([this.#buffer.subarray(0, this.#filled)]));
+    this.#filled = 0;
   }
 }

@@ -26,7 +26,6 @@ export async function restartOnSamePort(running: RunningServer, config: ConfigIn
 /** Quick retries so reconnect tests take milliseconds, not seconds. */
 export const fastReconnect = new ExponentialBackoff({ initialDelayMs: 20, maxDelayMs: 100 });
 
-/** Clients made here are closed by `closeAll()` (call it in afterEach). */
 /** What `serverPerTest` gives a test file: the server of the current test (a test may replace it, e.g. by a restart), and a pool of clients on it. */
 export interface ServerPerTest {
   running: RunningServer;
@@ -50,6 +49,7 @@ export function serverPerTest(config: ConfigInput = {}, cleanUp?: () => void): S
   return env;
 }
 
+/** Clients made here are closed by `closeAll()` (call it in afterEach). */
 export class ClientPool {
   readonly #clients: SignalingClient[] = [];
 
