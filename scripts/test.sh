@@ -9,6 +9,7 @@ missing=()
 command -v chromium >/dev/null || missing+=(chromium)
 command -v openssl >/dev/null || missing+=(openssl)
 command -v turnserver >/dev/null || missing+=(coturn)
+command -v redis-server >/dev/null || missing+=(redis-server)
 if ((${#missing[@]} > 0)); then
   echo "test: installing Debian packages: ${missing[*]}"
   sudo=""

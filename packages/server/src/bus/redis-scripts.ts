@@ -1,0 +1,356 @@
+import type { Redis } from "ioredis";
+
+/*
+ * The cluster's shared state in Redis, changed only by these scripts: each does what the
+ * MemoryStore method of the same name does, atomically, and publishes its events from inside,
+ * so that the events are totally ordered. Keys (all under the prefix P, default "switchboard:"):
+ *
+ *   P version                 every published event takes the next number (INCR)
+ *   P rooms                   set: the open rooms' names (as their first user spelled them)
+ *   P room:<room>             hash: keys (JSON list of its look-alike keys), seq (last chat
+ *                             number), gv (group-call version), joins (login/join counter)
+ *   P roomkey:<key>           string: the room a look-alike room key belongs to
+ *   P members:<room>          hash: name -> JSON member (MemberRecord + its name keys)
+ *   P order:<room>            sorted set: name by login order (a move keeps its place)
+ *   P names:<room>            hash: look-alike name key -> the name holding it
+ *   P group:<room>            sorted set: the group call's participants, by join order
+ *   P history:<room>          list: the last public chat messages (JSON), oldest first
+ *   P sessions                hash: session -> JSON {room, name}
+ *   P held:<node>             set: the sessions of a node's users
+ *   P nodes                   set: registered nodes
+ *   P heartbeat:<node>        string with PX = nodeTimeoutMs: present while the node beats
+ *   P resumables              hash: token hash -> JSON {room, name, session}
+ *   P resumable-expiry        sorted set: token hash by expiry (ms, Redis clock; +inf: kept)
+ *
+ * Channels: P events (room events for every node: `{"v","o","e"}` JSON, a newline, then the
+ * event's bytes: a broadcast's frame or a chat message's JSON) and P node:<id> (wire-envelope.ts).
+ * Keys are computed from data inside the scripts: one Redis (or a primary), not Redis Cluster.
+ * Channels ignore the database number: clusters sharing a Redis need prefixes of their own.
+ *
+ * Every script gets ARGV[1] = P, ARGV[2] = the calling node, ARGV[3] = its arguments as JSON
+ * (never null: absent fields are left out), ARGV[4] = a binary body where it takes one.
+ */
+
+const PRELUDE = `
+local P, origin, a, body = ARGV[1], ARGV[2], cjson.decode(ARGV[3]), ARGV[4]
+local function k(kind, id) return P .. kind .. ":" .. id end
+local function nowMs()
+  local t = redis.call("TIME")
+  return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+end
+local function emit(from, event, bytes)
+  local v = redis.call("INCR", P .. "version")
+  redis.call("PUBLISH", P .. "events", cjson.encode({v = v, o = from, e = event}) .. "\\n" .. (bytes or ""))
+end
+local function decoded(json) if json then return cjson.decode(json) end end
+local function exists(room) return redis.call("EXISTS", k("room", room)) == 1 end
+local function roomKeys(room) return decoded(redis.call("HGET", k("room", room), "keys")) end
+local function member(room, name) return decoded(redis.call("HGET", k("members", room), name)) end
+local function whereIs(session) return decoded(redis.call("HGET", P .. "sessions", session)) end
+local function put(m) redis.call("HSET", k("members", m.room), m.name, cjson.encode(m)) end
+local function public(m)
+  return {room = m.room, name = m.name, session = m.session, node = m.node, modern = m.modern, busy = m.busy}
+end
+local function hold(m)
+  redis.call("HSET", P .. "sessions", m.session, cjson.encode({room = m.room, name = m.name}))
+  redis.call("SADD", k("held", m.node), m.session)
+end
+local function unhold(m)
+  redis.call("HDEL", P .. "sessions", m.session)
+  redis.call("SREM", k("held", m.node), m.session)
+end
+local function nextPlace(room) return redis.call("HINCRBY", k("room", room), "joins", 1) end
+
+local function openRoom(name, keys)
+  redis.call("HSET", k("room", name), "keys", cjson.encode(keys), "seq", 0, "gv", 0, "joins", 0)
+  redis.call("SADD", P .. "rooms", name)
+  for _, key in ipairs(keys) do redis.call("SET", k("roomkey", key), name) end
+end
+
+local function closeRoom(name)
+  local keys = roomKeys(name)
+  redis.call("DEL", k("room", name), k("members", name), k("order", name), k("names", name), k("group", name), k("history", name))
+  redis.call("SREM", P .. "rooms", name)
+  for _, key in ipairs(keys) do
+    if redis.call("GET", k("roomkey", key)) == name then redis.call("DEL", k("roomkey", key)) end
+  end
+end
+
+local function groupState(room)
+  local state = {tonumber(redis.call("HGET", k("room", room), "gv"))}
+  for _, name in ipairs(redis.call("ZRANGE", k("group", room), 0, -1)) do state[#state + 1] = name end
+  return state
+end
+
+local function groupChanged(from, room)
+  local version = redis.call("HINCRBY", k("room", room), "gv", 1)
+  local participants = redis.call("ZRANGE", k("group", room), 0, -1)
+  emit(from, {kind = "group", room = room, participants = participants, version = version})
+  return groupState(room)
+end
+
+local function release(from, room, name, session)
+  local m = member(room, name)
+  if not m or m.session ~= session then return end
+  redis.call("HDEL", k("members", room), name)
+  redis.call("ZREM", k("order", room), name)
+  local names = k("names", room)
+  for _, key in ipairs(m.keys) do
+    if redis.call("HGET", names, key) == name then redis.call("HDEL", names, key) end
+  end
+  if redis.call("ZREM", k("group", room), name) == 1 then redis.call("HINCRBY", k("room", room), "gv", 1) end
+  unhold(m)
+  emit(from, {kind = "left", room = room, name = name, session = session})
+  if redis.call("HLEN", k("members", room)) == 0 then closeRoom(room) end
+end
+
+local function setBusy(from, room, name, session, busy)
+  local m = member(room, name)
+  if not m or m.session ~= session or m.busy == busy then return end
+  m.busy = busy
+  put(m)
+  emit(from, {kind = "status", room = room, name = name, session = session, busy = busy})
+end
+
+-- {1, room, moved (0/1), busy (0/1)} or {0, room, taken keys}
+local function claim(from, c)
+  local room = false
+  for _, key in ipairs(c.roomKeys) do
+    room = redis.call("GET", k("roomkey", key))
+    if room then break end
+  end
+  if not room then
+    room = c.room
+    openRoom(room, c.roomKeys)
+  end
+  local replaced = c.replaces and whereIs(c.replaces)
+  local replacedName = replaced and replaced.room == room and replaced.name
+  local names, taken = k("names", room), {}
+  for _, key in ipairs(c.nameKeys) do
+    local holder = redis.call("HGET", names, key)
+    if holder and holder ~= replacedName then taken[#taken + 1] = key end
+  end
+  if #taken > 0 then return {0, room, taken} end
+  local m = {room = room, name = c.name, session = c.session, node = from, modern = c.modern, busy = false}
+  if replacedName == c.name then
+    local previous = member(room, c.name)
+    -- The same session on another node (handed over) is still busy; a new one starts out available.
+    if previous.session == c.session then m.busy = previous.busy end
+    m.keys = previous.keys
+    put(m)
+    unhold(previous)
+    hold(m)
+    emit(from, {kind = "moved", member = public(m), previousSession = previous.session})
+    return {1, room, 1, m.busy and 1 or 0}
+  end
+  if replaced then
+    -- The room may close with the replaced user: it opens again with the same keys.
+    local keys = roomKeys(room)
+    release(from, replaced.room, replaced.name, c.replaces)
+    if not exists(room) then openRoom(room, keys) end
+  end
+  for _, key in ipairs(c.nameKeys) do redis.call("HSET", names, key, c.name) end
+  m.keys = c.nameKeys
+  put(m)
+  redis.call("ZADD", k("order", room), nextPlace(room), c.name)
+  hold(m)
+  emit(from, {kind = "joined", member = public(m)})
+  return {1, room, 0, 0}
+end
+
+-- Releases every user of a node, as if each had logged out.
+local function releaseAll(node, except)
+  for _, session in ipairs(redis.call("SMEMBERS", k("held", node))) do
+    if not (except and except[session]) then
+      local where = whereIs(session)
+      if where then release(node, where.room, where.name, session) else redis.call("SREM", k("held", node), session) end
+    end
+  end
+end
+`;
+
+const BODIES = {
+  claim: `return claim(origin, a)`,
+
+  release: `release(origin, a.room, a.name, a.session)`,
+
+  setBusy: `setBusy(origin, a.room, a.name, a.session, a.busy)`,
+
+  // {version, participants...} or "full"
+  groupJoin: `
+if not exists(a.room) then return {0} end
+if redis.call("HEXISTS", k("members", a.room), a.name) == 0 then return {groupState(a.room)[1]} end
+if redis.call("ZSCORE", k("group", a.room), a.name) then return groupState(a.room) end
+if redis.call("ZCARD", k("group", a.room)) >= a.capacity then return "full" end
+redis.call("ZADD", k("group", a.room), nextPlace(a.room), a.name)
+return groupChanged(origin, a.room)`,
+
+  groupLeave: `
+if not exists(a.room) then return {0} end
+if redis.call("ZREM", k("group", a.room), a.name) == 0 then return groupState(a.room) end
+return groupChanged(origin, a.room)`,
+
+  // body: the message's JSON without seq; returns its seq (0: no such room, not kept).
+  postChat: `
+if not exists(a.room) then return 0 end
+local seq = redis.call("HINCRBY", k("room", a.room), "seq", 1)
+local message = string.sub(body, 1, -2) .. ',"seq":' .. seq .. "}"
+local history = k("history", a.room)
+redis.call("RPUSH", history, message)
+if a.historySize > 0 then redis.call("LTRIM", history, -a.historySize, -1) else redis.call("DEL", history) end
+emit(origin, {kind = "chat", room = a.room}, message)
+return seq`,
+
+  broadcast: `emit(origin, {kind = "broadcast", room = a.room}, body)`,
+
+  // {room, name, session, node, alive (0/1)} or nil
+  findResumable: `
+local kept = decoded(redis.call("HGET", P .. "resumables", a.token))
+if not kept then return false end
+local expiry = redis.call("ZSCORE", P .. "resumable-expiry", a.token)
+if expiry and expiry ~= "inf" and tonumber(expiry) <= nowMs() then
+  redis.call("HDEL", P .. "resumables", a.token)
+  redis.call("ZREM", P .. "resumable-expiry", a.token)
+  return false
+end
+local where = whereIs(kept.session)
+local holder = where and member(where.room, where.name)
+local node = holder and holder.node or ""
+local alive = holder and redis.call("EXISTS", k("heartbeat", node)) or 0
+return {kept.room, kept.name, kept.session, node, alive}`,
+
+  rememberResumable: `
+redis.call("HSET", P .. "resumables", a.token, cjson.encode({room = a.room, name = a.name, session = a.session}))
+redis.call("ZADD", P .. "resumable-expiry", "+inf", a.token)`,
+
+  forgetResumable: `
+if not a.graceMs then
+  redis.call("HDEL", P .. "resumables", a.token)
+  redis.call("ZREM", P .. "resumable-expiry", a.token)
+elseif redis.call("HEXISTS", P .. "resumables", a.token) == 1 then
+  redis.call("ZADD", P .. "resumable-expiry", nowMs() + a.graceMs, a.token)
+end`,
+
+  // Beats, drops expired resumables, and names the registered nodes that stopped beating:
+  // {1 if this node was not registered (new, reaped, or the store was lost), {dead nodes...}}
+  heartbeat: `
+redis.call("SET", k("heartbeat", origin), "1", "PX", a.timeoutMs)
+local added = redis.call("SADD", P .. "nodes", origin)
+local expired = redis.call("ZRANGEBYSCORE", P .. "resumable-expiry", "-inf", nowMs(), "LIMIT", 0, 100)
+for _, token in ipairs(expired) do
+  redis.call("HDEL", P .. "resumables", token)
+  redis.call("ZREM", P .. "resumable-expiry", token)
+end
+local dead = {}
+for _, node in ipairs(redis.call("SMEMBERS", P .. "nodes")) do
+  if redis.call("EXISTS", k("heartbeat", node)) == 0 then dead[#dead + 1] = node end
+end
+return {added, dead}`,
+
+  // Idempotent, and harmless when several nodes reap at once: a node that beats is left alone
+  // (unless it is leaving). Its events carry the dead node's id (a.node): every live node applies them.
+  reap: `
+if a.leaving then redis.call("DEL", k("heartbeat", a.node))
+elseif redis.call("EXISTS", k("heartbeat", a.node)) == 1 then return 0 end
+redis.call("SREM", P .. "nodes", a.node)
+releaseAll(a.node)
+local grace = nowMs() + a.graceMs
+for _, token in ipairs(redis.call("ZRANGEBYSCORE", P .. "resumable-expiry", "(" .. string.format("%d", grace), "+inf")) do
+  local kept = decoded(redis.call("HGET", P .. "resumables", token))
+  if not kept or redis.call("HEXISTS", P .. "sessions", kept.session) == 0 then
+    redis.call("ZADD", P .. "resumable-expiry", grace, token)
+  end
+end
+return 1`,
+
+  // Returns the indices (from 0) of a.members whose names others claimed meanwhile.
+  restore: `
+local holds = {}
+for _, m in ipairs(a.members) do holds[m.session] = true end
+releaseAll(origin, holds)
+local lost = {}
+for i, m in ipairs(a.members) do
+  local current = member(m.room, m.name)
+  local kept = current and current.session == m.session
+  if not kept then
+    local result = claim(origin, {room = m.room, roomKeys = roomKeys(m.room) or m.roomKeys, name = m.name,
+      nameKeys = m.nameKeys, session = m.session, modern = m.modern})
+    if result[1] == 0 then lost[#lost + 1] = i - 1 else kept = true end
+  end
+  if kept then setBusy(origin, m.room, m.name, m.session, m.busy) end
+end
+-- The group calls as this node has them: its users in them joined or left meanwhile. Only
+-- the rooms of its users can change.
+local wanted, rooms, listed = {}, {}, {}
+for _, call in ipairs(a.groupCalls) do wanted[call.room] = call.participants end
+for _, session in ipairs(redis.call("SMEMBERS", k("held", origin))) do
+  local where = whereIs(session)
+  if where and not listed[where.room] then
+    listed[where.room] = true
+    rooms[#rooms + 1] = where.room
+  end
+end
+for _, room in ipairs(rooms) do
+  local group, participants, inCall, changed = k("group", room), wanted[room] or {}, {}, false
+  local function ours(name) local m = member(room, name); return m and m.node == origin end
+  for _, name in ipairs(participants) do inCall[name] = true end
+  for _, name in ipairs(redis.call("ZRANGE", group, 0, -1)) do
+    if ours(name) and not inCall[name] then
+      redis.call("ZREM", group, name)
+      changed = true
+    end
+  end
+  for _, name in ipairs(participants) do
+    if ours(name) and not redis.call("ZSCORE", group, name) then
+      redis.call("ZADD", group, nextPlace(room), name)
+      changed = true
+    end
+  end
+  if changed then groupChanged(origin, room) end
+end
+for _, kept in ipairs(a.histories) do
+  local history = k("history", kept.room)
+  if exists(kept.room) and redis.call("LLEN", history) == 0 and #kept.messages > 0 then
+    local seq = tonumber(redis.call("HGET", k("room", kept.room), "seq"))
+    for _, message in ipairs(kept.messages) do
+      redis.call("RPUSH", history, message.json)
+      seq = math.max(seq, message.seq)
+    end
+    redis.call("HSET", k("room", kept.room), "seq", string.format("%d", seq))
+  end
+end
+return lost`,
+
+  // {version, {room, group version, {participants...}, {member JSON...}, {message JSON...}}...}
+  snapshot: `
+local out = {tonumber(redis.call("GET", P .. "version") or "0")}
+for _, room in ipairs(redis.call("SMEMBERS", P .. "rooms")) do
+  local members = {}
+  for _, name in ipairs(redis.call("ZRANGE", k("order", room), 0, -1)) do
+    members[#members + 1] = redis.call("HGET", k("members", room), name)
+  end
+  local group = groupState(room)
+  local participants = {}
+  for i = 2, #group do participants[i - 1] = group[i] end
+  out[#out + 1] = {room, group[1], participants, members, redis.call("LRANGE", k("history", room), 0, -1)}
+end
+return out`,
+} as const;
+
+export type ScriptName = keyof typeof BODIES;
+
+/** Calls a script: the prefix, the calling node, its arguments (JSON) and maybe a body. */
+export type ScriptCall = (prefix: string, node: string, args: string, body?: Buffer) => Promise<unknown>;
+
+/** Defines the scripts on `redis` (run by EVALSHA, loaded by EVAL once per connection). */
+export function defineScripts(redis: Redis): Record<ScriptName, ScriptCall> {
+  const calls = {} as Record<ScriptName, ScriptCall>;
+  for (const name of Object.keys(BODIES) as ScriptName[]) {
+    // Prefixed: ioredis would otherwise shadow its own commands of these names (RESTORE).
+    const command = `switchboard_${name}`;
+    redis.defineCommand(command, { lua: PRELUDE + BODIES[name], numberOfKeys: 0 });
+    const call = (redis as unknown as Record<string, (...args: (string | Buffer)[]) => Promise<unknown>>)[command]!;
+    calls[name] = (prefix, node, args, body) => (body === undefined ? call.call(redis, prefix, node, args) : call.call(redis, prefix, node, args, body));
+  }
+  return calls;
+}
