@@ -26,6 +26,7 @@ export const ERROR_CODES = {
   "internal-error": "The server failed to handle this message; nothing else is affected.",
   "rate-limited": "Too many messages: this one was dropped. Slow down.",
   "too-many-logins": "Too many logins from this address; try again in a minute.",
+  unavailable: "The server cannot reach the rest of its cluster right now: try again in a moment.",
 } as const satisfies Record<string, string>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -114,6 +114,16 @@ export const ConfigSchema = z
     /** coturn's `static-auth-secret`: each logged-in user gets its own short-lived credentials. */
     turnSecret: z.string().min(1).optional(),
     turnTtlSeconds: z.coerce.number().int().min(60).default(3600),
+    /** Redis shared by the nodes of a cluster (`redis://host:port`); unset: one node, all in memory. */
+    redisUrl: z.string().regex(/^rediss?:\/\/\S+$/, "must be redis://host:port (or rediss://)").optional(),
+    /** Keys and channels in Redis start with this: clusters may share one Redis under different prefixes. */
+    redisPrefix: z.string().min(1).max(64).default("switchboard:"),
+    /** This node's id in the cluster; default: random at each start. */
+    nodeId: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, "1 to 64 letters, digits, '.', '_' or '-'").optional(),
+    /** How often a node says it is alive... */
+    nodeHeartbeatMs: z.coerce.number().int().min(100).default(1000),
+    /** ...and how long after its last beat the other nodes remove its users. */
+    nodeTimeoutMs: z.coerce.number().int().min(500).default(5000),
   })
   .superRefine((config, ctx) => {
     if (Boolean(config.tlsCert) !== Boolean(config.tlsKey)) {
@@ -121,6 +131,9 @@ export const ConfigSchema = z
     }
     if (config.maxUnfinishedMessageBytes < config.hardMaxMessageBytes) {
       ctx.addIssue({ code: "custom", path: ["maxUnfinishedMessageBytes"], message: "must be at least hardMaxMessageBytes" });
+    }
+    if (config.nodeTimeoutMs < 2 * config.nodeHeartbeatMs) {
+      ctx.addIssue({ code: "custom", path: ["nodeTimeoutMs"], message: "must be at least twice NODE_HEARTBEAT_MS" });
     }
     if (config.httpHeadersTimeoutMs > config.httpRequestTimeoutMs) {
       ctx.addIssue({ code: "custom", path: ["httpHeadersTimeoutMs"], message: "must be at most httpRequestTimeoutMs" });
@@ -206,6 +219,11 @@ const ENV_NAMES: Record<keyof Config, string> = {
   turnCredential: "TURN_CREDENTIAL",
   turnSecret: "TURN_SECRET",
   turnTtlSeconds: "TURN_TTL_SECONDS",
+  redisUrl: "REDIS_URL",
+  redisPrefix: "REDIS_PREFIX",
+  nodeId: "NODE_ID",
+  nodeHeartbeatMs: "NODE_HEARTBEAT_MS",
+  nodeTimeoutMs: "NODE_TIMEOUT_MS",
 };
 const KEYS = Object.keys(ENV_NAMES) as (keyof Config)[];
 const flagName = (key: string) => key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);

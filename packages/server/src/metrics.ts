@@ -38,6 +38,8 @@ export class Metrics {
     groupCallParticipants?: number;
     httpConnections?: number;
     unfinishedMessageBytes?: number;
+    clusterStoreUp?: number;
+    clusterStoreOutages?: number;
   }): string {
     const lines: string[] = [];
     const metric = (name: string, type: "counter" | "gauge", help: string, value: number) => {
@@ -65,6 +67,8 @@ export class Metrics {
     metric("http_connections_refused_ip_total", "counter", "TCP connections refused by MAX_HTTP_CONNECTIONS_PER_IP.", this.httpConnectionsRefusedIp);
     metric("http_handler_failures_total", "counter", "Requests answered 500 because a handler failed.", this.httpHandlerFailures);
     metric("unfinished_messages_cut_total", "counter", "Connections closed (1013) by MAX_UNFINISHED_MESSAGE_BYTES.", this.unfinishedMessagesCut);
+    metric("cluster_store_up", "gauge", "1 while the cluster's store (Redis; in memory for one node) is reachable.", gauges.clusterStoreUp ?? 1);
+    metric("cluster_store_outages_total", "counter", "Times this node lost the cluster's store.", gauges.clusterStoreOutages ?? 0);
     const labelled = (name: string, help: string, label: string, counts: ReadonlyMap<string | number, number>) => {
       lines.push(`# HELP switchboard_${name} ${help}`, `# TYPE switchboard_${name} counter`);
       for (const [value, count] of counts) lines.push(`switchboard_${name}{${label}="${value}"} ${count}`);

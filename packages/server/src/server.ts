@@ -10,7 +10,11 @@ import { metricsAccess } from "./http/metrics-access.js";
 import { createMetricsRequestHandler, createRequestHandler } from "./http/routes.js";
 import { ConnectionLimits } from "./limits/connection-limits.js";
 import { IceServerProvider } from "./ice/ice-servers.js";
+import type { Bus, BusListener } from "./bus/bus.js";
+import { createBus } from "./bus/create-bus.js";
 import { Hub } from "./hub/hub.js";
+import { HubReplica } from "./hub/hub-replica.js";
+import { ClusterSessions } from "./session/cluster-sessions.js";
 import { createLogger, type Logger } from "./logger.js";
 import { Metrics } from "./metrics.js";
 import { WebSocketEndpoint } from "./transport/websocket.js";
@@ -19,6 +23,11 @@ import { WebSocketEndpoint } from "./transport/websocket.js";
 export interface ServerObservers {
   /** Every WebSocket frame the server writes, as it goes out. */
   frameSent?(data: string | Uint8Array): void;
+}
+
+/** Parts a server can be given instead of building its own (tests run several nodes on one in-memory broker). */
+export interface ServerParts {
+  bus?: Bus;
 }
 
 export interface SwitchboardServer {
@@ -43,11 +52,13 @@ const FEATURES = ["presence-deltas", "acks", "user-status", "raw-chat-text", "re
  * The composition root: builds one server from its options. No globals, so a test can run
  * several in one process, each on its own port.
  */
-export function createServer(input: ConfigInput = {}, observers: ServerObservers = {}): SwitchboardServer {
+export function createServer(input: ConfigInput = {}, observers: ServerObservers = {}, parts: ServerParts = {}): SwitchboardServer {
   const config = resolveConfig(input);
   const logger = createLogger(config);
   const metrics = new Metrics();
-  const hub = new Hub(config);
+  const bus = parts.bus ?? createBus(config, logger);
+  const hub = new Hub(config, bus, { lost: (peer) => websocket.closeLost(peer) });
+  const replica = new HubReplica(hub, 2 * config.nodeTimeoutMs);
   const iceServers = new IceServerProvider(config);
   const limits = {
     maxMessageBytes: config.maxMessageBytes,
@@ -61,10 +72,12 @@ export function createServer(input: ConfigInput = {}, observers: ServerObservers
   };
   const addresses = clientAddresses(config.trustProxy);
   const connectionLimits = new ConnectionLimits(config);
-  const websocket = new WebSocketEndpoint({
+  const clusterSessions = new ClusterSessions(bus, hub, config.redisUrl !== undefined || parts.bus !== undefined, logger);
+  const websocket: WebSocketEndpoint = new WebSocketEndpoint({
     config,
     logger,
     metrics,
+    cluster: clusterSessions,
     observeSent: observers.frameSent,
     clientAddresses: addresses,
     connectionLimits,
@@ -88,6 +101,22 @@ export function createServer(input: ConfigInput = {}, observers: ServerObservers
     },
   });
 
+  const listener: BusListener = {
+    event: (event) => {
+      replica.event(event);
+      if (event.kind === "moved") clusterSessions.moved(event.previousSession);
+    },
+    relay: (delivery) => replica.relay(delivery),
+    undelivered: (delivery) => replica.undelivered(delivery),
+    handOver: (token, to) => websocket.handOver(token, to),
+    localState: () => replica.localState(),
+    reset: (snapshot, lost) => replica.reset(snapshot, lost),
+    health: (up) => {
+      if (up) logger.info({ node: bus.nodeId }, "cluster store reachable again: this node's users restored");
+      else logger.error({ node: bus.nodeId }, "cluster store unreachable: serving this node's users only");
+    },
+  };
+
   let ready = false;
   const gauges = () => ({
     connections: websocket.connectionCount,
@@ -95,12 +124,15 @@ export function createServer(input: ConfigInput = {}, observers: ServerObservers
     detachedSessions: websocket.detachedSessionCount,
     rooms: hub.roomCount,
   });
+  const health = () => ({ node: bus.nodeId, store: bus.up ? "reachable" : "unreachable", storeOutages: bus.outages });
   const renderMetrics = () =>
     metrics.render({
       ...gauges(),
       httpConnections: connectionLimits.httpConnections,
       unfinishedMessageBytes: websocket.unfinishedMessageBytes,
       groupCallParticipants: hub.groupCallParticipants,
+      clusterStoreUp: bus.up ? 1 : 0,
+      clusterStoreOutages: bus.outages,
     });
   const metricsVerdicts = metricsAccess({
     token: config.metricsToken,
@@ -110,7 +142,8 @@ export function createServer(input: ConfigInput = {}, observers: ServerObservers
   const handler = createRequestHandler({
     staticDir: resolve(config.staticDir),
     isReady: () => ready,
-    stats: gauges,
+    isDegraded: () => !bus.up,
+    stats: () => ({ ...gauges(), cluster: health() }),
     metrics: renderMetrics,
     metricsVerdict: metricsVerdicts.main,
     iceServersFor: (resumeToken) => {
@@ -154,12 +187,14 @@ export function createServer(input: ConfigInput = {}, observers: ServerObservers
     config,
     logger,
     listen: async () => {
+      // The node routes from its replica of the cluster: it listens once it has one.
+      await bus.start(listener);
       const address = await listenOn(http, config.port, config.host);
       const metricsAddress = metricsHttp && (await listenOn(metricsHttp, config.metricsPort!, config.metricsHost));
       ready = true;
       const url = urlOf(address, scheme);
       const metricsUrl = metricsAddress && `${urlOf(metricsAddress, "http")}/metrics`;
-      logger.info({ url, port: address.port, metricsUrl }, "switchboard listening");
+      logger.info({ url, port: address.port, metricsUrl, node: bus.nodeId, cluster: config.redisUrl !== undefined }, "switchboard listening");
       return { ...address, url, metricsUrl };
     },
     close: async () => {
@@ -169,6 +204,8 @@ export function createServer(input: ConfigInput = {}, observers: ServerObservers
       );
       await websocket.drain(config.drainTimeoutMs);
       hub.close();
+      replica.close();
+      await bus.close();
       http.closeAllConnections();
       metricsHttp?.closeAllConnections();
       await stopped;

@@ -7,6 +7,8 @@ import { serveStatic } from "./static-files.js";
 export interface RouteContext {
   staticDir: string;
   isReady(): boolean;
+  /** The node cannot reach the rest of its cluster. */
+  isDegraded(): boolean;
   stats(): { connections: number; users: number };
   /** Prometheus text. */
   metrics(): string;
@@ -75,7 +77,9 @@ export function createRequestHandler(context: RouteContext) {
 
     if (pathname === "/healthz") {
       const ready = context.isReady();
-      return sendJson(response, ready ? 200 : 503, { status: ready ? "ok" : "starting", ...context.stats() });
+      // Degraded: the node serves the users it holds, but cannot log anyone in.
+      const status = !ready ? "starting" : context.isDegraded() ? "degraded" : "ok";
+      return sendJson(response, ready ? 200 : 503, { status, ...context.stats() });
     }
     if (pathname === "/metrics") return serveMetrics(request, response, context, context.metricsVerdict(request));
     if (pathname === "/api/ice-servers") {

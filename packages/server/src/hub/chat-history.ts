@@ -8,21 +8,15 @@ export interface ChatHistoryLimits {
 }
 
 /**
- * The room's public chat: numbers the messages and keeps the last ones, at most `size` of them
+ * The room's public chat, as numbered by the store: keeps the last messages, at most `size` of them
  * and at most `maxBytes` of their encoded JSON, so that the `history` frame a login gets stays
  * bounded whatever people post.
  */
 export class ChatHistory {
-  #seq = 0;
   readonly #messages: { message: DeliveredChatMessage; bytes: number }[] = [];
   #bytes = 0;
 
   constructor(private readonly limits: ChatHistoryLimits) {}
-
-  /** The next public message's place in the history (1, 2, ...). */
-  nextSeq(): number {
-    return ++this.#seq;
-  }
 
   /** Remembers a numbered message; `bytes` is the size of its JSON. */
   keep(message: DeliveredChatMessage, bytes: number): void {

@@ -1,9 +1,9 @@
 import { ProtocolError } from "../wire/protocol-error.js";
 
 /**
- * One room's group call: who is in it, in the order they joined. A mesh connects each pair
- * directly, so every participant uploads its media once per other participant: past
- * `capacity` a join is refused instead of degrading everyone's call.
+ * One room's group call: who is in it, in the order they joined (as the cluster's store has
+ * it). A mesh connects each pair directly, so every participant uploads its media once per
+ * other participant: past `capacity` a join is refused instead of degrading everyone's call.
  */
 export class GroupCall {
   readonly #participants = new Set<string>();
@@ -14,16 +14,21 @@ export class GroupCall {
     return this.#participants.size;
   }
 
-  /** Adds `name`; false when it was in already. Throws `group-call-full` past the cap. */
-  join(name: string): boolean {
-    if (this.#participants.has(name)) return false;
-    if (this.#participants.size >= this.capacity) {
-      throw new ProtocolError(
-        "group-call-full",
-        `All ${this.capacity} places are taken (MAX_MESH_PARTICIPANTS): each participant connects to every other, so more would overload them. Try again when someone leaves.`,
-      );
-    }
-    this.#participants.add(name);
+  has(name: string): boolean {
+    return this.#participants.has(name);
+  }
+
+  /** Throws `group-call-full` when every place is taken. */
+  checkRoom(): void {
+    if (this.#participants.size >= this.capacity) throw groupCallFull(this.capacity);
+  }
+
+  /** The participants as the cluster has them, in join order; false when nothing changed. */
+  replaceWith(participants: readonly string[]): boolean {
+    const current = [...this.#participants];
+    if (current.length === participants.length && current.every((name, i) => name === participants[i])) return false;
+    this.#participants.clear();
+    for (const name of participants) this.#participants.add(name);
     return true;
   }
 
@@ -36,4 +41,11 @@ export class GroupCall {
   participants(): string[] {
     return [...this.#participants];
   }
+}
+
+export function groupCallFull(capacity: number): ProtocolError {
+  return new ProtocolError(
+    "group-call-full",
+    `All ${capacity} places are taken (MAX_MESH_PARTICIPANTS): each participant connects to every other, so more would overload them. Try again when someone leaves.`,
+  );
 }

@@ -1,42 +1,43 @@
-// The domain with plain objects: no sockets, no timers but vitest's fake ones.
+// The domain with plain objects: no sockets, no timers but vitest's fake ones, one node on its own in-memory bus.
 import { describe, expect, it, vi } from "vitest";
 import { FrameParts, type Frame } from "../wire/frame.js";
-import { hubPerTest, TestPeer, thrownBy } from "../../test/support/hub-peer.js";
+import { hubPerTest, rejectedBy, TestPeer, thrownBy } from "../../test/support/hub-peer.js";
 
 const fixture = hubPerTest({ historySize: 2 });
 
 const decoder = new TextDecoder();
 
-function join(name: string, modern = false): TestPeer {
+async function join(name: string, modern = false): Promise<TestPeer> {
   const peer = new TestPeer(name, modern);
-  peer.name = fixture.hub.login(peer, name);
+  peer.name = await fixture.hub.login(peer, name);
   return peer;
 }
 
 const thrownCode = (fn: () => void) => thrownBy(fn)?.code;
+const rejectedCode = async (promise: Promise<unknown>) => (await rejectedBy(promise))?.code;
 
 describe("Hub", () => {
-  it("coalesces the article's userlist: one list for a burst of joins, then throttled", () => {
-    const first = join("a");
-    for (const name of ["b", "c", "d"]) join(name);
+  it("coalesces the article's userlist: one list for a burst of joins, then throttled", async () => {
+    const first = await join("a");
+    for (const name of ["b", "c", "d"]) await join(name);
     vi.advanceTimersByTime(0);
     expect(first.of("userlist")).toEqual([{ type: "userlist", users: ["a", "b", "c", "d"] }]);
-    join("e");
+    await join("e");
     vi.advanceTimersByTime(50);
     expect(first.of("userlist")).toHaveLength(1);
     vi.advanceTimersByTime(50);
     expect(first.of("userlist")).toHaveLength(2);
   });
 
-  it("sends modern clients a snapshot at login, then ordered deltas", () => {
-    const watcher = join("w", true);
+  it("sends modern clients a snapshot at login, then ordered deltas", async () => {
+    const watcher = await join("w", true);
     expect(watcher.of("userlist")).toEqual([{ type: "userlist", users: ["w"], busy: [], legacy: [] }]);
     vi.advanceTimersByTime(100);
-    const x = join("x");
-    join("y", true);
+    const x = await join("x");
+    await join("y", true);
     fixture.hub.logout(x);
     const x2 = new TestPeer("x2");
-    x2.name = fixture.hub.login(x2, "x");
+    x2.name = await fixture.hub.login(x2, "x");
     vi.advanceTimersByTime(100);
     expect(watcher.inbox.slice(1).filter((m) => m.type !== "userlist" && m.type !== "history" && m.type !== "group-call")).toEqual([
       { type: "user-joined", users: ["w"] },
@@ -46,10 +47,10 @@ describe("Hub", () => {
     ]);
   });
 
-  it("stamps the real sender on relayed messages and routes by target", () => {
-    const a = join("a");
-    const b = join("b");
-    const c = join("c");
+  it("stamps the real sender on relayed messages and routes by target", async () => {
+    const a = await join("a");
+    const b = await join("b");
+    const c = await join("c");
     fixture.hub.relay(a, { type: "video-offer", name: "c", target: "b", sdp: {} });
     expect(b.of("video-offer")).toEqual([{ type: "video-offer", name: "a", from: "a", target: "b", sdp: {} }]);
     expect(c.of("video-offer")).toEqual([]);
@@ -57,10 +58,10 @@ describe("Hub", () => {
     expect(thrownCode(() => fixture.hub.relay(a, { type: "x", target: 5 }))).toBe("invalid-message");
   });
 
-  it("sends an untargeted call message to the partners only, and hang-up unlinks them", () => {
-    const a = join("a");
-    const b = join("b");
-    const bystander = join("c");
+  it("sends an untargeted call message to the partners only, and hang-up unlinks them", async () => {
+    const a = await join("a");
+    const b = await join("b");
+    const bystander = await join("c");
     fixture.hub.relay(a, { type: "call-invite", target: "b", callId: "1" });
     fixture.hub.relay(b, { type: "new-ice-candidate", target: null, candidate: null });
     expect(a.of("new-ice-candidate")).toHaveLength(1);
@@ -70,40 +71,40 @@ describe("Hub", () => {
     expect(thrownCode(() => fixture.hub.relay(b, { type: "video-offer" }))).toBe("no-call");
   });
 
-  it("hangs up on partners when a user logs out", () => {
-    const a = join("a", true);
-    const b = join("b");
+  it("hangs up on partners when a user logs out", async () => {
+    const a = await join("a", true);
+    const b = await join("b");
     fixture.hub.relay(a, { type: "video-offer", target: "b", sdp: {} });
     fixture.hub.logout(a);
     expect(b.of("hang-up")).toEqual([{ type: "hang-up", name: "a", from: "a", target: "b", reason: "gone" }]);
     expect(thrownCode(() => fixture.hub.relay(b, { type: "video-answer" }))).toBe("no-call");
   });
 
-  it("escapes chat text for article clients only, and dates it by the server's clock when the sender did not", () => {
+  it("escapes chat text for article clients only, and dates it by the server's clock when the sender did not", async () => {
     vi.setSystemTime(1_000_000);
-    const old = join("old");
-    const modern = join("new", true);
-    fixture.hub.chat(modern, { type: "message", text: "<b>&" });
+    const old = await join("old");
+    const modern = await join("new", true);
+    await fixture.hub.chat(modern, { type: "message", text: "<b>&" });
     expect(old.of("message")).toEqual([{ type: "message", text: "&lt;b&gt;&amp;", name: "new", date: 1_000_000, seq: 1 }]);
     expect(modern.of("message")).toEqual([{ type: "message", text: "<b>&", name: "new", date: 1_000_000, seq: 1 }]);
   });
 
-  it("numbers public chat and gives modern clients the most recent at login", () => {
-    const a = join("a");
-    for (const text of ["one", "two", "three"]) fixture.hub.chat(a, { type: "message", text });
-    fixture.hub.chat(a, { type: "message", text: "private", target: "a" });
+  it("numbers public chat and gives modern clients the most recent at login", async () => {
+    const a = await join("a");
+    for (const text of ["one", "two", "three"]) await fixture.hub.chat(a, { type: "message", text });
+    await fixture.hub.chat(a, { type: "message", text: "private", target: "a" });
     expect(a.of("message").map((m) => m.seq)).toEqual([1, 2, 3, undefined]);
-    const late = join("late", true);
+    const late = await join("late", true);
     expect(late.of("history")).toEqual([
       { type: "history", messages: [expect.objectContaining({ text: "two", seq: 2 }), expect.objectContaining({ text: "three", seq: 3 })] },
     ]);
-    expect(join("old").of("history")).toEqual([]);
+    expect((await join("old")).of("history")).toEqual([]);
   });
 
-  it("refuses everything from a peer that is not logged in", () => {
-    join("a");
+  it("refuses everything from a peer that is not logged in", async () => {
+    await join("a");
     const stranger = new TestPeer("s");
-    expect(thrownCode(() => fixture.hub.chat(stranger, { type: "message", text: "x" }))).toBe("not-logged-in");
+    expect(await rejectedCode(fixture.hub.chat(stranger, { type: "message", text: "x" }))).toBe("not-logged-in");
     expect(thrownCode(() => fixture.hub.relay(stranger, { type: "x" }))).toBe("not-logged-in");
     // A peer claiming a logged-in user's name is not that user.
     stranger.name = "a";
@@ -112,39 +113,40 @@ describe("Hub", () => {
     expect(fixture.hub.userCount).toBe(1);
   });
 
-  it("builds each snapshot from the roster as it stands, after logouts and growth, without changing earlier ones", () => {
+  it("builds each snapshot from the roster as it stands, after logouts and growth, without changing earlier ones", async () => {
     const frames: Frame[] = [];
-    const snapshotPeer = (name: string) => {
+    const snapshotPeer = async (name: string) => {
       const peer = new TestPeer(name, true);
       const send = peer.send.bind(peer);
       peer.send = (frame) => (frames.push(frame), send(frame));
-      peer.name = fixture.hub.login(peer, name);
+      peer.name = await fixture.hub.login(peer, name);
       return peer;
     };
-    const legacy = join("é x");
-    const a = snapshotPeer("a");
+    const legacy = await join("é x");
+    const a = await snapshotPeer("a");
     const earlier = JSON.parse(decoder.decode((frames[0] as FrameParts).join()));
-    const many = Array.from({ length: 600 }, (_, i) => join(`user-with-a-long-name-${i}`));
+    const many: TestPeer[] = [];
+    for (let i = 0; i < 600; i++) many.push(await join(`user-with-a-long-name-${i}`));
     fixture.hub.logout(many[10]!);
     fixture.hub.setStatus(a, "busy");
-    const b = snapshotPeer("b");
+    const b = await snapshotPeer("b");
     const expected = ["é x", "a", ...many.filter((_, i) => i !== 10).map((peer) => peer.name), "b"];
     expect(b.of("userlist")).toEqual([{ type: "userlist", users: expected, busy: ["a"], legacy: [legacy.name, ...many.filter((_, i) => i !== 10).map((peer) => peer.name)] }]);
     expect(JSON.parse(decoder.decode((frames[0] as FrameParts).join()))).toEqual(earlier);
     expect(earlier.users).toEqual(["é x", "a"]);
   });
 
-  it("relays a message's own bytes with the sender stamped (name and from)", () => {
-    const a = join("a", true);
-    const b = join("b", true);
+  it("relays a message's own bytes with the sender stamped (name and from)", async () => {
+    const a = await join("a", true);
+    const b = await join("b", true);
     const text = '{"type":"video-offer","target":"b","sdp":{"x":"é\\n"}} ';
     fixture.hub.relay(a, JSON.parse(text), Buffer.from(text));
     expect(b.inbox.at(-1)).toEqual({ type: "video-offer", target: "b", sdp: { x: "é\n" }, name: "a", from: "a" });
   });
 
-  it("announces status changes once", () => {
-    const a = join("a", true);
-    const b = join("b", true);
+  it("announces status changes once", async () => {
+    const a = await join("a", true);
+    const b = await join("b", true);
     vi.advanceTimersByTime(100);
     fixture.hub.setStatus(a, "busy");
     fixture.hub.setStatus(a, "busy");

@@ -1,33 +1,62 @@
-import { LOBBY_ROOM, type ChatMessage, type UserStatus } from "@switchboard/protocol";
+import { LOBBY_ROOM, type ChatMessage, type Ref, type UserStatus } from "@switchboard/protocol";
+import { BusUnavailableError, type Bus, type Delivery } from "../bus/bus.js";
 import type { DecodedMessage } from "../wire/codec.js";
 import { ProtocolError } from "../wire/protocol-error.js";
+import { groupCallFull } from "./group-call.js";
 import type { Peer } from "./peer.js";
 import { Room, type RoomOptions } from "./room.js";
-import { checkedRoomName, type CheckedRoomName } from "./room-name.js";
+import { chooseName } from "./room-members.js";
+import { checkedRoomName } from "./room-name.js";
 
 export type HubOptions = RoomOptions;
 
+export interface HubHooks {
+  /** A user of this node lost its name to another session (restored after an outage): it is logged out here. */
+  lost(peer: Peer): void;
+}
+
+/** A login waiting for the store; a logout meanwhile cancels it. */
+interface Joining {
+  cancelled: boolean;
+}
+
+/** Claims refused because another node took the name first; past this, something is wrong. */
+const MAX_CLAIM_ATTEMPTS = 8;
+
 /**
- * The rooms, and which room each logged-in peer is in: the domain, free of sockets. A room
+ * The rooms, and which room each of this node's peers is in: the domain, free of sockets. A room
  * comes into being with its first user and is gone (timers stopped, history freed) with its
  * last. Rooms are told apart by `usernameKeys`, so look-alike spellings name one room, which
  * keeps the spelling of whoever opened it. Everything a peer does happens in its own room.
+ *
+ * What the cluster shares goes through the bus: a login claims its name there, public chat is
+ * numbered there, group-call places are taken there; the other nodes' changes come back as
+ * events (see `HubReplica`) and keep every room's replica current, so that routing stays local.
  */
 export class Hub {
   /** Each room under each of its keys. */
   readonly #byKey = new Map<string, Room>();
   readonly #rooms = new Set<Room>();
   readonly #roomOf = new Map<Peer, Room>();
+  readonly #joining = new Map<Peer, Joining>();
   #userCount = 0;
 
-  constructor(private readonly options: HubOptions) {}
+  constructor(
+    private readonly options: HubOptions,
+    readonly bus: Bus,
+    private readonly hooks: HubHooks = { lost: () => {} },
+  ) {}
 
+  /** This node's logged-in users. */
   get userCount(): number {
     return this.#userCount;
   }
 
+  /** Rooms with a user of this node. */
   get roomCount(): number {
-    return this.#rooms.size;
+    let count = 0;
+    for (const room of this.#rooms) if (room.localUserCount > 0) count++;
+    return count;
   }
 
   /** People in group calls, all rooms together. */
@@ -39,32 +68,70 @@ export class Hub {
 
   /**
    * Logs `peer` into `room` (the lobby by default) under `requested`, renamed by the article's
-   * rule if that name looks like one in use there; see `Room.login`. Returns the name given.
+   * rule if that name looks like one in use there; see `Room.admit`. Resolves with the name
+   * given. `replaces`: a session of another node this one takes over (see `ClaimRequest`).
    */
-  login(peer: Peer, requested: unknown, room: string = LOBBY_ROOM, admitted?: (name: string, room: string) => void): string {
-    if (this.#roomOf.has(peer)) throw new ProtocolError("already-logged-in");
+  async login(
+    peer: Peer,
+    requested: unknown,
+    room: string = LOBBY_ROOM,
+    admitted?: (name: string, room: string) => void,
+    replaces?: { session: string; name: string },
+  ): Promise<string> {
+    if (this.#roomOf.has(peer) || this.#joining.has(peer)) throw new ProtocolError("already-logged-in");
     const checked = checkedRoomName(room);
-    const target = this.#find(checked.keys) ?? this.#open(checked);
-    let name: string;
+    const joining: Joining = { cancelled: false };
+    this.#joining.set(peer, joining);
     try {
-      name = target.login(peer, requested, admitted && ((given) => admitted(given, target.name)));
-    } catch (error) {
-      this.#closeIfEmpty(target);
-      throw error;
+      const taken = new Set<string>();
+      for (let attempt = 0; attempt < MAX_CLAIM_ATTEMPTS; attempt++) {
+        const known = this.#find(checked.keys);
+        const chosen = known
+          ? known.nameFor(requested, replaces?.name, taken)
+          : chooseName(requested, (key) => taken.has(key));
+        const result = await this.#store(() =>
+          this.bus.claim({
+            room: checked,
+            name: chosen.name,
+            nameKeys: chosen.keys,
+            session: peer.id,
+            modern: peer.modern,
+            ...(replaces && { replaces: replaces.session }),
+          }),
+        );
+        if (!result.ok) {
+          for (const key of result.takenKeys) taken.add(key);
+          continue;
+        }
+        const target = this.roomNamed(result.member.room);
+        if (joining.cancelled) {
+          this.bus.release(target.name, chosen.name, peer.id);
+          this.closeIfEmpty(target);
+          throw new ProtocolError("not-logged-in", "The connection closed during login.");
+        }
+        try {
+          target.admit(peer, chosen, result.moved, admitted && ((given) => admitted(given, target.name)));
+        } catch (error) {
+          this.bus.release(target.name, chosen.name, peer.id);
+          this.closeIfEmpty(target);
+          throw error;
+        }
+        this.#roomOf.set(peer, target);
+        this.#userCount++;
+        return chosen.name;
+      }
+      throw new Error(`no name claimed after ${MAX_CLAIM_ATTEMPTS} attempts`);
+    } finally {
+      this.#joining.delete(peer);
     }
-    this.#roomOf.set(peer, target);
-    this.#userCount++;
-    return name;
   }
 
-  /** The user is gone: see `Room.logout`. An empty room goes with it. */
+  /** The user is gone: see `Room.remove`. An empty room goes with it. */
   logout(peer: Peer): void {
-    const room = this.#roomOf.get(peer);
-    if (!room) return;
-    room.logout(peer);
-    this.#roomOf.delete(peer);
-    this.#userCount--;
-    this.#closeIfEmpty(room);
+    const joining = this.#joining.get(peer);
+    if (joining) joining.cancelled = true;
+    const room = this.#forget(peer);
+    if (room) this.bus.release(room.name, peer.name!, peer.id);
   }
 
   /**
@@ -73,13 +140,15 @@ export class Hub {
    * requested, so a rename in one room does not follow it). Its own room already: nothing
    * changes. If the new login fails, the peer is logged in nowhere.
    */
-  switchRoom(peer: Peer, requested: unknown, room: string, admitted?: (name: string, room: string) => void): string {
+  async switchRoom(peer: Peer, requested: unknown, room: string, admitted?: (name: string, room: string) => void): Promise<string> {
     const current = this.#roomOf.get(peer);
     if (!current || peer.name === null) throw new ProtocolError("not-logged-in");
     if (this.#find(checkedRoomName(room).keys) === current) {
       admitted?.(peer.name, current.name);
       return peer.name;
     }
+    // Leaving needs no store, joining does: without one the user would end up in no room.
+    if (!this.bus.up) throw new ProtocolError("unavailable");
     this.logout(peer);
     return this.login(peer, requested, room, admitted);
   }
@@ -94,29 +163,153 @@ export class Hub {
     return this.#find(checkedRoomName(name).keys)?.name ?? name;
   }
 
-  chat(sender: Peer, message: ChatMessage): void {
-    this.#roomOfSender(sender).chat(sender, message);
+  async chat(sender: Peer, message: ChatMessage, ref?: Ref): Promise<void> {
+    const room = this.#roomOfSender(sender);
+    const post = room.chat(sender, message, ref);
+    if (!post) return;
+    const delivered = await this.#store(() => this.bus.postChat(room.name, post, this.options.historySize));
+    if (this.#rooms.has(room)) room.published(delivered);
   }
 
   relay(sender: Peer, message: DecodedMessage, source?: Buffer): void {
-    this.#roomOfSender(sender).relay(sender, message, source);
+    const room = this.#roomOfSender(sender);
+    const everyone = room.relay(sender, message, source);
+    if (everyone) this.bus.broadcast(room.name, everyone);
   }
 
   setStatus(sender: Peer, status: UserStatus): void {
-    this.#roomOfSender(sender).setStatus(sender, status);
+    const room = this.#roomOfSender(sender);
+    if (room.setStatus(sender, status)) this.bus.setBusy(room.name, sender.name!, sender.id, status === "busy");
   }
 
-  groupJoin(sender: Peer): void {
-    this.#roomOfSender(sender).groupJoin(sender);
+  async groupJoin(sender: Peer): Promise<void> {
+    const room = this.#roomOfSender(sender);
+    const name = room.checkGroupJoin(sender);
+    if (name === undefined) return;
+    const state = await this.#store(() => this.bus.groupJoin(room.name, name, this.options.maxMeshParticipants));
+    if (state === "full") throw groupCallFull(this.options.maxMeshParticipants);
+    room.groupCallIs(state);
   }
 
-  groupLeave(sender: Peer): void {
-    this.#roomOfSender(sender).groupLeave(sender);
+  /** Leaves at once here; the store is told, and an outage's restore tells it if it cannot be now. */
+  async groupLeave(sender: Peer): Promise<void> {
+    const room = this.#roomOfSender(sender);
+    const name = room.groupLeave(sender);
+    if (name === undefined) return;
+    try {
+      room.groupCallIs(await this.bus.groupLeave(room.name, name));
+    } catch (error) {
+      if (!(error instanceof BusUnavailableError)) throw error;
+    }
+  }
+
+  /** A message from another node for a user here; passed on once to where that user went, else answered. */
+  delivered(delivery: Delivery): void {
+    const room = this.knownRoom(delivery.room);
+    if (room?.deliver(delivery)) return;
+    const movedTo = room?.nodeOf(delivery.to);
+    if (movedTo && delivery.hops === 0) this.bus.relay(movedTo.node, { ...delivery, toSession: movedTo.id, hops: 1 });
+    else this.bus.undelivered(delivery);
+  }
+
+  /** A relay from here found nobody. */
+  undelivered(delivery: Delivery): void {
+    this.knownRoom(delivery.room)?.undelivered(delivery);
   }
 
   /** Stops timers; sends nothing more. */
   close(): void {
     for (const room of this.#rooms) room.close();
+  }
+
+  /** The room the cluster spells `name`, opened here if this node had not seen it. */
+  roomNamed(name: string): Room {
+    const checked = checkedRoomName(name);
+    return this.#find(checked.keys) ?? this.#open(name, checked.keys);
+  }
+
+  /** The room the cluster spells `name`, if this node knows it. */
+  knownRoom(name: string): Room | undefined {
+    return this.#find(checkedRoomName(name).keys);
+  }
+
+  /** The rooms this node knows. */
+  rooms(): Iterable<Room> {
+    return this.#rooms;
+  }
+
+  /** Drops a room no user of the cluster is in. */
+  closeIfEmpty(room: Room): void {
+    if (room.userCount > 0) return;
+    room.close();
+    this.#rooms.delete(room);
+    for (const key of checkedRoomName(room.name).keys) if (this.#byKey.get(key) === room) this.#byKey.delete(key);
+  }
+
+  /** A peer of this node is no longer its room's user (gone, handed over, or lost): forget it here. */
+  #forget(peer: Peer): Room | undefined {
+    const room = this.#roomOf.get(peer);
+    if (!room) return undefined;
+    room.remove(peer.name!, peer.id);
+    this.#roomOf.delete(peer);
+    this.#userCount--;
+    this.closeIfEmpty(room);
+    return room;
+  }
+
+  /**
+   * `peer` left its room without this node saying so (the store gave its name to another session):
+   * it is logged out here, and its session told.
+   */
+  lost(peer: Peer): void {
+    if (!this.#roomOf.has(peer)) return;
+    this.#forget(peer);
+    this.hooks.lost(peer);
+  }
+
+  isBusy(peer: Peer): boolean {
+    return peer.name !== null && this.#roomOf.get(peer)?.isBusy(peer.name) === true;
+  }
+
+  /** This node's peer, by room and name. */
+  localPeer(room: Room, name: string): Peer | undefined {
+    return room.localPeer(name);
+  }
+
+  /**
+   * `peer` goes on on another node (`hand` replaces it in its room, with the same session): this
+   * node forgets it without anyone seeing it leave.
+   */
+  handOff(peer: Peer, hand: Peer): void {
+    const room = this.#roomOf.get(peer);
+    if (!room) return;
+    room.moved(peer.name!, peer.id, hand);
+    this.#roomOf.delete(peer);
+    this.#userCount--;
+  }
+
+  /** Who `peer` is in a call with, as this node tracks it. */
+  partnersOf(peer: Peer): string[] {
+    return peer.name === null ? [] : (this.#roomOf.get(peer)?.partnersOf(peer.name) ?? []);
+  }
+
+  /** `peer`, handed over from another node, is this node's now, in `roomName`, as it was there. */
+  takeOver(peer: Peer, roomName: string, busy: boolean, partners: readonly string[]): boolean {
+    const room = this.#find(checkedRoomName(roomName).keys);
+    if (!room || peer.name === null || room.nodeOf(peer.name)?.id !== peer.id) return false;
+    room.moved(peer.name, peer.id, peer, busy, partners);
+    this.#roomOf.set(peer, room);
+    this.#userCount++;
+    return true;
+  }
+
+  async #store<T>(operation: () => Promise<T>): Promise<T> {
+    try {
+      return await operation();
+    } catch (error) {
+      if (error instanceof BusUnavailableError) throw new ProtocolError("unavailable");
+      throw error;
+    }
   }
 
   #roomOfSender(peer: Peer): Room {
@@ -133,17 +326,10 @@ export class Hub {
     return undefined;
   }
 
-  #open({ name, keys }: CheckedRoomName): Room {
+  #open(name: string, keys: readonly string[]): Room {
     const room = new Room(name, this.options);
     this.#rooms.add(room);
     for (const key of keys) this.#byKey.set(key, room);
     return room;
-  }
-
-  #closeIfEmpty(room: Room): void {
-    if (room.userCount > 0) return;
-    room.close();
-    this.#rooms.delete(room);
-    for (const key of checkedRoomName(room.name).keys) if (this.#byKey.get(key) === room) this.#byKey.delete(key);
   }
 }

@@ -3,16 +3,14 @@ import {
   CALL_MESSAGE_TYPES,
   CALL_OPENING_TYPES,
   SERVER_MESSAGE_TYPES,
-  checkUsername,
-  uniqueUsername,
-  usernameKeys,
   type ChatMessage,
   type DeliveredChatMessage,
+  type Ref,
   type UserStatus,
-  type UserlistMessage,
 } from "@switchboard/protocol";
+import type { Delivery, GroupCallState, UnnumberedChat } from "../bus/bus.js";
 import type { DecodedMessage } from "../wire/codec.js";
-import { FrameParts, senderStamp, stampSender, type Frame } from "../wire/frame.js";
+import { stampSender, type Frame } from "../wire/frame.js";
 import { encodeMessage, encodeShared } from "../wire/outgoing.js";
 import { ProtocolError } from "../wire/protocol-error.js";
 import { CallGraph } from "./call-graph.js";
@@ -21,7 +19,8 @@ import { GroupCall } from "./group-call.js";
 import { escapeHtml } from "./html-escape.js";
 import type { Peer } from "./peer.js";
 import { PresenceFeed } from "./presence-feed.js";
-import { Roster } from "./roster.js";
+import { RemotePeer } from "./remote-peer.js";
+import { RoomMembers, chooseName, type ChosenName } from "./room-members.js";
 
 export interface RoomOptions {
   presenceIntervalMs: number;
@@ -36,33 +35,29 @@ export interface RoomOptions {
 }
 
 const encoder = new TextEncoder();
-const SNAPSHOT_HEAD = encoder.encode('{"type":"userlist","users":[');
 
 /**
  * One room: its presence, public chat and history, call routing, busy status and group call.
  * Nothing leaves a room: names are unique within it, and every recipient is one of its users.
  * Every message that leaves here carries the sender's real name, set here, never taken from
  * the sender. Free of sockets (see `Hub` for the rooms).
+ *
+ * In a cluster the room holds everyone in it, this node's users and the others' (`RemotePeer`s,
+ * kept up to date by the hub from the bus): it sends what goes to everyone to this node's users,
+ * the other nodes doing the same for theirs, and what goes to one user to wherever that user is.
  */
 export class Room {
-  readonly #users = new Map<string, Peer>();
-  /** The comparison keys of the names in use (`usernameKeys`): each belongs to one user. */
-  readonly #nameKeys = new Set<string>();
-  readonly #busy = new Set<string>();
-  /** Users who speak only the article's protocol, in login order. */
-  readonly #legacy = new Set<string>();
-  readonly #roster = new Roster();
-  /** `,"name":<name>,"from":<name>}` per user, for relaying without re-serializing (see `stampSender`). */
-  readonly #senderStamps = new Map<string, Buffer>();
+  readonly #members = new RoomMembers();
   /** The `history` frame, encoded once until the next public chat message. */
   #historyFrame: Uint8Array | undefined;
+  /** Links of this node's users: each node tracks the calls of its own. */
   readonly #calls = new CallGraph();
   readonly #groupCall: GroupCall;
+  #groupCallVersion = 0;
   /** The `group-call` frame, encoded once until the group call changes. */
   #groupCallFrame: Uint8Array | undefined;
   readonly #presence: PresenceFeed;
   readonly #history: ChatHistory;
-
   readonly #maxChatTextLength: number;
 
   /**
@@ -76,14 +71,15 @@ export class Room {
     this.#groupCall = new GroupCall(options.maxMeshParticipants);
     this.#history = new ChatHistory({ size: options.historySize, maxBytes: options.historyMaxBytes });
     this.#maxChatTextLength = options.maxChatTextLength;
-    this.#presence = new PresenceFeed(
-      { peers: () => this.#users.values(), names: () => [...this.#users.keys()] },
-      options.presenceIntervalMs,
-    );
+    this.#presence = new PresenceFeed({ peers: () => this.#members.local(), names: () => [...this.#members.names()] }, options.presenceIntervalMs);
   }
 
   get userCount(): number {
-    return this.#users.size;
+    return this.#members.size;
+  }
+
+  get localUserCount(): number {
+    return this.#members.localSize;
   }
 
   get groupCallSize(): number {
@@ -91,107 +87,166 @@ export class Room {
   }
 
   /**
-   * Logs `peer` in under `requested`, or a numbered variant if that looks like a name in use
-   * (the article's rule, by `usernameKeys`), and tells it so with `rejectusername`. Returns the
-   * name given. `admitted` runs once the name is chosen, before anything is sent (a `join-room`
-   * answers there, ahead of the room's presence). A modern peer then gets the room's presence,
-   * history and group call. All or nothing: if anything fails once the name is taken, the
-   * name is given back before the error goes on.
+   * The name `requested` gets here: itself, or a numbered variant if it looks like a name in use
+   * (the article's rule, by `usernameKeys`), with its keys. `replaced`: a user whose name counts
+   * as free; `taken`: keys known taken elsewhere.
    */
-  login(peer: Peer, requested: unknown, admitted?: (name: string) => void): string {
-    const check = checkUsername(requested);
-    if (!check.ok) throw new ProtocolError("bad-name", check.reason);
-    const name = uniqueUsername(check.name, (key) => this.#nameKeys.has(key));
-    this.#users.set(name, peer);
-    for (const key of usernameKeys(name)) this.#nameKeys.add(key);
+  nameFor(requested: unknown, replaced?: string, taken?: ReadonlySet<string>): ChosenName {
+    return chooseName(requested, (key) => this.#members.keyTaken(key, replaced) || taken?.has(key) === true);
+  }
+
+  /**
+   * Logs `peer` in under `name`, claimed for it cluster-wide, and tells it when that is not the
+   * name it `requested` (`rejectusername`). `moved`: the user was here already (another session,
+   * on another node): nobody sees it join. `admitted` runs once the name is taken, before anything
+   * is sent (a `join-room` answers there, ahead of the room's presence). A modern peer then gets
+   * the room's presence, history and group call. All or nothing: if anything fails, the name is
+   * given back before the error goes on.
+   */
+  admit(peer: Peer, { name, keys, requested }: ChosenName, movedHere: boolean, admitted?: (name: string) => void): void {
+    const moved = movedHere && this.#members.get(name) !== undefined;
+    const wasBusy = moved && this.#members.isBusy(name);
+    if (moved) this.#members.replace(name, peer);
+    else this.#members.add(name, peer, false, keys);
     try {
       admitted?.(name);
-      if (name !== check.name) peer.send(encodeMessage({ type: "rejectusername", name }));
-      this.#roster.add(name);
-      if (!peer.modern) this.#legacy.add(name);
+      if (name !== requested) peer.send(encodeMessage({ type: "rejectusername", name }));
       if (peer.modern) {
-        peer.send(this.#snapshot(), true);
+        peer.send(this.#members.snapshot(), true);
         peer.send((this.#historyFrame ??= encodeShared({ type: "history", messages: this.#history.recent() })), true);
         peer.send(this.#groupCallMessage(), true);
       }
     } catch (error) {
-      this.#forget(name);
+      this.#members.remove(name);
+      if (moved) this.#presence.left(name);
       throw error;
     }
-    this.#presence.joined(name, !peer.modern);
+    // A moved user's session starts out available, as a fresh one does.
+    if (wasBusy) this.#statusChanged(name, false);
+    if (!moved) this.#presence.joined(name, !peer.modern);
+  }
+
+  /** `peer`'s name, when it is this room's user. */
+  nameOf(peer: Peer): string {
+    const name = peer.name;
+    if (name === null || this.#members.get(name) !== peer) throw new ProtocolError("not-logged-in");
     return name;
   }
 
   /**
-   * The user is gone from the room: drop it from presence at once, hang up on its call
-   * partners, and take it out of the group call (everyone is told at once, not coalesced: its
-   * tile must go now).
+   * A user is gone from the room (this node's, or another's: `session` is the one that left):
+   * drop it from presence at once, hang up on its call partners here, and take it out of the
+   * group call (everyone is told at once, not coalesced: its tile must go now).
    */
-  logout(peer: Peer): void {
-    const name = peer.name;
-    if (name === null || this.#users.get(name) !== peer) return;
-    this.#forget(name);
+  remove(name: string, session: string): boolean {
+    if (this.#members.get(name)?.id !== session) return false;
+    this.#members.remove(name);
     for (const partner of this.#calls.removeUser(name)) {
-      // On the user's behalf, as if it had hung up itself: stamped as relayed from it.
-      this.#users.get(partner)?.send(encodeMessage({ type: "hang-up", name, from: name, target: partner, reason: "gone" }));
+      // On the user's behalf, as if it had hung up itself: stamped as relayed from it. A partner
+      // on another node is hung up on by its own node, which sees the user leave too.
+      this.localPeer(partner)?.send(encodeMessage({ type: "hang-up", name, from: name, target: partner, reason: "gone" }));
     }
     this.#presence.left(name);
     if (this.#groupCall.leave(name)) this.#groupCallChanged();
+    return true;
   }
 
-  /** Joins the room's group call (a no-op when in it); refused past the cap. */
-  groupJoin(peer: Peer): void {
-    if (this.#groupCall.join(this.#nameOf(peer))) this.#groupCallChanged();
+  /** Another node's user joined. */
+  joinedElsewhere(peer: RemotePeer, busy: boolean): void {
+    const current = this.#members.get(peer.name);
+    if (current) {
+      if (current.node === undefined) return;
+      this.remove(current.name!, current.id);
+    }
+    this.#members.add(peer.name, peer, busy);
+    this.#presence.joined(peer.name, !peer.modern);
   }
 
-  /** Leaves the room's group call; a no-op when not in it. */
-  groupLeave(peer: Peer): void {
-    if (this.#groupCall.leave(this.#nameOf(peer))) this.#groupCallChanged();
+  /**
+   * A user moved to another session or node (another node's, or this one's being handed over):
+   * nobody sees it. `busy`: its status there (undefined: unchanged). `partners`: its calls, as
+   * the node it comes from tracked them.
+   */
+  moved(name: string, previousSession: string, peer: Peer, busy?: boolean, partners: readonly string[] = []): void {
+    if (this.#members.get(name)?.id !== previousSession) return;
+    this.#members.replace(name, peer);
+    if (busy !== undefined) this.#statusChanged(name, busy);
+    for (const partner of partners) if (this.#members.get(partner)) this.#calls.link(name, partner);
+  }
+
+  /** Who `name` is in a call with, as this node tracks it. */
+  partnersOf(name: string): string[] {
+    return this.#calls.partnersOf(name);
+  }
+
+  statusElsewhere(name: string, session: string, busy: boolean): void {
+    if (this.#members.get(name)?.id === session) this.#statusChanged(name, busy);
+  }
+
+  /** Joins the room's group call here, first: refused when it is known full, a no-op when in it. */
+  checkGroupJoin(peer: Peer): string | undefined {
+    const name = this.nameOf(peer);
+    if (this.#groupCall.has(name)) return undefined;
+    this.#groupCall.checkRoom();
+    return name;
+  }
+
+  /** Leaves the group call here at once; the name when it was in it. */
+  groupLeave(peer: Peer): string | undefined {
+    const name = this.nameOf(peer);
+    if (!this.#groupCall.leave(name)) return undefined;
+    this.#groupCallChanged();
+    return name;
+  }
+
+  /**
+   * The group call as the store has it: a state older than the one applied is ignored, unless
+   * `fresh` (the store's state after an outage, whose versions may have started again).
+   */
+  groupCallIs(state: GroupCallState, fresh = false): void {
+    if (state.version <= this.#groupCallVersion && !fresh) return;
+    this.#groupCallVersion = state.version;
+    const present = state.participants.filter((name) => this.#members.get(name));
+    if (this.#groupCall.replaceWith(present)) this.#groupCallChanged();
   }
 
   #groupCallChanged(): void {
     this.#groupCallFrame = undefined;
     const frame = this.#groupCallMessage();
-    for (const peer of this.#users.values()) if (peer.modern) peer.send(frame, true);
+    for (const peer of this.#members.local()) if (peer.modern) peer.send(frame, true);
   }
 
   #groupCallMessage(): Uint8Array {
     return (this.#groupCallFrame ??= encodeShared({ type: "group-call", participants: this.#groupCall.participants() }));
   }
 
-  #forget(name: string): void {
-    this.#users.delete(name);
-    for (const key of usernameKeys(name)) this.#nameKeys.delete(key);
-    this.#busy.delete(name);
-    this.#legacy.delete(name);
-    this.#senderStamps.delete(name);
-    this.#roster.invalidate();
-  }
-
   /**
-   * Public chat goes to everyone (the sender included, as in the article); `target` makes it
-   * private. What is delivered is built here from the fields chat defines, nothing else the
-   * sender put in the message: `text`, `target` and `date` (the sender's, bounded by the
-   * schema, as the article's server keeps it; else the server's clock).
+   * Private chat (a `target`) is delivered now; public chat is returned, to be numbered by the
+   * store and then `published` everywhere, the sender included (as in the article). What is
+   * delivered is built here from the fields chat defines, nothing else the sender put in the
+   * message: `text`, `target` and `date` (the sender's, bounded by the schema, as the article's
+   * server keeps it; else the server's clock).
    */
-  chat(sender: Peer, message: ChatMessage): void {
-    const name = this.#nameOf(sender);
+  chat(sender: Peer, message: ChatMessage, ref?: Ref): UnnumberedChat | undefined {
+    const name = this.nameOf(sender);
     if (message.text.length > this.#maxChatTextLength) {
       throw new ProtocolError("text-too-long", `${message.text.length} characters; the limit is ${this.#maxChatTextLength}.`);
     }
     const recipient = this.#recipientOf(message);
     const date = message.date ?? Date.now();
-    if (recipient) {
-      const delivered: DeliveredChatMessage = { type: "message", name, text: message.text, date, target: recipient.name };
-      recipient.send(encodeMessage(forRecipient(delivered, recipient)));
-      return;
-    }
-    const delivered: DeliveredChatMessage = { type: "message", name, text: message.text, date, seq: this.#history.nextSeq() };
+    if (!recipient) return { type: "message", name, text: message.text, date };
+    const delivered: DeliveredChatMessage = { type: "message", name, text: message.text, date, target: recipient.name };
+    this.#sendTo(recipient, encodeMessage(forRecipient(delivered, recipient)), "message", sender, ref);
+    return undefined;
+  }
+
+  /** A numbered public chat message: kept in the history and sent to this node's users. */
+  published(delivered: DeliveredChatMessage): void {
     const modernFrame = encodeShared(delivered);
     this.#history.keep(delivered, modernFrame.byteLength);
     this.#historyFrame = undefined;
     let legacyFrame: Frame | undefined;
-    for (const peer of this.#users.values()) {
+    for (const peer of this.#members.local()) {
       if (peer.modern) peer.send(modernFrame, true);
       else peer.send((legacyFrame ??= encodeShared(forRecipient(delivered, peer))), true);
     }
@@ -199,56 +254,98 @@ export class Room {
 
   /**
    * Any other message: to its `target` alone (in this room); an untargeted call message to the
-   * sender's call partners only; anything else untargeted to everyone in the room. The payload is passed through as is,
-   * stamped with the sender (`name` and `from`, overwriting the sender's own). The server's own
-   * types are never relayed. `source`, the bytes `message` was decoded from, is reused when it
-   * can be (see `stampSender`).
+   * sender's call partners only; anything else untargeted to everyone in the room: returned, for
+   * the other nodes. The payload is passed through as is, stamped with the sender (`name` and
+   * `from`, overwriting the sender's own). The server's own types are never relayed. `source`,
+   * the bytes `message` was decoded from, is reused when it can be (see `stampSender`).
    */
-  relay(sender: Peer, message: DecodedMessage, source?: Buffer): void {
-    const name = this.#nameOf(sender);
+  relay(sender: Peer, message: DecodedMessage, source?: Buffer): Uint8Array | undefined {
+    const name = this.nameOf(sender);
     if (SERVER_MESSAGE_TYPES.has(message.type)) throw new ProtocolError("reserved-type", `"${message.type}" comes only from the server.`);
     const reusable = source !== undefined && !Object.hasOwn(message, "name") && !Object.hasOwn(message, "from") ? source : undefined;
     message.name = name;
     message.from = name;
     const recipient = this.#recipientOf(message);
     // The payload is the sender's, passed through: only its envelope is the server's to type.
-    const frame = reusable === undefined ? JSON.stringify(message) : stampSender(reusable, this.#stampOf(name));
+    const frame = reusable === undefined ? JSON.stringify(message) : stampSender(reusable, this.#members.stampOf(name));
+    const ref = refOf(message);
     if (recipient) {
       this.#trackCall(message.type, name, recipient.name!);
-      recipient.send(frame);
-      return;
+      this.#sendTo(recipient, frame, message.type, sender, ref);
+      return undefined;
     }
     if (CALL_MESSAGE_TYPES.has(message.type)) {
-      this.#relayToPartners(name, message.type, frame);
-      return;
+      this.#relayToPartners(sender, name, message.type, frame, ref);
+      return undefined;
     }
     const encoded = typeof frame === "string" ? encoder.encode(frame) : frame;
-    for (const peer of this.#users.values()) peer.send(encoded, true);
+    this.broadcast(encoded);
+    return encoded;
   }
 
-  setStatus(sender: Peer, status: UserStatus): void {
-    const name = this.#nameOf(sender);
-    const busy = status === "busy";
-    if (busy === this.#busy.has(name)) return;
-    if (busy) this.#busy.add(name);
-    else this.#busy.delete(name);
-    this.#presence.statusChanged(name, status);
+  /** To this node's users. */
+  broadcast(frame: Uint8Array): void {
+    for (const peer of this.#members.local()) peer.send(frame, true);
   }
 
-  /**
-   * The full presence a modern client starts from (a `userlist`); deltas follow. The names are a
-   * view of the shared roster; only `busy` and `legacy` are encoded per login.
-   */
-  #snapshot(): FrameParts {
-    const tail: Pick<UserlistMessage, "busy" | "legacy"> = { busy: [...this.#busy], legacy: [...this.#legacy] };
-    const users = this.#roster.view(() => this.#users.keys());
-    return new FrameParts([SNAPSHOT_HEAD, users, encoder.encode(`],${JSON.stringify(tail).slice(1)}`)]);
+  /** A message from another node for a user here; false when that user is not here. */
+  deliver(delivery: Delivery): boolean {
+    const recipient = this.#members.get(delivery.to);
+    if (!recipient || recipient.node !== undefined) return false;
+    if (delivery.from !== "") this.#trackCall(delivery.type, delivery.from, delivery.to);
+    recipient.send(Buffer.from(delivery.frame.buffer, delivery.frame.byteOffset, delivery.frame.byteLength));
+    return true;
   }
 
-  #stampOf(name: string): Buffer {
-    let stamp = this.#senderStamps.get(name);
-    if (stamp === undefined) this.#senderStamps.set(name, (stamp = senderStamp(name)));
-    return stamp;
+  /** A relay of `delivery.from`'s found nobody: its call link goes, and it is told. */
+  undelivered(delivery: Delivery): void {
+    const sender = this.#members.get(delivery.from);
+    if (!sender || sender.id !== delivery.fromSession || sender.node !== undefined) return;
+    if (CALL_OPENING_TYPES.has(delivery.type)) this.#calls.unlink(delivery.from, delivery.to);
+    sender.refused?.("unknown-target", `"${delivery.to.slice(0, 64)}" is not in this room.`, delivery.ref);
+  }
+
+  /** Where `name` is now, when that is another node. */
+  nodeOf(name: string): RemotePeer | undefined {
+    const peer = this.#members.get(name);
+    return peer instanceof RemotePeer ? peer : undefined;
+  }
+
+  localPeer(name: string): Peer | undefined {
+    const peer = this.#members.get(name);
+    return peer?.node === undefined ? peer : undefined;
+  }
+
+  isBusy(name: string): boolean {
+    return this.#members.isBusy(name);
+  }
+
+  setStatus(sender: Peer, status: UserStatus): boolean {
+    const name = this.nameOf(sender);
+    return this.#statusChanged(name, status === "busy");
+  }
+
+  /** This node's users, their busy status and group-call places (see `Hub.localState`). */
+  *localUsers(): Iterable<{ peer: Peer; busy: boolean; inGroupCall: boolean }> {
+    for (const peer of this.#members.local()) {
+      yield { peer, busy: this.#members.isBusy(peer.name!), inGroupCall: this.#groupCall.has(peer.name!) };
+    }
+  }
+
+  recentChat(): DeliveredChatMessage[] {
+    return this.#history.recent();
+  }
+
+  /** The store's history, for a room this node had not seen chat in. */
+  seedHistory(messages: readonly DeliveredChatMessage[]): void {
+    if (this.#history.recent().length > 0) return;
+    for (const message of messages) this.#history.keep(message, encodeShared(message).byteLength);
+    this.#historyFrame = undefined;
+  }
+
+  /** Everyone here not on this node. */
+  *remoteUsers(): Iterable<RemotePeer> {
+    for (const peer of this.#members.all()) if (peer instanceof RemotePeer) yield peer;
   }
 
   /** Stops timers; sends nothing more. */
@@ -256,7 +353,18 @@ export class Room {
     this.#presence.close();
   }
 
-  #relayToPartners(name: string, type: string, text: string | Buffer): void {
+  #statusChanged(name: string, busy: boolean): boolean {
+    if (!this.#members.setBusy(name, busy)) return false;
+    this.#presence.statusChanged(name, busy ? "busy" : "available");
+    return true;
+  }
+
+  #sendTo(recipient: Peer, frame: Frame, type: string, sender: Peer, ref: Ref | undefined): void {
+    if (recipient instanceof RemotePeer) recipient.relay(frame, type, sender, ref);
+    else recipient.send(frame);
+  }
+
+  #relayToPartners(sender: Peer, name: string, type: string, text: string | Buffer, ref: Ref | undefined): void {
     const partners = this.#calls.partnersOf(name);
     if (partners.length === 0) {
       // The article's client sends its hang-up untargeted after every call, and a lone group-call
@@ -267,7 +375,9 @@ export class Room {
     const frame = typeof text === "string" ? encoder.encode(text) : text;
     for (const partner of partners) {
       this.#trackCall(type, name, partner);
-      this.#users.get(partner)?.send(frame, partners.length > 1);
+      const recipient = this.#members.get(partner);
+      if (recipient instanceof RemotePeer) recipient.relay(frame, type, sender, ref);
+      else recipient?.send(frame, partners.length > 1);
     }
   }
 
@@ -281,17 +391,17 @@ export class Room {
     const target = message.target;
     if (target === undefined || target === null || target === "") return undefined;
     if (typeof target !== "string") throw new ProtocolError("invalid-message", '"target" must be a string.');
-    const recipient = this.#users.get(target);
+    const recipient = this.#members.get(target);
     if (!recipient) throw new ProtocolError("unknown-target", `"${target.slice(0, 64)}" is not in this room.`);
     return recipient;
-  }
-
-  #nameOf(peer: Peer): string {
-    if (peer.name === null || this.#users.get(peer.name) !== peer) throw new ProtocolError("not-logged-in");
-    return peer.name;
   }
 }
 
 function forRecipient(message: DeliveredChatMessage, recipient: Peer): DeliveredChatMessage {
   return recipient.modern ? message : { ...message, text: escapeHtml(message.text) };
+}
+
+function refOf(message: Record<string, unknown>): Ref | undefined {
+  const ref = message.ref;
+  return typeof ref === "string" || (typeof ref === "number" && Number.isInteger(ref)) ? ref : undefined;
 }

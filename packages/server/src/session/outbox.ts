@@ -125,6 +125,25 @@ export class Outbox {
     this.#transport = null;
   }
 
+  /** What a session handed to another node takes along: the numbering, and the frames not confirmed. */
+  exportKept(): { sent: number; frames: Uint8Array[] } {
+    const frames: Uint8Array[] = [];
+    this.#replay({ send: (frame) => frames.push(typeof frame === "string" ? Buffer.from(frame) : frame instanceof FrameParts ? frame.join() : frame) });
+    return { sent: this.#sent, frames };
+  }
+
+  /**
+   * Continues an outbox handed over from another node (see `exportKept`): numbered, detached,
+   * keeping `frames`, the last of which was frame number `sent`.
+   */
+  restoreKept(sent: number, frames: readonly Uint8Array[]): void {
+    this.#transport = null;
+    this.#numbering = true;
+    this.#release();
+    this.#sent = sent - frames.length;
+    for (const frame of frames) this.#keep(frame, false);
+  }
+
   /**
    * Takes a new connection whose client received `received` frames; sends `greeting` and then
    * the frames it missed. Returns false (and stays detached) if some of them were forgotten.

@@ -18,12 +18,12 @@ import {
   type ErrorCode,
   type WelcomeMessage,
 } from "@switchboard/protocol";
-import type { z } from "zod";
 import type { Config } from "../config.js";
 import type { Hub } from "../hub/hub.js";
 import { checkedRoomName } from "../hub/room-name.js";
 import type { Peer } from "../hub/peer.js";
 import { decodeFrame, type DecodedMessage } from "../wire/codec.js";
+import { validate } from "../wire/validate.js";
 import type { Frame } from "../wire/frame.js";
 import { encodeMessage } from "../wire/outgoing.js";
 import { ProtocolError } from "../wire/protocol-error.js";
@@ -32,7 +32,9 @@ import type { Logger } from "../logger.js";
 import type { IceServerProvider } from "../ice/ice-servers.js";
 import type { Metrics } from "../metrics.js";
 import { Outbox, type SessionTransport } from "./outbox.js";
+import type { HandedOverSession } from "./handover.js";
 import { newResumeToken } from "./resume-token.js";
+import { WaitingMessages } from "./waiting-messages.js";
 
 /** The socket, as far as a session needs it. */
 export interface Connection extends SessionTransport {
@@ -49,14 +51,19 @@ export interface SessionContext {
   welcome(session: Session): Omit<WelcomeMessage, "ref" | "resumeToken" | "resumed">;
   /** A session that can be resumed from now on. */
   registerResumable(session: Session): void;
-  /** Moves the session of `token` onto `connection`; false when there is none to resume. */
-  resume(token: string, received: number, connection: Connection, ref?: Ref): boolean;
+  /**
+   * Moves the session of `token` onto `connection` ("resumed"), or says how this one starts
+   * instead: "fresh", or in the place of a session whose node is gone (`replaces`).
+   */
+  resume(token: string, received: number, connection: Connection, ref?: Ref): ResumeOutcome | Promise<ResumeOutcome>;
   /** Counts a login from `address` against its per-minute allowance. */
   allowLogin(address: string): boolean;
   /** A detached session got more than it may keep: it can no longer resume. */
   overflowed(session: Session): void;
   iceServers: IceServerProvider;
 }
+
+export type ResumeOutcome = "resumed" | "fresh" | { replaces: { session: string; name: string; room: string } };
 
 /** One string for every plain `pong`: an idle session's outbox keeps its last one. */
 const PONG = encodeMessage({ type: "pong" });
@@ -70,7 +77,7 @@ const PRE_LOGIN_TYPES = new Set(["hello", "join-room", "username", "ping"]);
  * dropped one and be resumed on the next. Nothing a client sends escapes as an exception.
  */
 export class Session implements Peer {
-  readonly id = randomUUID();
+  readonly id: string;
   name: string | null = null;
   modern = false;
   resumeToken: string | null = null;
@@ -85,15 +92,60 @@ export class Session implements Peer {
   #requestedName: unknown;
   /** Sends fresh TURN credentials before the current ones expire. */
   #iceRenewal: ReturnType<typeof setInterval> | undefined;
+  /** A session of a gone node this one takes the place of, at login (see `ResumeOutcome`). */
+  #replaces: { session: string; name: string } | undefined;
+  readonly #waiting = new WaitingMessages();
+  #ended = false;
 
+  /** `handedOver`: a logged-in session from another node, which `connection`'s client resumes here (see `attach`). */
   constructor(
     connection: Connection,
     private readonly context: SessionContext,
+    handedOver?: { state: HandedOverSession; frames: readonly Uint8Array[] },
   ) {
     this.#connection = connection;
     this.outbox = new Outbox(connection, context.config.resumeBufferBytes);
     this.#rate = new MessageRate(context.config.rateLimitPerSecond, context.config.rateLimitBurst);
-    this.send(encodeMessage({ type: "id", id: this.id }));
+    if (!handedOver) {
+      this.id = randomUUID();
+      this.send(encodeMessage({ type: "id", id: this.id }));
+      return;
+    }
+    const { state, frames } = handedOver;
+    this.id = state.id;
+    this.name = state.name;
+    this.modern = true;
+    this.#requestedName = state.requestedName;
+    this.#requestedRoom = state.requestedRoom;
+    this.outbox.restoreKept(state.sent, frames);
+  }
+
+  /**
+   * What another node needs to go on with this session (its client resumed there). It is over
+   * here: it sends nothing more, and its user is the other node's.
+   */
+  handOver(busy: boolean, partners: string[]): { state: HandedOverSession; frames: Uint8Array[] } {
+    this.#ended = true;
+    this.#waiting.clear();
+    clearInterval(this.#iceRenewal);
+    const { sent, frames } = this.outbox.exportKept();
+    this.outbox.detach();
+    const state: HandedOverSession = {
+      id: this.id,
+      name: this.name!,
+      room: this.room,
+      requestedName: typeof this.#requestedName === "string" ? this.#requestedName : this.name!,
+      requestedRoom: this.#requestedRoom,
+      busy,
+      partners,
+      sent,
+    };
+    return { state, frames };
+  }
+
+  /** A handed-over session is attached here: its TURN credentials renew from now on. */
+  adopted(): void {
+    this.#startIceRenewal();
   }
 
   /** The room this session is in (or will log into), as the server spells it. */
@@ -111,10 +163,15 @@ export class Session implements Peer {
     if (this.outbox.overflowed) this.context.overflowed(this);
   }
 
+  /** Something this user sent earlier failed once the hub had taken it (see `Peer.refused`). */
+  refused(code: ErrorCode, detail: string, ref?: Ref): void {
+    this.#reportError(code, detail, ref);
+  }
+
   /** One incoming WebSocket message. */
   receive(data: Buffer, isBinary: boolean): void {
     const { metrics, config } = this.context;
-    if (this.#cutOff) return;
+    if (this.#cutOff || this.#ended) return;
     metrics.messagesReceived++;
     // Before any parsing: a flood costs as little as possible.
     const verdict = this.#rate.check(Date.now());
@@ -128,6 +185,14 @@ export class Session implements Peer {
       }
       return;
     }
+    if (!this.#waiting.holding) return this.#handle(data, isBinary);
+    if (this.#waiting.add(data, isBinary)) return;
+    metrics.rateLimited++;
+    this.#reportError("rate-limited", "Too many messages while the one before them waits for the server.");
+  }
+
+  #handle(data: Buffer, isBinary: boolean): void {
+    const { metrics, config } = this.context;
     if (isBinary) return this.#reportError("binary-frame");
     if (data.length > config.maxMessageBytes) {
       metrics.framesTooLarge++;
@@ -141,12 +206,24 @@ export class Session implements Peer {
     // Most messages have no ref: skip the schema then (a failed zod parse allocates an error).
     const ref = message.ref === undefined ? undefined : Ref.safeParse(message.ref).data;
     try {
-      this.#dispatch(message, ref, data);
+      const pending = this.#dispatch(message, ref, data);
+      if (pending) this.#waitFor(pending, ref, message.type);
     } catch (error) {
-      if (error instanceof ProtocolError) return this.#reportError(error.code, error.detail, ref);
-      this.context.logger.error({ err: error, session: this.id, type: message.type }, "message handler failed");
-      this.#reportError("internal-error", undefined, ref);
+      this.#failed(error, ref, message.type);
     }
+  }
+
+  /** Holds what arrives until `pending` settles, then handles it in order. */
+  #waitFor(pending: Promise<void>, ref: Ref | undefined, type: string): void {
+    const settled = pending.catch((error: unknown) => this.#failed(error, ref, type));
+    this.#waiting.holdUntil(settled, (data, isBinary) => this.#handle(data, isBinary));
+  }
+
+  #failed(error: unknown, ref: Ref | undefined, type: string): void {
+    if (this.#ended) return;
+    if (error instanceof ProtocolError) return this.#reportError(error.code, error.detail, ref);
+    this.context.logger.error({ err: error, session: this.id, type }, "message handler failed");
+    this.#reportError("internal-error", undefined, ref);
   }
 
   /** Takes over `connection` after a drop; false if messages it missed were already forgotten. */
@@ -160,11 +237,18 @@ export class Session implements Peer {
 
   /** The user is gone for good. */
   end(): void {
+    this.#ended = true;
+    this.#waiting.clear();
+    this.#logout();
+  }
+
+  #logout(): void {
     clearInterval(this.#iceRenewal);
     this.context.hub.logout(this);
   }
 
-  #dispatch(message: DecodedMessage, ref: Ref | undefined, data: Buffer): void {
+  /** Handles one message; a promise when it waits for the store (acknowledged once it is done). */
+  #dispatch(message: DecodedMessage, ref: Ref | undefined, data: Buffer): Promise<void> | undefined {
     const { hub } = this.context;
     if (this.name === null && !PRE_LOGIN_TYPES.has(message.type)) throw new ProtocolError("not-logged-in");
     switch (message.type) {
@@ -175,59 +259,85 @@ export class Session implements Peer {
       case "join-room":
         return this.#joinRoom(validate(JoinRoomMessage, message), ref);
       case "ping":
-        return this.#ping(validate(PingMessage, message), ref);
+        this.#ping(validate(PingMessage, message), ref);
+        return undefined;
       case "message":
-        hub.chat(this, validate(ChatMessage, message));
-        break;
+        return this.#acknowledged(hub.chat(this, validate(ChatMessage, message), ref), ref);
       case "set-status":
         hub.setStatus(this, validate(SetStatusMessage, message).status);
         break;
       case "group-join":
         validate(GroupJoinMessage, message);
-        hub.groupJoin(this);
-        break;
+        return this.#acknowledged(hub.groupJoin(this), ref);
       case "group-leave":
         validate(GroupLeaveMessage, message);
-        hub.groupLeave(this);
-        break;
+        return this.#acknowledged(hub.groupLeave(this), ref);
       default:
         // Call messages reach the call partner's SDK, or the article's client: they must be well-formed.
         if (CALL_MESSAGE_TYPES.has(message.type)) validate(CallMessage, message);
         hub.relay(this, message, data);
     }
     this.#acknowledge(ref);
+    return undefined;
   }
 
-  #hello(hello: HelloMessage, ref: Ref | undefined): void {
+  async #acknowledged(done: Promise<void>, ref: Ref | undefined): Promise<void> {
+    await done;
+    this.#acknowledge(ref);
+  }
+
+  #hello(hello: HelloMessage, ref: Ref | undefined): Promise<void> | undefined {
     if (this.name !== null) throw new ProtocolError("hello-after-login");
     if (hello.protocol !== PROTOCOL_VERSION) {
       throw new ProtocolError("unsupported-protocol", `Asked for ${hello.protocol}; this server speaks ${PROTOCOL_VERSION}.`);
     }
     const room = hello.room === undefined ? undefined : checkedRoomName(hello.room).name;
-    // On success this connection now belongs to the resumed session, in its own room; this one is dropped unused.
-    if (hello.resume && this.context.resume(hello.resume, hello.received ?? 0, this.#connection, ref)) return;
+    if (!hello.resume) return this.#welcome(room, ref);
+    const outcome = this.context.resume(hello.resume, hello.received ?? 0, this.#connection, ref);
+    if (!(outcome instanceof Promise)) return this.#resumeOr(outcome, room, ref);
+    return outcome.then((settled) => this.#resumeOr(settled, room, ref));
+  }
+
+  /** On "resumed" this connection now belongs to the resumed session; this one is dropped unused. */
+  #resumeOr(outcome: ResumeOutcome, room: string | undefined, ref: Ref | undefined): undefined {
+    if (outcome === "resumed" || this.#ended) return undefined;
+    if (outcome === "fresh") return this.#welcome(room, ref);
+    // Its node is gone: a fresh session, which gets the old one's name back at login.
+    this.#replaces = { session: outcome.replaces.session, name: outcome.replaces.name };
+    return this.#welcome(outcome.replaces.room, ref);
+  }
+
+  #welcome(room: string | undefined, ref: Ref | undefined): undefined {
     this.modern = true;
     if (room !== undefined) this.#requestedRoom = room;
     this.resumeToken ??= newResumeToken();
     const welcome = { ...this.context.welcome(this), resumeToken: this.resumeToken, resumed: false };
     this.send(encodeMessage(ref === undefined ? welcome : { ...welcome, ref }));
     this.outbox.startNumbering();
+    return undefined;
   }
 
-  #login(message: UsernameMessage, ref: Ref | undefined): void {
+  async #login(message: UsernameMessage, ref: Ref | undefined): Promise<void> {
     if (this.name !== null) throw new ProtocolError("already-logged-in", `You are "${this.name}".`);
     if (!this.context.allowLogin(this.#connection.remoteAddress)) {
       this.context.metrics.loginsRefused++;
       throw new ProtocolError("too-many-logins");
     }
-    this.name = this.context.hub.login(this, message.name, this.#requestedRoom);
+    const replaces = this.#replaces;
+    this.#replaces = undefined;
+    try {
+      await this.context.hub.login(this, message.name, this.#requestedRoom, (name) => (this.name = name), replaces);
+    } catch (error) {
+      this.name = null;
+      throw error;
+    }
     this.#requestedName = message.name;
     try {
-      this.#acknowledge(ref, { name: this.name });
+      this.#acknowledge(ref, { name: this.name! });
       this.#startIceRenewal();
     } catch (error) {
       // All or nothing: a login that fails half-way leaves no name taken.
-      this.end();
+      this.#logout();
       this.name = null;
       throw error;
     }
@@ -240,23 +350,26 @@ export class Session implements Peer {
    * Before login: chooses the room to log into. After: moves to it (see `Hub.switchRoom`), acked
    * with the name and room before the new room's presence, history and group call.
    */
-  #joinRoom(message: JoinRoomMessage, ref: Ref | undefined): void {
+  async #joinRoom(message: JoinRoomMessage, ref: Ref | undefined): Promise<void> {
     const room = checkedRoomName(message.room).name;
     if (this.name === null) {
       this.#requestedRoom = room;
       return this.#acknowledge(ref, { room: this.room });
     }
     try {
-      this.name = this.context.hub.switchRoom(this, this.#requestedName, room, (name, spelling) =>
-        this.#acknowledge(ref, { name, room: spelling }),
-      );
+      await this.context.hub.switchRoom(this, this.#requestedName, room, (name, spelling) => {
+        this.name = name;
+        this.#acknowledge(ref, { name, room: spelling });
+      });
     } catch (error) {
       // Out of the old room and not in the new one: logged out, as after a failed login.
-      this.end();
+      this.#logout();
       this.name = null;
       throw error;
     }
     this.#requestedRoom = room;
+    // Its resume record names the room it is in.
+    if (this.modern) this.context.registerResumable(this);
     this.context.logger.debug({ session: this.id, name: this.name, room: this.room }, "switched room");
   }
 
@@ -285,12 +398,4 @@ export class Session implements Peer {
     this.context.logger.debug({ session: this.id, code, detail }, "client error");
     this.send(encodeMessage(errorMessage(code, detail, Ref.safeParse(ref).data)));
   }
-}
-
-function validate<Schema extends z.ZodType>(schema: Schema, message: unknown): z.output<Schema> {
-  const result = schema.safeParse(message);
-  if (result.success) return result.data;
-  const issue = result.error.issues[0]!;
-  const where = issue.path.length > 0 ? `"${issue.path.join(".")}": ` : "";
-  throw new ProtocolError("invalid-message", `${where}${issue.message}`);
 }

@@ -14,7 +14,10 @@ import { meterUnfinishedMessages } from "./unfinished-messages.js";
 import type { Logger } from "../logger.js";
 import type { Metrics } from "../metrics.js";
 import { ResumeRegistry } from "../session/resume-registry.js";
-import { Session, type Connection, type SessionContext } from "../session/session.js";
+import type { SessionHandover } from "../bus/bus.js";
+import type { Peer } from "../hub/peer.js";
+import type { ClusterSessions, HandedOver } from "../session/cluster-sessions.js";
+import { Session, type Connection, type ResumeOutcome, type SessionContext } from "../session/session.js";
 
 export interface WebSocketEndpointOptions {
   config: Pick<
@@ -39,6 +42,8 @@ export interface WebSocketEndpointOptions {
   observeSent?: (data: string | Uint8Array) => void;
   /** What sessions share; the endpoint adds resume and per-IP login limits. */
   session: Omit<SessionContext, "registerResumable" | "resume" | "allowLogin" | "overflowed">;
+  /** Sessions on other nodes: resumed here, or handed over from here (see `ClusterSessions`). */
+  cluster: ClusterSessions;
 }
 
 const ACCEPTED_PATHS: ReadonlySet<string> = new Set(WEBSOCKET_PATHS);
@@ -87,12 +92,16 @@ export class WebSocketEndpoint {
       graceMs: config.resumeGraceMs,
       onExpired: (session) => {
         options.metrics.sessionsExpired++;
+        options.cluster.forget(session);
         session.end();
       },
     });
     this.#sessionContext = {
       ...options.session,
-      registerResumable: (session) => this.#registry.register(session),
+      registerResumable: (session) => {
+        this.#registry.register(session);
+        options.cluster.remember(session);
+      },
       resume: (token, received, connection, ref) => this.#resume(token, received, connection as SocketConnection, ref),
       allowLogin: (address) => this.#loginLimits.allowLogin(address),
       // Deferred: this is called while the hub is sending, and ending a session sends too.
@@ -186,10 +195,16 @@ export class WebSocketEndpoint {
       (connection) => new Promise<void>((resolve) => connection.socket.once("close", () => resolve())),
     );
     for (const connection of this.#connections) connection.close(CLOSE_CODES.serviceRestart, "server restarting");
+    const deadline = Date.now() + timeoutMs;
     let timer: ReturnType<typeof setTimeout> | undefined;
     await Promise.race([Promise.all(closed), new Promise((resolve) => (timer = setTimeout(resolve, timeoutMs)))]);
     clearTimeout(timer);
     for (const connection of this.#connections) connection.socket.terminate();
+    // In a cluster the clients resume on other nodes, which take their sessions over from here.
+    while (this.options.cluster.handsOverOnDrain && this.#registry.detachedCount > 0 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    await this.options.cluster.handOffsSettled(deadline - Date.now());
     this.#registry.close();
     this.#wss.close();
   }
@@ -209,7 +224,9 @@ export class WebSocketEndpoint {
     const session = connection.session;
     this.#connectionOf.delete(session);
     this.options.logger.debug({ session: session.id, name: session.name, code }, "disconnected");
-    if (session.resumable && !connection.cut && RESUMABLE_CLOSE_CODES.has(code) && this.#accepting) {
+    // Draining (closed by this node, 1012): in a cluster its client resumes on another node.
+    const kept = this.#accepting ? !connection.cut && RESUMABLE_CLOSE_CODES.has(code) : this.options.cluster.handsOverOnDrain;
+    if (session.resumable && kept) {
       this.#registry.detach(session);
     } else {
       this.#registry.forget(session);
@@ -217,9 +234,59 @@ export class WebSocketEndpoint {
     }
   }
 
-  #resume(token: string, received: number, connection: SocketConnection, ref?: Ref): boolean {
+  #resume(token: string, received: number, connection: SocketConnection, ref?: Ref): ResumeOutcome | Promise<ResumeOutcome> {
     const session = this.#registry.find(token);
-    if (!session) return false;
+    if (!session) return this.options.cluster.resumeElsewhere(token, (handedOver) => this.#adopt(handedOver, token, received, connection, ref));
+    return this.#resumeHere(session, received, connection, ref) ? "resumed" : "fresh";
+  }
+
+  /**
+   * The client of a session handed over from another node resumes it on `connection`: the
+   * session is this node's from now on. False when that did not work out (the client starts afresh).
+   */
+  #adopt(handedOver: HandedOver, token: string, received: number, connection: SocketConnection, ref?: Ref): boolean {
+    const session = new Session(connection, this.#sessionContext, handedOver);
+    session.resumeToken = token;
+    if (!this.options.cluster.adopt(session, handedOver.state)) return false;
+    this.#registry.register(session);
+    if (!this.#resumeHere(session, received, connection, ref)) {
+      this.#registry.expire(session);
+      return false;
+    }
+    session.adopted();
+    return true;
+  }
+
+  /**
+   * The live way off this node for a session whose client resumed on another (`to`): handed
+   * over, never ended, so that nobody sees its user leave.
+   */
+  handOver(token: string, to: string): SessionHandover | undefined {
+    const session = this.#registry.find(token);
+    if (!session?.name) return undefined;
+    const connection = this.#connectionOf.get(session);
+    if (connection) {
+      connection.replaced = true;
+      connection.close(CLOSE_CODES.sessionReplaced, "session resumed on another node");
+      this.#connectionOf.delete(session);
+    }
+    this.#registry.forget(session);
+    return this.options.cluster.handOff(session, to);
+  }
+
+  /**
+   * A user of this node lost its name to another session (see `HubHooks.lost`): its session
+   * ends, and its client, told why, logs in afresh.
+   */
+  closeLost(peer: Peer): void {
+    const session = peer as Session;
+    this.#registry.forget(session);
+    this.options.cluster.forget(session);
+    session.end();
+    this.#connectionOf.get(session)?.close(CLOSE_CODES.sessionReplaced, "your name went to another session");
+  }
+
+  #resumeHere(session: Session, received: number, connection: SocketConnection, ref?: Ref): boolean {
     // The old connection may not have been found dead yet: the new one wins.
     const previous = this.#connectionOf.get(session);
     if (previous) {
@@ -229,7 +296,9 @@ export class WebSocketEndpoint {
       session.outbox.detach();
     }
     // Each token works once: the resumed welcome carries the next one.
+    this.options.cluster.forget(session);
     this.#registry.rotate(session);
+    this.options.cluster.remember(session);
     if (!session.attach(connection, received, ref)) {
       this.#registry.expire(session);
       return false;

@@ -1,0 +1,132 @@
+import { createHash } from "node:crypto";
+import { usernameKeys } from "@switchboard/protocol";
+import type { Bus, SessionHandover } from "../bus/bus.js";
+import type { Hub } from "../hub/hub.js";
+import { RemotePeer } from "../hub/remote-peer.js";
+import { checkedRoomName } from "../hub/room-name.js";
+import type { Logger } from "../logger.js";
+import { HandedOverSession } from "./handover.js";
+import type { ResumeOutcome, Session } from "./session.js";
+
+export interface HandedOver {
+  state: HandedOverSession;
+  frames: readonly Uint8Array[];
+}
+
+/** How long a hand-off may take to be recorded at its new node. */
+const HAND_OFF_SETTLE_MS = 10_000;
+
+/** The store knows a resume token only by this: whoever reads the store cannot resume with it. */
+const tokenHash = (token: string) => createHash("sha256").update(token).digest("base64url");
+
+/**
+ * Resuming across nodes. A client whose connection dropped may come back through any node: one
+ * that does not hold its session finds it through the store and takes it over from the node that
+ * holds it (which hands it over, nobody seeing its user leave), or, when that node is gone,
+ * starts a fresh session that gets the old one's name back at login.
+ */
+export class ClusterSessions {
+  /** Sessions handed to another node, until the store says their users are there. */
+  readonly #handedOff = new Map<string, () => void>();
+
+  constructor(
+    private readonly bus: Bus,
+    private readonly hub: Hub,
+    /** On SIGTERM, sessions wait for their clients to resume elsewhere rather than end. */
+    readonly handsOverOnDrain: boolean,
+    private readonly logger: Logger,
+  ) {}
+
+  remember(session: Session): void {
+    if (session.resumeToken === null || session.name === null) return;
+    this.bus.rememberResumable(tokenHash(session.resumeToken), { room: session.room, name: session.name, session: session.id });
+  }
+
+  forget(session: Session): void {
+    if (session.resumeToken !== null) this.bus.forgetResumable(tokenHash(session.resumeToken));
+  }
+
+  /** A token this node does not hold: see the class comment. `adopt` takes a handed-over session. */
+  async resumeElsewhere(token: string, adopt: (handedOver: HandedOver) => boolean): Promise<ResumeOutcome> {
+    try {
+      const record = await this.bus.findResumable(tokenHash(token));
+      if (!record || record.node === this.bus.nodeId) return "fresh";
+      if (record.alive) {
+        const handover = await this.bus.takeSession(record.node, token);
+        if (handover === undefined) return "fresh";
+        if (handover !== "unreachable") {
+          const state = HandedOverSession.safeParse(handover.state);
+          if (!state.success) {
+            this.logger.warn({ node: record.node, issues: state.error.issues.slice(0, 3) }, "bad session handover");
+            return "fresh";
+          }
+          return adopt({ state: state.data, frames: handover.frames }) ? "resumed" : "fresh";
+        }
+      }
+      return { replaces: { session: record.session, name: record.name, room: record.room } };
+    } catch (error) {
+      // The store is unreachable: nothing to resume from.
+      this.logger.debug({ err: error }, "resume elsewhere failed");
+      return "fresh";
+    }
+  }
+
+  /** A session handed over to this node takes its user's place here, and in the store. */
+  adopt(session: Session, state: HandedOverSession): boolean {
+    if (!this.hub.takeOver(session, state.room, state.busy, state.partners)) return false;
+    const claim = {
+      room: checkedRoomName(state.room),
+      name: state.name,
+      nameKeys: usernameKeys(state.name),
+      session: session.id,
+      modern: true,
+      replaces: session.id,
+    };
+    this.bus.claim(claim).then(
+      (result) => {
+        if (!result.ok) this.hub.lost(session);
+      },
+      // The store is unreachable: restoring this node's users after the outage writes it.
+      () => {},
+    );
+    return true;
+  }
+
+  /** The store moved a user to another session or node: a hand-off from here is complete. */
+  moved(previousSession: string): void {
+    this.#handedOff.get(previousSession)?.();
+  }
+
+  /**
+   * Resolves once every session handed off from here is recorded at its new node, or after
+   * `timeoutMs`: a node that leaves the cluster releases what the store still has under it.
+   */
+  async handOffsSettled(timeoutMs: number): Promise<void> {
+    if (this.#handedOff.size === 0) return;
+    const pending = [...this.#handedOff.keys()].map(
+      (id) =>
+        new Promise<void>((resolve) =>
+          this.#handedOff.set(id, () => {
+            this.#handedOff.delete(id);
+            resolve();
+          }),
+        ),
+    );
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([Promise.all(pending), new Promise((resolve) => (timer = setTimeout(resolve, Math.max(0, timeoutMs))))]);
+    clearTimeout(timer);
+  }
+
+  /** The session goes to node `to`: what it takes along, and its user is that node's here from now on. */
+  handOff(session: Session, to: string): SessionHandover {
+    const id = session.id;
+    this.#handedOff.set(id, () => this.#handedOff.delete(id));
+    // Its new node may never record it (it failed meanwhile): forgotten after a while.
+    setTimeout(() => this.#handedOff.delete(id), HAND_OFF_SETTLE_MS).unref();
+    const busy = this.hub.isBusy(session);
+    const room = session.room;
+    const handover = session.handOver(busy, this.hub.partnersOf(session));
+    this.hub.handOff(session, new RemotePeer({ room, name: session.name!, session: session.id, node: to, modern: true, busy }, this.bus));
+    return { state: handover.state, frames: handover.frames };
+  }
+}

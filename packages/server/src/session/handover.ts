@@ -1,0 +1,21 @@
+import { z } from "zod";
+
+/**
+ * A logged-in session on its way from one node to another (its client resumed there): what the
+ * receiving node rebuilds it from, checked there like anything else that arrives from outside.
+ * The frames its client has not confirmed travel beside it (`SessionHandover.frames`).
+ */
+export const HandedOverSession = z.object({
+  id: z.string().min(1).max(64),
+  name: z.string().min(1).max(256),
+  room: z.string().min(1).max(256),
+  /** What it asked for at login: a room switch asks for it again. */
+  requestedName: z.string().max(1024),
+  requestedRoom: z.string().min(1).max(256),
+  busy: z.boolean(),
+  /** Who it is in a call with: its new node routes its untargeted call messages to them. */
+  partners: z.array(z.string().min(1).max(256)).max(256),
+  /** Frames numbered so far; the last of the unconfirmed frames is this one. */
+  sent: z.number().int().nonnegative(),
+});
+export type HandedOverSession = z.infer<typeof HandedOverSession>;
