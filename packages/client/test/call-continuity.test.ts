@@ -148,6 +148,37 @@ describe("a call across a server restart", () => {
     expect((await renamed)[0]).toEqual({ requested: "alice", name: "alice1" });
   });
 
+  it("learns that the call ended while it was away: its ICE restart is answered with hang-up", async () => {
+    // A cluster's node died under alice and she came back after her partner was told she left.
+    await restartServer({ ...TURN, resumeGraceMs: 200 });
+    const sockets: WebSocket[] = [];
+    const gate = { open: true };
+    class GatedWebSocket extends WebSocket {
+      constructor(url: string, protocols?: string | string[]) {
+        super(gate.open ? url : "ws://127.0.0.1:1/ws", protocols);
+        sockets.push(this);
+      }
+    }
+    const client = pool.create({ WebSocket: GatedWebSocket });
+    await client.login("alice");
+    const alice: Phone = { client, manager: new CallManager(client, { RTCPeerConnection: FakeRTCPeerConnection }) };
+    const bob = await phone(pool, "bob", ["alice"]);
+    const ringing = nextIncoming(bob.manager);
+    const outgoing = alice.manager.call("bob");
+    const incoming = await ringing;
+    await incoming.accept();
+    await Promise.all([reaches(outgoing, "connected"), reaches(incoming, "connected")]);
+    gate.open = false;
+    sockets.at(-1)!.terminate();
+    expect(await endsWith(incoming)).toBe("gone");
+    gate.open = true;
+    await nextEvent(alice.client, "welcome", (welcome) => welcome.resumed === false);
+    await until(alice.client, "users", () => alice.client.user("bob") !== undefined);
+    expect(outgoing.active).toBe(true);
+    fakePc(outgoing).setConnectionState("failed");
+    expect(await endsWith(outgoing)).toBe("remote-hung-up");
+  });
+
   it("a call still ringing ends 'signaling-lost' (its invite went with the old server)", async () => {
     const alice = await phone(pool, "alice");
     const bob = await phone(pool, "bob", ["alice"]);

@@ -90,6 +90,12 @@ describe("a cluster", () => {
     expect(red2.all("welcome")[0]!.room).toBe("Red");
     await red1.next("user-joined", includes("erin"));
     await alice.expectNone("user-joined", includes("erin"));
+    // Switching rooms on one node shows on the others: gone from the old room, in the new one.
+    const blue = await modern(n3!, "frank", "Blue");
+    red1.send({ type: "join-room", room: "BLUE", ref: "j1" });
+    expect(await red1.next("ack", (m) => m.ref === "j1")).toMatchObject({ name: "alice", room: "Blue" });
+    await red2.next("user-left", includes("alice"));
+    await blue.next("user-joined", includes("alice"));
     // A user who leaves: gone from presence everywhere, its call partners hung up on.
     alice.send({ type: "video-offer", target: "bob", sdp: { type: "offer", sdp: "v=0" } });
     await bob.next("video-offer", (m) => m.from === "alice");

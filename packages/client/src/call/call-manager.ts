@@ -166,6 +166,9 @@ export class CallManager {
         if (sameCall && message.type === "video-offer") this.#answerWhileRinging(partner);
         if (sameCall) partner.deliver(message as NegotiationMessage);
         else if (message.type === "video-offer" && message.callId === undefined) this.#onArticleOffer(message);
+        // An offer for a call we no longer have (it ended here while the other side was away,
+        // e.g. its server died): tell it, so it does not keep a call nobody is on.
+        else if (message.type === "video-offer" && message.callId !== partner?.id) this.#sendTo(message.from, { type: "hang-up", callId: message.callId });
         return;
     }
   }

@@ -189,7 +189,9 @@ export class MemoryStore {
         if (room.members.get(name)?.node === node && !local.has(name)) changed = room.group.delete(name) || changed;
       }
       for (const name of local) {
-        if (room.members.get(name)?.node === node && !room.group.has(name)) changed = room.group.add(name) !== undefined;
+        if (room.members.get(name)?.node !== node || room.group.has(name)) continue;
+        room.group.add(name);
+        changed = true;
       }
       if (changed) this.#groupChanged(node, room);
     }

@@ -1,3 +1,6 @@
+import type { DeliveredChatMessage } from "@switchboard/protocol";
+import type { Peer } from "./peer.js";
+
 const ENTITIES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
 
 /**
@@ -7,4 +10,9 @@ const ENTITIES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;
  */
 export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ENTITIES[c]!);
+}
+
+/** Chat as `recipient` gets it: escaped for the article's client, as typed for a modern one. */
+export function forRecipient(message: DeliveredChatMessage, recipient: Peer): DeliveredChatMessage {
+  return recipient.modern ? message : { ...message, text: escapeHtml(message.text) };
 }

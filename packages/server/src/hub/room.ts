@@ -9,14 +9,14 @@ import {
   type UserStatus,
 } from "@switchboard/protocol";
 import type { Delivery, GroupCallState, UnnumberedChat } from "../bus/bus.js";
-import type { DecodedMessage } from "../wire/codec.js";
+import { refOf, type DecodedMessage } from "../wire/codec.js";
 import { stampSender, type Frame } from "../wire/frame.js";
 import { encodeMessage, encodeShared } from "../wire/outgoing.js";
 import { ProtocolError } from "../wire/protocol-error.js";
 import { CallGraph } from "./call-graph.js";
 import { ChatHistory } from "./chat-history.js";
 import { GroupCall } from "./group-call.js";
-import { escapeHtml } from "./html-escape.js";
+import { forRecipient } from "./html-escape.js";
 import type { Peer } from "./peer.js";
 import { PresenceFeed } from "./presence-feed.js";
 import { RemotePeer } from "./remote-peer.js";
@@ -395,13 +395,4 @@ export class Room {
     if (!recipient) throw new ProtocolError("unknown-target", `"${target.slice(0, 64)}" is not in this room.`);
     return recipient;
   }
-}
-
-function forRecipient(message: DeliveredChatMessage, recipient: Peer): DeliveredChatMessage {
-  return recipient.modern ? message : { ...message, text: escapeHtml(message.text) };
-}
-
-function refOf(message: Record<string, unknown>): Ref | undefined {
-  const ref = message.ref;
-  return typeof ref === "string" || (typeof ref === "number" && Number.isInteger(ref)) ? ref : undefined;
 }

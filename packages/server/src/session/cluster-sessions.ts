@@ -5,8 +5,8 @@ import type { Hub } from "../hub/hub.js";
 import { RemotePeer } from "../hub/remote-peer.js";
 import { checkedRoomName } from "../hub/room-name.js";
 import type { Logger } from "../logger.js";
-import { HandedOverSession } from "./handover.js";
-import type { ResumeOutcome, Session } from "./session.js";
+import { HandedOverSession, type ResumeOutcome } from "./handover.js";
+import type { Session } from "./session.js";
 
 export interface HandedOver {
   state: HandedOverSession;

@@ -19,3 +19,9 @@ export const HandedOverSession = z.object({
   sent: z.number().int().nonnegative(),
 });
 export type HandedOverSession = z.infer<typeof HandedOverSession>;
+
+/**
+ * How a resuming `hello` ends: the session moved onto the new connection ("resumed"), a fresh
+ * one, or a fresh one in the place of a session whose node is gone (its name back at login).
+ */
+export type ResumeOutcome = "resumed" | "fresh" | { replaces: { session: string; name: string; room: string } };

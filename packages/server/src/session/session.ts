@@ -32,7 +32,7 @@ import type { Logger } from "../logger.js";
 import type { IceServerProvider } from "../ice/ice-servers.js";
 import type { Metrics } from "../metrics.js";
 import { Outbox, type SessionTransport } from "./outbox.js";
-import type { HandedOverSession } from "./handover.js";
+import type { HandedOverSession, ResumeOutcome } from "./handover.js";
 import { newResumeToken } from "./resume-token.js";
 import { WaitingMessages } from "./waiting-messages.js";
 
@@ -62,8 +62,6 @@ export interface SessionContext {
   overflowed(session: Session): void;
   iceServers: IceServerProvider;
 }
-
-export type ResumeOutcome = "resumed" | "fresh" | { replaces: { session: string; name: string; room: string } };
 
 /** One string for every plain `pong`: an idle session's outbox keeps its last one. */
 const PONG = encodeMessage({ type: "pong" });

@@ -17,7 +17,8 @@ import { ResumeRegistry } from "../session/resume-registry.js";
 import type { SessionHandover } from "../bus/bus.js";
 import type { Peer } from "../hub/peer.js";
 import type { ClusterSessions, HandedOver } from "../session/cluster-sessions.js";
-import { Session, type Connection, type ResumeOutcome, type SessionContext } from "../session/session.js";
+import type { ResumeOutcome } from "../session/handover.js";
+import { Session, type Connection, type SessionContext } from "../session/session.js";
 
 export interface WebSocketEndpointOptions {
   config: Pick<
