@@ -32,21 +32,24 @@ export class ClusterSessions {
   constructor(
     private readonly bus: Bus,
     private readonly hub: Hub,
-    /** On SIGTERM, sessions wait for their clients to resume elsewhere rather than end. */
-    readonly handsOverOnDrain: boolean,
+    /**
+     * Other nodes may exist: the store keeps resume records, and on SIGTERM sessions wait for
+     * their clients to resume elsewhere rather than end. One node alone needs neither.
+     */
+    readonly clustered: boolean,
     private readonly logger: Logger,
   ) {}
 
   remember(session: Session): void {
-    if (session.resumeToken === null || session.name === null) return;
+    if (!this.clustered || session.resumeToken === null || session.name === null) return;
     this.bus.rememberResumable(tokenHash(session.resumeToken), { room: session.room, name: session.name, session: session.id });
   }
 
   forget(session: Session): void {
-    if (session.resumeToken !== null) this.bus.forgetResumable(tokenHash(session.resumeToken));
+    if (this.clustered && session.resumeToken !== null) this.bus.forgetResumable(tokenHash(session.resumeToken));
   }
 
-  /** A token this node does not hold: see the class comment. `adopt` takes a handed-over session. */
+  /** A token this node does not hold (in a cluster): see the class comment. `adopt` takes a handed-over session. */
   async resumeElsewhere(token: string, adopt: (handedOver: HandedOver) => boolean): Promise<ResumeOutcome> {
     try {
       const record = await this.bus.findResumable(tokenHash(token));

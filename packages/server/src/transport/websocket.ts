@@ -202,7 +202,7 @@ export class WebSocketEndpoint {
     clearTimeout(timer);
     for (const connection of this.#connections) connection.socket.terminate();
     // In a cluster the clients resume on other nodes, which take their sessions over from here.
-    while (this.options.cluster.handsOverOnDrain && this.#registry.detachedCount > 0 && Date.now() < deadline) {
+    while (this.options.cluster.clustered && this.#registry.detachedCount > 0 && Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
     await this.options.cluster.handOffsSettled(deadline - Date.now());
@@ -226,7 +226,7 @@ export class WebSocketEndpoint {
     this.#connectionOf.delete(session);
     this.options.logger.debug({ session: session.id, name: session.name, code }, "disconnected");
     // Draining (closed by this node, 1012): in a cluster its client resumes on another node.
-    const kept = this.#accepting ? !connection.cut && RESUMABLE_CLOSE_CODES.has(code) : this.options.cluster.handsOverOnDrain;
+    const kept = this.#accepting ? !connection.cut && RESUMABLE_CLOSE_CODES.has(code) : this.options.cluster.clustered;
     if (session.resumable && kept) {
       this.#registry.detach(session);
     } else {
@@ -237,7 +237,9 @@ export class WebSocketEndpoint {
 
   #resume(token: string, received: number, connection: SocketConnection, ref?: Ref): ResumeOutcome | Promise<ResumeOutcome> {
     const session = this.#registry.find(token);
-    if (!session) return this.options.cluster.resumeElsewhere(token, (handedOver) => this.#adopt(handedOver, token, received, connection, ref));
+    const { cluster } = this.options;
+    if (!session && !cluster.clustered) return "fresh";
+    if (!session) return cluster.resumeElsewhere(token, (handedOver) => this.#adopt(handedOver, token, received, connection, ref));
     return this.#resumeHere(session, received, connection, ref) ? "resumed" : "fresh";
   }
 
