@@ -1,7 +1,8 @@
 /** Command-line options and the sizes each mode runs at. */
 import { parseArgs } from "node:util";
+import type { RelayParams } from "./workloads/relay.js";
 
-export const WORKLOADS = ["relay", "latency", "storm", "idle", "fanout"] as const;
+export const WORKLOADS = ["relay", "latency", "storm", "idle", "fanout", "cluster"] as const;
 export type Workload = (typeof WORKLOADS)[number];
 
 export interface Options {
@@ -19,12 +20,17 @@ export interface Options {
   storm: { sizes: number[]; reps: number; concurrency: number; rooms: { users: number; rooms: number } };
   idle: { sizes: number[]; loggedIn: number };
   fanOut: { users: number; reps: number };
+  /**
+   * Relay between users on different nodes of a 2-node cluster, and a join storm spread over
+   * 3 nodes, each against the same load on one node (no Redis) in the same run.
+   */
+  cluster: { relay: RelayParams & { reps: number }; storm: { users: number; reps: number; concurrency: number } };
 }
 
-export const USAGE = `Usage: npm run bench -- [--quick] [--only relay,latency,storm,idle,fanout] [--reps N] [--rate MSGS] [--profile] [--switchboard-cli PATH]
+export const USAGE = `Usage: npm run bench -- [--quick] [--only relay,latency,storm,idle,fanout,cluster] [--reps N] [--rate MSGS] [--profile] [--switchboard-cli PATH]
   --quick     small sizes, few repetitions (CI smoke test, under 2 minutes)
   --only      run only these workloads
-  --reps      repetitions of relay/latency/fan-out (interleaved across servers)
+  --reps      repetitions of relay/latency/fan-out and the cluster relay (interleaved across servers)
   --rate      fixed rate for the latency workload (default: half the bare relay's measured maximum)
   --profile   write a V8 CPU profile of each Switchboard child to .bench-results/profiles
   --client    the generator's WebSocket client: raw (lean, default) or ws
@@ -84,5 +90,9 @@ export function parseOptions(argv: string[]): Options {
     },
     idle: quick ? { sizes: [2000], loggedIn: 1000 } : { sizes: [5000, 10000, 20000], loggedIn: 5000 },
     fanOut: { users: 1000, reps: quick ? 5 : 20 },
+    // Quick: a few seconds in all, process starts included (CI runs it).
+    cluster: quick
+      ? { relay: { pairs: 16, window: 8, warmupMs: 200, measureMs: 500, reps: values.reps ? reps : 1 }, storm: { users: 250, reps: 1, concurrency: 256 } }
+      : { relay: { pairs: 32, window: 8, warmupMs: 1000, measureMs: 4000, reps }, storm: { users: 1000, reps: 3, concurrency: 256 } },
   };
 }

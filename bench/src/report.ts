@@ -1,6 +1,8 @@
 /** The run's results, the targets they are judged by, and the Markdown report. */
+import type { ClusterResults } from "./cluster-bench.js";
 import type { ServerKind } from "./servers.js";
 import { median, summarize, type Summary } from "./stats.js";
+import { callsPerMessage, type CrossNodeRelayRun } from "./workloads/cross-node-relay.js";
 import type { IdleRun } from "./workloads/idle-memory.js";
 import { isExact, type StormRun } from "./workloads/join-storm.js";
 import type { StreamRun } from "./workloads/relay.js";
@@ -26,6 +28,8 @@ export interface Results {
   roomStormBaseline?: StormRun[];
   fanOut?: { users: number; runs: Partial<Record<ServerKind, number[]>> };
   idle?: IdleRun[];
+  /** Relay across the nodes of a cluster, a storm over its nodes, each against one node. */
+  cluster?: ClusterResults;
   targets: Target[];
   warnings: string[];
   durationSeconds?: number;
@@ -58,7 +62,12 @@ export function evaluateTargets(results: Results): Target[] {
     const ratio = med(results.latency.runs.switchboard, (r) => r.latencyMs.p99) / med(results.latency.runs.bare, (r) => r.latencyMs.p99);
     add(`p99 at ${results.latency.rate} msg/s, Switchboard / bare`, ratio, "<= 1.20", ratio <= 1.2);
   }
-  const allStreams = [...Object.values(results.relay ?? {}), ...Object.values(results.latency?.runs ?? {})].flat();
+  const clusterRelay = results.cluster?.relay;
+  const allStreams = [
+    ...Object.values(results.relay ?? {}),
+    ...Object.values(results.latency?.runs ?? {}),
+    ...(clusterRelay ? [clusterRelay.oneNode, clusterRelay.cluster] : []),
+  ].flat();
   if (allStreams.length > 0) {
     const faults = allStreams.reduce((n, r) => n + r.integrity.lost + r.integrity.duplicated + r.integrity.reordered, 0);
     add("lost + duplicated + reordered messages (all servers)", faults, "= 0", faults === 0, 0);
@@ -154,6 +163,69 @@ function roomStormTable(results: Results): string[] {
   return lines;
 }
 
+/** The cluster's relay and storm, each next to one node in the same run. */
+function clusterTables(cluster: ClusterResults): string[] {
+  const lines: string[] = [];
+  const micros = (pick: (run: StreamRun) => number | undefined) => (run: StreamRun) => ((pick(run) ?? Number.NaN) * 1e6) / run.messagesPerSecond;
+  if (cluster.relay) {
+    const { nodes, oneNode, cluster: across } = cluster.relay;
+    lines.push(
+      `### Cluster: relay between users on different nodes (${nodes} nodes, one Redis), against one node (same run)`,
+      "",
+      "| setup | msg/s | p50 ms | p99 ms | max ms | nodes' CPU | nodes µs/msg | redis CPU | redis µs/msg | generator CPU | lost / dup / reordered |",
+      "|---|---|---|---|---|---|---|---|---|---|---|",
+    );
+    for (const [setup, runs] of [["one node", oneNode], [`${nodes} nodes, partners apart`, across]] as const) {
+      const s = (pick: (run: CrossNodeRelayRun) => number) => summarize(runs.map(pick));
+      const faults = ["lost", "duplicated", "reordered"].map((key) => runs.reduce((n, r) => n + r.integrity[key as "lost"], 0));
+      lines.push(
+        `| ${setup} | ${fmt(s((r) => r.messagesPerSecond))} | ${fmt(s((r) => r.latencyMs.p50), 2)} | ${fmt(s((r) => r.latencyMs.p99), 2)} | ${fmt(s((r) => r.latencyMs.max), 1)} | ` +
+          `${pct(s((r) => r.cpu.server))} | ${fmt(s(micros((r) => r.cpu.server)), 1)} | ${pct(s((r) => r.cpu.redis ?? Number.NaN))} | ${fmt(s(micros((r) => r.cpu.redis)), 1)} | ` +
+          `${pct(s((r) => r.cpu.generator))} | ${faults.join(" / ")} |`,
+      );
+    }
+    const ratio = (pick: (run: StreamRun) => number) => med(across, pick) / med(oneNode, pick);
+    const total = micros((r) => r.cpu.server + (r.cpu.redis ?? 0));
+    lines.push(
+      "",
+      `Across nodes / one node: msg/s ${ratio((r) => r.messagesPerSecond).toFixed(2)}×, p99 ${ratio((r) => r.latencyMs.p99).toFixed(2)}×, ` +
+        `CPU per message ${ratio(micros((r) => r.cpu.server)).toFixed(2)}× (nodes), ${ratio(total).toFixed(2)}× (nodes + redis).`,
+    );
+    const perMessage = across.map(callsPerMessage);
+    const sum = (calls: Record<string, number>, skip?: string) => Object.entries(calls).reduce((n, [name, count]) => (name === skip ? n : n + count), 0);
+    const others = new Set(perMessage.flatMap((calls) => Object.keys(calls)).filter((name) => name !== "publish"));
+    const othersPerSecond = median(across.map((run) => (sum(run.redisCalls ?? {}, "publish") * 1000) / run.phaseMs));
+    lines.push(
+      "",
+      `Redis commands per relayed message (INFO commandstats from the first send to the last delivery, median of the cluster runs): ` +
+        `**${median(perMessage.map((calls) => sum(calls))).toFixed(4)}** in all, of which publish ${median(perMessage.map((calls) => calls.publish ?? 0)).toFixed(4)}; ` +
+        (others.size === 0
+          ? "no other command."
+          : `the others (${[...others].sort().join(", ")}) ${median(perMessage.map((calls) => sum(calls, "publish"))).toFixed(4)}, ` +
+            `${othersPerSecond.toFixed(1)} per second: they come with time (node heartbeats), not with messages.`),
+    );
+  }
+  if (cluster.storm) {
+    const { nodes, users, oneNode, cluster: over } = cluster.storm;
+    lines.push(
+      "",
+      `### Cluster: join storm of ${users} users spread over ${nodes} nodes (user i on node i mod ${nodes}), against one node (same run)`,
+      "",
+      "| setup | ms to converge | nodes' CPU ms | redis CPU ms | MB sent | frames sent | nodes' CPU | redis CPU | generator CPU |",
+      "|---|---|---|---|---|---|---|---|---|",
+    );
+    for (const [setup, runs] of [["one node", oneNode], [`${nodes} nodes`, over]] as const) {
+      const failed = runs.filter((run) => !run.converged).length;
+      const s = (pick: (run: StormRun) => number) => summarize(runs.map(pick));
+      lines.push(
+        `| ${setup} | ${fmt(s((r) => r.ms))}${failed ? ` (${failed} did not converge)` : ""} | ${fmt(s((r) => r.ms * r.cpu.server))} | ${fmt(s((r) => r.ms * (r.cpu.redis ?? Number.NaN)))} | ` +
+          `${fmt(s((r) => r.bytes / 1e6), 1)} | ${fmt(s((r) => r.frames))} | ${pct(s((r) => r.cpu.server))} | ${pct(s((r) => r.cpu.redis ?? Number.NaN))} | ${pct(s((r) => r.cpu.generator))} |`,
+      );
+    }
+  }
+  return lines;
+}
+
 export function renderReport(results: Results): string {
   const out: string[] = [];
   const { machine } = results;
@@ -191,6 +263,7 @@ export function renderReport(results: Results): string {
       );
     }
   }
+  if (results.cluster) out.push("", ...clusterTables(results.cluster));
   out.push("", "### Targets", "", "| target | value | goal | |", "|---|---|---|---|");
   for (const target of results.targets) out.push(`| ${target.name} | ${target.value} | ${target.target} | ${target.pass ? "pass" : "**MISS**"} |`);
   for (const warning of results.warnings) out.push("", `> warning: ${warning}`);

@@ -1,6 +1,7 @@
 /**
  * `npm run bench [-- --quick]`: Switchboard against a bare `ws` relay and the PeerJS server,
- * each in its own pinned child process, repetitions interleaved. Prints a Markdown report with
+ * each in its own pinned child process, repetitions interleaved, and Switchboard clustered over
+ * Redis against one node of it (cluster-bench.ts). Prints a Markdown report with
  * pass/fail ratios against the targets and appends one JSON line to .bench-results/results.jsonl.
  * Exits non-zero only when the bench itself fails, never because a target was missed.
  */
@@ -9,6 +10,7 @@ import { appendFileSync, mkdirSync } from "node:fs";
 import { availableParallelism, cpus } from "node:os";
 import { fileURLToPath } from "node:url";
 import { ADAPTERS, Connection } from "./clients/index.js";
+import { runClusterBench } from "./cluster-bench.js";
 import { parseOptions, type Options } from "./options.js";
 import { evaluateTargets, renderReport, type Results, type StreamLabel, type StreamRuns } from "./report.js";
 import { pinSelf, raiseOwnNofile, readNofile, SERVER_KINDS, startServer, type RunningServer, type ServerKind, type ServerSetup } from "./servers.js";
@@ -61,6 +63,7 @@ async function main(): Promise<void> {
   if (options.workloads.has("storm")) Object.assign(results, await joinStorms(options, setup));
   if (options.workloads.has("fanout")) results.fanOut = await fanOut(options, setup);
   if (options.workloads.has("idle")) results.idle = await idleMemory(options, setup);
+  if (options.workloads.has("cluster")) results.cluster = await runClusterBench(options.cluster, setup, log);
 
   results.targets = evaluateTargets(results);
   results.warnings.push(...generatorWarnings(results));
@@ -184,7 +187,7 @@ async function idleMemory(options: Options, setup: ServerSetup): Promise<Results
 
 function generatorWarnings(results: Results): string[] {
   const warnings: string[] = [];
-  const check = (label: string, runs: StreamRuns | undefined) => {
+  const check = (label: string, runs: Record<string, StreamRun[]> | undefined) => {
     for (const [kind, list] of Object.entries(runs ?? {})) {
       const generator = median(list.map((run) => run.cpu.generator));
       const server = median(list.map((run) => run.cpu.server));
@@ -197,6 +200,8 @@ function generatorWarnings(results: Results): string[] {
   };
   check("relay", results.relay);
   check("latency", results.latency?.runs);
+  const clusterRelay = results.cluster?.relay;
+  if (clusterRelay) check("cluster relay", { "one node": clusterRelay.oneNode, [`${clusterRelay.nodes} nodes`]: clusterRelay.cluster });
   return warnings;
 }
 

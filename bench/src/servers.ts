@@ -41,6 +41,8 @@ export interface ServerSetup {
   profileDir: string | undefined;
   /** Another build of Switchboard's cli.js to measure (e.g. a worktree of an older commit). */
   switchboardCli: string | undefined;
+  /** More environment for a Switchboard child: REDIS_URL and NODE_ID make it a cluster node. */
+  env?: Record<string, string>;
 }
 
 /**
@@ -55,6 +57,9 @@ const SWITCHBOARD_ENV = {
   MAX_HTTP_CONNECTIONS_PER_IP: "0",
   MAX_CONNECTIONS: "0",
   LOGINS_PER_MINUTE_PER_IP: "0",
+  // One node unless the setup says otherwise, whatever the shell running the bench has set.
+  REDIS_URL: "",
+  NODE_ID: "",
 };
 
 export interface RunningServer {
@@ -62,6 +67,10 @@ export interface RunningServer {
   readonly port: number;
   readonly pid: number;
   readonly url: string;
+  /** Where user `index` connects: the one URL (a workload's `LoadTarget`). */
+  urlOf(index: number): string;
+  /** CPU time used so far, µs. */
+  cpuMicros(): Promise<number>;
   /** CPU time and memory; `gc` first collects garbage (for memory figures). */
   stats(gc?: boolean): Promise<ProcessStats>;
   /** Writes a V8 heap snapshot of the server (after a full GC); resolves with its path. */
@@ -78,15 +87,18 @@ export async function startServer(kind: ServerKind, setup: ServerSetup): Promise
   const args = [...nodeArgs, kind === "switchboard" && setup.switchboardCli ? setup.switchboardCli : SCRIPTS[kind]];
   if (kind === "switchboard") args.push("--port", String(port), "--host", "127.0.0.1");
 
-  const wrapper: string[] = [];
-  if (setup.nofile !== undefined) wrapper.push("prlimit", `--nofile=${setup.nofile}:${setup.nofile}`, "--");
-  if (setup.cpu !== undefined) wrapper.push("taskset", "-c", String(setup.cpu));
-  const [command, ...rest] = [...wrapper, process.execPath, ...args];
-
+  const [command, ...rest] = launchCommand(setup, [process.execPath, ...args]);
   const child = spawn(command!, rest, {
     stdio: ["ignore", "ignore", "pipe", "ipc"],
-    env: { ...process.env, PORT: String(port), HOST: "127.0.0.1", NODE_ENV: "production", ...(kind === "switchboard" ? SWITCHBOARD_ENV : {}) },
+    env: {
+      ...process.env,
+      PORT: String(port),
+      HOST: "127.0.0.1",
+      NODE_ENV: "production",
+      ...(kind === "switchboard" ? { ...SWITCHBOARD_ENV, ...setup.env } : {}),
+    },
   });
+  killOnExit(child);
   let stderr = "";
   child.stderr!.on("data", (chunk: Buffer) => {
     if (stderr.length < 4000) stderr += chunk.toString();
@@ -98,12 +110,16 @@ export async function startServer(kind: ServerKind, setup: ServerSetup): Promise
     child.kill("SIGKILL");
     throw new Error(`${kind} did not start: ${(error as Error).message}\n${stderr}`);
   }
+  const url = `ws://127.0.0.1:${port}`;
+  const stats = (gc = false) => request<ProcessStats>(child, gc ? "memory" : "stats");
   return {
     kind,
     port,
     pid: child.pid!,
-    url: `ws://127.0.0.1:${port}`,
-    stats: (gc = false) => request<ProcessStats>(child, gc ? "memory" : "stats"),
+    url,
+    urlOf: () => url,
+    cpuMicros: async () => (await stats()).cpuMicros,
+    stats,
     heapSnapshot: async () => (await request<{ file: string }>(child, "heap-snapshot", 300_000)).file,
     nofileLimit: () => readNofile(child.pid!),
     stop: async () => {
@@ -132,7 +148,31 @@ function request<T>(child: ChildProcess, what: "stats" | "memory" | "heap-snapsh
   });
 }
 
-async function freePort(): Promise<number> {
+/** `argv` under prlimit (the setup's open-file limit) and taskset (its CPU), as far as the setup asks. */
+export function launchCommand(setup: Pick<ServerSetup, "cpu" | "nofile">, argv: string[]): string[] {
+  const wrapper: string[] = [];
+  if (setup.nofile !== undefined) wrapper.push("prlimit", `--nofile=${setup.nofile}:${setup.nofile}`, "--");
+  if (setup.cpu !== undefined) wrapper.push("taskset", "-c", String(setup.cpu));
+  return [...wrapper, ...argv];
+}
+
+const liveChildren = new Set<ChildProcess>();
+let exitHooked = false;
+
+/**
+ * SIGKILLs `child` if the bench exits while it still runs (a failure that skipped a `stop()`),
+ * so that no server or redis-server outlives the bench.
+ */
+export function killOnExit(child: ChildProcess): void {
+  if (!exitHooked) {
+    exitHooked = true;
+    process.once("exit", () => liveChildren.forEach((running) => running.kill("SIGKILL")));
+  }
+  liveChildren.add(child);
+  child.once("exit", () => liveChildren.delete(child));
+}
+
+export async function freePort(): Promise<number> {
   const server = createServer();
   server.listen(0, "127.0.0.1");
   await once(server, "listening");
@@ -142,7 +182,7 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-async function waitForPort(port: number, child: ChildProcess, timeoutMs: number): Promise<void> {
+export async function waitForPort(port: number, child: ChildProcess, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`exited with code ${child.exitCode}`);

@@ -18,10 +18,13 @@ export interface ClientAdapter {
   broadcast?(text: string): string;
 }
 
-/** Connects `names` with at most `concurrency` handshakes in flight (a storm that the listen backlog survives). */
+/**
+ * Connects `names` with at most `concurrency` handshakes in flight (a storm that the listen
+ * backlog survives), name i to `baseUrl`, or to `baseUrl(i)` (a cluster's node for that user).
+ */
 export async function connectMany(
   adapter: ClientAdapter,
-  baseUrl: string,
+  baseUrl: string | ((index: number) => string),
   names: readonly string[],
   concurrency: number,
   /** Installed as each connection's frame handler as soon as it is logged in. */
@@ -32,7 +35,7 @@ export async function connectMany(
   const worker = async () => {
     while (next < names.length) {
       const index = next++;
-      const connection = await adapter.connect(baseUrl, names[index]!);
+      const connection = await adapter.connect(typeof baseUrl === "string" ? baseUrl : baseUrl(index), names[index]!);
       if (handlerFor) connection.onFrame = handlerFor(index);
       connections[index] = connection;
     }

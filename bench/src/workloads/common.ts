@@ -1,26 +1,46 @@
 import type { Connection } from "../clients/index.js";
-import type { RunningServer } from "../servers.js";
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-/** CPU use of the generator (this process) and of a server over one measurement window. */
+/**
+ * What a workload's clients connect to: one server (a `RunningServer`), or the nodes of a
+ * cluster, which then take the users in turn.
+ */
+export interface LoadTarget {
+  /** Reported with each run. */
+  readonly kind: string;
+  /** ws://host:port for user number `index`. */
+  urlOf(index: number): string;
+  /** CPU time the server processes (every node) used so far, µs. */
+  cpuMicros(): Promise<number>;
+  /** A cluster's: the CPU time its redis-server used so far, µs. */
+  redisCpuMicros?(): number;
+}
+
+/** CPU use of the generator (this process) and of the servers over one measurement window. */
 export interface CpuUse {
   /** Fraction of one core, 0..1 (can exceed 1 briefly with helper threads). */
   generator: number;
+  /** All of a cluster's nodes together. */
   server: number;
+  /** A cluster's redis-server. */
+  redis?: number;
 }
 
-export async function startCpuWindow(server: RunningServer): Promise<() => Promise<CpuUse>> {
-  const serverStart = (await server.stats()).cpuMicros;
+export async function startCpuWindow(target: LoadTarget): Promise<() => Promise<CpuUse>> {
+  const serverStart = await target.cpuMicros();
+  const redisStart = target.redisCpuMicros?.();
   const generatorStart = process.cpuUsage();
   const wallStart = performance.now();
   return async () => {
     const generator = process.cpuUsage(generatorStart);
-    const serverEnd = (await server.stats()).cpuMicros;
+    const serverEnd = await target.cpuMicros();
+    const redisEnd = target.redisCpuMicros?.();
     const wallMicros = (performance.now() - wallStart) * 1000;
     return {
       generator: (generator.user + generator.system) / wallMicros,
       server: (serverEnd - serverStart) / wallMicros,
+      ...(redisStart !== undefined && redisEnd !== undefined ? { redis: (redisEnd - redisStart) / wallMicros } : {}),
     };
   };
 }

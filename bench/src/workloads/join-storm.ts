@@ -9,8 +9,7 @@
  */
 import { closeAll, connectMany, type ClientAdapter, type Message } from "../clients/index.js";
 import { logIn, switchboardAdapter } from "../clients/switchboard.js";
-import type { RunningServer } from "../servers.js";
-import { names, startCpuWindow, type CpuUse } from "./common.js";
+import { names, startCpuWindow, type CpuUse, type LoadTarget } from "./common.js";
 
 export interface StormRun {
   users: number;
@@ -33,8 +32,11 @@ export const isExact = (run: StormRun) => run.converged && run.leaks === 0 && ru
 
 export const roomName = (index: number) => `room-${index}`;
 
-/** Runs one storm against a fresh Switchboard, and stops that server at the end. */
-export async function runJoinStorm(server: RunningServer, users: number, concurrency: number, timeoutMs: number, rooms = 1): Promise<StormRun> {
+/**
+ * Runs one storm against a fresh Switchboard, or a fresh cluster (user i on node i mod N), and
+ * stops it at the end.
+ */
+export async function runJoinStorm(server: LoadTarget & { stop(): Promise<void> }, users: number, concurrency: number, timeoutMs: number, rooms = 1): Promise<StormRun> {
   const userNames = names(users);
   const tag = userNames[0]!.slice(0, -1);
   const roomOf = (user: number) => user % rooms;
@@ -97,7 +99,7 @@ export async function runJoinStorm(server: RunningServer, users: number, concurr
   const start = performance.now();
   const timeout = new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), timeoutMs).unref());
   // Every frame, from `id` on, reaches the handler (frames of the login are replayed to it).
-  const connecting = connectMany(adapter, server.url, userNames, concurrency, (index) => (data) => {
+  const connecting = connectMany(adapter, server.urlOf, userNames, concurrency, (index) => (data) => {
     bytes += data.length;
     frames++;
     apply(index, JSON.parse(data.toString()) as Message);

@@ -3,7 +3,7 @@
  * server's pace, spread round-robin over the streams, so queueing shows up as latency.
  */
 import type { ClientAdapter } from "../clients/index.js";
-import type { RunningServer } from "../servers.js";
+import type { LoadTarget } from "./common.js";
 import { finish, measureWindow, type StreamRun } from "./relay.js";
 import { PairStreams } from "./streams.js";
 
@@ -15,8 +15,8 @@ export interface LatencyParams {
   measureMs: number;
 }
 
-export async function runFixedRate(server: RunningServer, adapter: ClientAdapter, params: LatencyParams): Promise<StreamRun & { offered: number }> {
-  const streams = await PairStreams.open(adapter, server.url, params.pairs);
+export async function runFixedRate(server: LoadTarget, adapter: ClientAdapter, params: LatencyParams): Promise<StreamRun & { offered: number }> {
+  const streams = await PairStreams.open(adapter, server.urlOf, params.pairs);
   const start = performance.now();
   const stopAt = start + params.warmupMs + params.measureMs;
   let sent = 0;

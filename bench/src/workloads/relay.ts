@@ -5,9 +5,8 @@
  */
 import type { ClientAdapter } from "../clients/index.js";
 import { closeAll } from "../clients/index.js";
-import type { RunningServer } from "../servers.js";
 import { percentiles, type Percentiles } from "../stats.js";
-import { sleep, startCpuWindow, type CpuUse } from "./common.js";
+import { sleep, startCpuWindow, type CpuUse, type LoadTarget } from "./common.js";
 import { PairStreams, type Integrity } from "./streams.js";
 
 export interface RelayParams {
@@ -25,22 +24,27 @@ export interface StreamRun {
   cpu: CpuUse;
 }
 
-export async function runRelay(server: RunningServer, adapter: ClientAdapter, params: RelayParams): Promise<StreamRun> {
-  const streams = await PairStreams.open(adapter, server.url, params.pairs);
+export async function runRelay(server: LoadTarget, adapter: ClientAdapter, params: RelayParams): Promise<StreamRun> {
+  const streams = await PairStreams.open(adapter, server.urlOf, params.pairs);
+  const cpu = await closedLoop(server, streams, params);
+  return finish(server, streams, params.measureMs, cpu);
+}
+
+/** Runs the closed loop through warm-up and the window; stops sending then (messages may still be in flight). */
+export async function closedLoop(server: LoadTarget, streams: PairStreams, params: RelayParams): Promise<CpuUse> {
   let running = true;
   streams.onDelivered = (i) => {
     if (running) streams.send(i);
   };
   for (let i = 0; i < streams.count; i++) for (let w = 0; w < params.window; w++) streams.send(i);
-
   const cpu = await measureWindow(server, streams, params);
   running = false;
-  return finish(server, streams, params.measureMs, cpu);
+  return cpu;
 }
 
 /** Warms up, then measures one window of the streams; returns the server's CPU use over it. */
 export async function measureWindow(
-  server: RunningServer,
+  server: LoadTarget,
   streams: PairStreams,
   params: { warmupMs: number; measureMs: number },
 ): Promise<CpuUse> {
@@ -52,10 +56,15 @@ export async function measureWindow(
   return endCpu();
 }
 
+/** Waits until nothing is in flight (at most 10 s). */
+export async function drain(streams: PairStreams): Promise<void> {
+  const deadline = performance.now() + 10_000;
+  while (streams.inFlight() > 0 && performance.now() < deadline) await sleep(20);
+}
+
 /** Drains what is in flight, checks integrity and closes the clients. */
-export async function finish(server: RunningServer, streams: PairStreams, measureMs: number, cpu: CpuUse): Promise<StreamRun> {
-  const drainDeadline = performance.now() + 10_000;
-  while (streams.inFlight() > 0 && performance.now() < drainDeadline) await sleep(20);
+export async function finish(server: LoadTarget, streams: PairStreams, measureMs: number, cpu: CpuUse): Promise<StreamRun> {
+  await drain(streams);
   const result: StreamRun = {
     server: server.kind,
     messagesPerSecond: (streams.windowDeliveries * 1000) / measureMs,

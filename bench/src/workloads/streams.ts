@@ -53,9 +53,24 @@ export class PairStreams {
     connections.forEach((connection, i) => (connection.onFrame = (data) => this.#receive(i ^ 1, data)));
   }
 
-  static async open(adapter: ClientAdapter, baseUrl: string, pairs: number): Promise<PairStreams> {
+  /**
+   * Logs in 2 × `pairs` users, user i at `urlOf(i)`. With `awaitPartners` (Switchboard only), it
+   * resolves once every user's presence shows its partner: on a cluster, a node routes to a
+   * user of another node once its replica has that user, which may be after the user's `ack`.
+   */
+  static async open(adapter: ClientAdapter, urlOf: (index: number) => string, pairs: number, awaitPartners = false): Promise<PairStreams> {
     const userNames = names(pairs * 2, `${adapter.server[0]}`);
-    const connections = await connectMany(adapter, baseUrl, userNames, 64);
+    const connections = await connectMany(adapter, urlOf, userNames, 64);
+    if (awaitPartners) {
+      await Promise.all(
+        connections.map((connection, i) =>
+          connection.waitFor((message) => {
+            const listed = message.type === "userlist" || message.type === "user-joined";
+            return listed && (message.users as unknown[]).includes(userNames[i ^ 1]) ? true : undefined;
+          }),
+        ),
+      );
+    }
     return new PairStreams(connections, adapter, userNames);
   }
 
