@@ -102,7 +102,10 @@ export const ConfigSchema = z
      * other one, so uplink and CPU grow with the count; 6 is about what a laptop holds.
      */
     maxMeshParticipants: z.coerce.number().int().min(2).default(6),
-    /** On shutdown, how long to wait for queued messages to reach clients. */
+    /**
+     * On shutdown, how long to wait for queued messages to reach clients, and in a cluster for
+     * modern clients to resume on other nodes (which take their sessions over).
+     */
     drainTimeoutMs: z.coerce.number().int().min(0).default(5000),
     /** Directory of the built web app served at `/`. */
     staticDir: z.string().min(1).default(defaultStaticDir),

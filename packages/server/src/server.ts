@@ -112,12 +112,15 @@ export function createServer(input: ConfigInput = {}, observers: ServerObservers
     localState: () => replica.localState(),
     reset: (snapshot, lost) => replica.reset(snapshot, lost),
     health: (up) => {
-      if (up) logger.info({ node: bus.nodeId }, "cluster store reachable again: this node's users restored");
-      else logger.error({ node: bus.nodeId }, "cluster store unreachable: serving this node's users only");
+      if (!up) return logger.error({ node: bus.nodeId }, "cluster store unreachable: serving this node's users only");
+      // A store that restarted empty lost where sessions are: they must stay resumable anywhere.
+      websocket.rememberResumables();
+      logger.info({ node: bus.nodeId }, "cluster store reachable again: this node's users restored");
     },
   };
 
   let ready = false;
+  let draining = false;
   const gauges = () => ({
     connections: websocket.connectionCount,
     users: hub.userCount,
@@ -142,6 +145,7 @@ export function createServer(input: ConfigInput = {}, observers: ServerObservers
   const handler = createRequestHandler({
     staticDir: resolve(config.staticDir),
     isReady: () => ready,
+    isDraining: () => draining,
     isDegraded: () => !bus.up,
     stats: () => ({ ...gauges(), cluster: health() }),
     metrics: renderMetrics,
@@ -199,6 +203,7 @@ export function createServer(input: ConfigInput = {}, observers: ServerObservers
     },
     close: async () => {
       ready = false;
+      draining = true;
       const stopped = Promise.all(
         [http, metricsHttp].map((server) => server?.listening && new Promise<void>((resolveClose) => server.close(() => resolveClose()))),
       );

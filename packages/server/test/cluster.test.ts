@@ -1,6 +1,7 @@
 // Several nodes sharing state through a real redis-server, each a real process, with a
 // round-robin TCP proxy in front: the product across nodes, and what each failure does.
 import { CLOSE_CODES } from "@switchboard/protocol";
+import { Redis } from "ioredis";
 import { afterEach, describe, expect, it } from "vitest";
 import { startCluster, type Cluster, type ClusterNode } from "./support/cluster-nodes.js";
 import { startRedis, type RunningRedis } from "./support/redis-server.js";
@@ -31,6 +32,16 @@ const modern = async (node: ClusterNode, name: string, room?: string) => track(a
 const legacy = async (node: ClusterNode, name: string) => track(await TestClient.legacy(wsOf(node), name));
 const includes = (name: string) => (m: Record<string, unknown>) => (m.users as string[]).includes(name);
 const health = async (node: ClusterNode) => (await fetch(`${node.url}/healthz`, { headers: { connection: "close" } })).json();
+/** How many resume records the store holds. */
+async function resumeRecords(): Promise<number> {
+  const client = new Redis(redis!.url, { lazyConnect: true, enableReadyCheck: false });
+  try {
+    await client.connect();
+    return await client.hlen("switchboard:resumables");
+  } finally {
+    client.disconnect();
+  }
+}
 const countedSinceWelcome = (client: TestClient) => client.received.length - client.received.findIndex((m) => m.type === "welcome") - 1;
 
 /** Reconnects `client` through `wsUrl` with its resume token, like the SDK after a drop. */
@@ -165,6 +176,18 @@ describe("a cluster", () => {
     alice.send({ type: "note", target: "bob" });
     expect(await bob.next("note")).toMatchObject({ name: "alice" });
     await bob.expectNone("user-left");
+    // The store lost where every session is: the nodes told it again, so they resume anywhere.
+    await expect.poll(resumeRecords, { timeout: 5000 }).toBe(5);
+  });
+
+  it("forgets a session's resume record when its user leaves", async () => {
+    const [n1, n2] = await startAll(2);
+    const alice = await modern(n1!, "alice");
+    const bob = await modern(n2!, "bob");
+    expect(await resumeRecords()).toBe(2);
+    await alice.close();
+    await bob.close();
+    await expect.poll(resumeRecords, { timeout: 5000 }).toBe(0);
   });
 
   it("drains a node on SIGTERM: its users resume on the others, nobody sees them leave", async () => {

@@ -7,6 +7,8 @@ import { serveStatic } from "./static-files.js";
 export interface RouteContext {
   staticDir: string;
   isReady(): boolean;
+  /** Shutting down: its clients are told to reconnect (elsewhere, in a cluster). */
+  isDraining(): boolean;
   /** The node cannot reach the rest of its cluster. */
   isDegraded(): boolean;
   stats(): { connections: number; users: number };
@@ -78,7 +80,7 @@ export function createRequestHandler(context: RouteContext) {
     if (pathname === "/healthz") {
       const ready = context.isReady();
       // Degraded: the node serves the users it holds, but cannot log anyone in.
-      const status = !ready ? "starting" : context.isDegraded() ? "degraded" : "ok";
+      const status = !ready ? (context.isDraining() ? "draining" : "starting") : context.isDegraded() ? "degraded" : "ok";
       return sendJson(response, ready ? 200 : 503, { status, ...context.stats() });
     }
     if (pathname === "/metrics") return serveMetrics(request, response, context, context.metricsVerdict(request));

@@ -25,6 +25,10 @@ export class ResumeRegistry {
     if (session.resumeToken) this.#sessions.set(session.resumeToken, session);
   }
 
+  sessions(): Iterable<Session> {
+    return this.#sessions.values();
+  }
+
   find(token: string): Session | undefined {
     return this.#sessions.get(token);
   }

@@ -54,6 +54,8 @@ const ACCEPTED_PATHS: ReadonlySet<string> = new Set(WEBSOCKET_PATHS);
  * normal close (1000, 1001, 1005) above all, means the user left.
  */
 const RESUMABLE_CLOSE_CODES: ReadonlySet<number> = new Set([1006, CLOSE_CODES.reconnecting]);
+/** Closes of a draining node's connections after which, in a cluster, the client resumes on another node: not a logout. */
+const DRAIN_CLOSE_CODES: ReadonlySet<number> = new Set([1006, CLOSE_CODES.serviceRestart]);
 /** How long a connection closed to free its buffers has to read the close frame before it is dropped. */
 const EVICTION_LINGER_MS = 500;
 
@@ -226,11 +228,12 @@ export class WebSocketEndpoint {
     this.#connectionOf.delete(session);
     this.options.logger.debug({ session: session.id, name: session.name, code }, "disconnected");
     // Draining (closed by this node, 1012): in a cluster its client resumes on another node.
-    const kept = this.#accepting ? !connection.cut && RESUMABLE_CLOSE_CODES.has(code) : this.options.cluster.clustered;
+    const kept = this.#accepting ? !connection.cut && RESUMABLE_CLOSE_CODES.has(code) : this.options.cluster.clustered && DRAIN_CLOSE_CODES.has(code);
     if (session.resumable && kept) {
       this.#registry.detach(session);
     } else {
       this.#registry.forget(session);
+      this.options.cluster.forget(session);
       session.end();
     }
   }
@@ -286,7 +289,13 @@ export class WebSocketEndpoint {
     this.#registry.forget(session);
     this.options.cluster.forget(session);
     session.end();
-    this.#connectionOf.get(session)?.close(CLOSE_CODES.sessionReplaced, "your name went to another session");
+    // Not 4001 (the SDK would stop): it reconnects, finds no session, and logs in afresh.
+    this.#connectionOf.get(session)?.close(CLOSE_CODES.tryAgainLater, "your name went to another session: log in again");
+  }
+
+  /** Writes every resumable session's record to the store again (after it lost them). */
+  rememberResumables(): void {
+    for (const session of this.#registry.sessions()) this.options.cluster.remember(session);
   }
 
   #resumeHere(session: Session, received: number, connection: SocketConnection, ref?: Ref): boolean {
