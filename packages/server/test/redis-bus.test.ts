@@ -1,12 +1,11 @@
-import { usernameKeys, type DeliveredChatMessage } from "@switchboard/protocol";
+import { usernameKeys } from "@switchboard/protocol";
 import { Redis } from "ioredis";
 import { pino } from "pino";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { BusUnavailableError, type Bus, type ClaimRequest, type ClusterEvent, type Delivery, type LocalState } from "../src/bus/bus.js";
-import { MemoryStore } from "../src/bus/memory-store.js";
+import { BusUnavailableError, type Bus, type ClusterEvent, type Delivery } from "../src/bus/bus.js";
+import { BATCH_CAP_BYTES } from "../src/bus/node-outbox.js";
 import { RedisBus } from "../src/bus/redis-bus.js";
-import { RedisStore } from "../src/bus/redis-store.js";
-import { decodeEvent, type VersionedEvent } from "../src/bus/wire-envelope.js";
+import { decodeNodeMessages, type NodeMessage } from "../src/bus/wire-envelope.js";
 import { busContract, CONTRACT_TIMING, RecordingListener, request } from "./support/bus-contract.js";
 import { startRedis, type RunningRedis } from "./support/redis-server.js";
 
@@ -29,17 +28,23 @@ function client(): Redis {
   return connection;
 }
 
+/** The node's process died: no goodbye. Resolves once Redis has seen its sockets close. */
+async function crash(bus: RedisBus, prefix: string): Promise<void> {
+  await bus.crashForTests();
+  const probe = client();
+  const channel = `${prefix}node:${bus.nodeId}`;
+  await vi.waitFor(async () => expect(await probe.pubsub("NUMSUB", channel)).toEqual([channel, 0]));
+  probe.disconnect();
+}
+
+/** PUBLISH calls so far, Lua's included. */
+const publishes = async () => (await redis.commandStats()).publish ?? 0;
+
 busContract("Redis", async (timing) => {
   const prefix = freshPrefix();
   return {
     node: (id: string): Bus => new RedisBus({ url: redis.url, nodeId: id, timing, prefix }),
-    crash: async (bus) => {
-      await (bus as RedisBus).crashForTests();
-      // A dead process's sockets close: wait until Redis has seen it.
-      const probe = client();
-      await vi.waitFor(async () => expect(await probe.pubsub("NUMSUB", `${prefix}node:${bus.nodeId}`)).toEqual([`${prefix}node:${bus.nodeId}`, 0]));
-      probe.disconnect();
-    },
+    crash: (bus) => crash(bus as RedisBus, prefix),
     outage: async () => {
       // Killed, without persistence: it comes back empty, and the nodes restore what they hold.
       await redis.kill();
@@ -51,9 +56,9 @@ busContract("Redis", async (timing) => {
 
 describe("Redis bus", () => {
   const buses: RedisBus[] = [];
-  const startBus = async (nodeId: string, prefix: string, options: { logger?: pino.Logger } = {}) => {
-    const bus = new RedisBus({ url: redis.url, nodeId, timing: CONTRACT_TIMING, prefix, ...options });
-    const listener = new RecordingListener();
+  const startBus = async <L extends RecordingListener = RecordingListener>(nodeId: string, prefix: string, options: { logger?: pino.Logger; listener?: L } = {}) => {
+    const { listener = new RecordingListener() as L, ...rest } = options;
+    const bus = new RedisBus({ url: redis.url, nodeId, timing: CONTRACT_TIMING, prefix, ...rest });
     await bus.start(listener);
     buses.push(bus);
     return { bus, listener };
@@ -75,20 +80,133 @@ describe("Redis bus", () => {
     ...extra,
   });
 
-  it("relays each message with one PUBLISH and nothing more", async () => {
+  /** Frames of many lengths (none included), every byte value among them, newlines too. */
+  const frameOf = (i: number) => Uint8Array.from({ length: (i * 37) % 700 }, (_, j) => (i * 31 + j * 7) % 256);
+  /** What a test compares: the frame as its bytes (a received one is a copy). */
+  const plain = (relayed: Delivery) => ({ ...relayed, frame: [...relayed.frame] });
+
+  it("relays what one turn sends a node as one PUBLISH, in order, byte for byte", async () => {
     const prefix = freshPrefix();
     const a = await startBus("a", prefix);
     const b = await startBus("b", prefix);
-    const count = 2000;
+    const sent = Array.from({ length: 400 }, (_, i) => delivery({ to: `user ${i} ✓`, toSession: `s${i}`, ref: i % 3 === 0 ? `r${i}` : i, hops: i % 2, frame: frameOf(i) }));
+    sent.push(delivery({ ref: undefined, type: "", frame: new Uint8Array([0x0a]) }));
     const total = (stats: Record<string, number>) => Object.values(stats).reduce((sum, calls) => sum + calls, 0);
     const before = await redis.commandStats();
-    for (let i = 0; i < count; i++) a.bus.relay("b", delivery({ ref: i }));
-    await vi.waitFor(() => expect(b.listener.relays).toHaveLength(count));
+    for (const relayed of sent) a.bus.relay("b", relayed);
+    await vi.waitFor(() => expect(b.listener.relays).toHaveLength(sent.length));
     const after = await redis.commandStats();
-    expect(b.listener.relays.map((relayed) => relayed.ref)).toEqual(Array.from({ length: count }, (_, i) => i));
-    expect(after.publish! - (before.publish ?? 0)).toBe(count);
-    // Besides: the heartbeats and the harness's INFO, whatever the count of messages.
-    expect(total(after) - total(before) - count).toBeLessThan(count / 4);
+    expect(after.publish! - (before.publish ?? 0)).toBe(1);
+    // Besides: the heartbeats and the harness's INFO.
+    expect(total(after) - total(before)).toBeLessThan(40);
+    expect(b.listener.relays.map(plain)).toEqual(sent.map(plain));
+  });
+
+  it("never publishes more than once per relay: a turn's batch splits only past its cap", async () => {
+    const prefix = freshPrefix();
+    const a = await startBus("a", prefix);
+    const b = await startBus("b", prefix);
+    const sent: Delivery[] = [];
+    // One relay per turn: one PUBLISH each.
+    let before = await publishes();
+    for (let i = 0; i < 20; i++) {
+      sent.push(delivery({ ref: i, frame: frameOf(i) }));
+      a.bus.relay("b", sent.at(-1)!);
+      await new Promise(setImmediate);
+    }
+    await vi.waitFor(() => expect(b.listener.relays).toHaveLength(sent.length));
+    expect((await publishes()) - before).toBe(20);
+    // 20 relays of 64 KiB in one turn: a PUBLISH once a batch holds 256 KiB (4 of them and their headers), 5 in all.
+    before = await publishes();
+    for (let i = 20; i < 40; i++) {
+      sent.push(delivery({ ref: i, frame: new Uint8Array(64 * 1024).fill(i) }));
+      a.bus.relay("b", sent.at(-1)!);
+    }
+    await vi.waitFor(() => expect(b.listener.relays).toHaveLength(sent.length));
+    expect(BATCH_CAP_BYTES).toBe(256 * 1024);
+    expect((await publishes()) - before).toBe(5);
+    expect(b.listener.relays.map(plain)).toEqual(sent.map(plain));
+  });
+
+  it("gives back each relay of a batch, in order, when its node is gone", async () => {
+    const prefix = freshPrefix();
+    const a = await startBus("a", prefix);
+    const b = await startBus("b", prefix);
+    await crash(b.bus, prefix);
+    const sent = Array.from({ length: 300 }, (_, i) => delivery({ ref: i, frame: frameOf(i) }));
+    const before = await publishes();
+    for (const relayed of sent) a.bus.relay("b", relayed);
+    await vi.waitFor(() => expect(a.listener.undeliveredRelays).toHaveLength(sent.length));
+    expect((await publishes()) - before).toBe(1);
+    // The very deliveries relayed, frames untouched.
+    expect(a.listener.undeliveredRelays.every((returned, i) => returned === sent[i])).toBe(true);
+    expect(a.listener.undeliveredRelays.map(plain)).toEqual(sent.map(plain));
+  });
+
+  it("keeps a handover in order with the relays to its node, in one PUBLISH", async () => {
+    const prefix = freshPrefix();
+    /** Relays to "b" as the hub does around a handover: some before it, and the forwarded ones after. */
+    class HandingOver extends RecordingListener {
+      bus: RedisBus | undefined;
+      override handOver(token: string, to: string) {
+        for (let i = 0; i < 3; i++) this.bus!.relay(to, delivery({ ref: `before ${i}` }));
+        queueMicrotask(() => {
+          for (let i = 0; i < 5; i++) this.bus!.relay(to, delivery({ ref: `after ${i}`, hops: 1 }));
+        });
+        return super.handOver(token, to);
+      }
+    }
+    const a = await startBus("a", prefix, { listener: new HandingOver() });
+    a.listener.bus = a.bus;
+    const b = await startBus("b", prefix);
+    a.listener.sessions.set("token-1", { state: { name: "alice" }, frames: [new Uint8Array([1, 2]), frameOf(5)] });
+    // What reaches b's channel, message by message.
+    const onB: string[][] = [];
+    const watcher = client();
+    watcher.on("messageBuffer", (_channel: Buffer, message: Buffer) => {
+      const kinds: string[] = [];
+      decodeNodeMessages(message, (decoded: NodeMessage) => kinds.push(decoded.kind === "relay" ? `relay ${decoded.delivery.ref}` : decoded.kind));
+      onB.push(kinds);
+    });
+    await watcher.subscribe(`${prefix}node:b`);
+    try {
+      const handover = await b.bus.takeSession("a", "token-1");
+      expect(handover).toEqual({ state: { name: "alice" }, frames: [new Uint8Array([1, 2]), frameOf(5)] });
+      const expected = ["relay before 0", "relay before 1", "relay before 2", "handover", ...Array.from({ length: 5 }, (_, i) => `relay after ${i}`)];
+      await vi.waitFor(() => expect(b.listener.relays).toHaveLength(8));
+      expect(b.listener.relays.map((relayed) => `relay ${relayed.ref}`)).toEqual(expected.filter((kind) => kind !== "handover"));
+      await vi.waitFor(() => expect(onB).toEqual([expected]));
+    } finally {
+      watcher.disconnect();
+    }
+  });
+
+  it("keeps relays in order with the broadcasts and state changes sent between them", async () => {
+    const prefix = freshPrefix();
+    /** Relays and events as b's listener hears them, in one sequence. */
+    class InOrder extends RecordingListener {
+      readonly heard: string[] = [];
+      override relay(relayed: Delivery) {
+        super.relay(relayed);
+        this.heard.push(`relay ${relayed.ref}`);
+      }
+      override event(event: ClusterEvent) {
+        super.event(event);
+        this.heard.push(event.kind);
+      }
+    }
+    const a = await startBus("a", prefix);
+    const b = await startBus("b", prefix, { listener: new InOrder() });
+    await a.bus.claim(request("alice", "s1"));
+    await vi.waitFor(() => expect(b.listener.heard).toEqual(["joined"]));
+    a.bus.relay("b", delivery({ ref: 1 }));
+    a.bus.broadcast("Lobby", new TextEncoder().encode('{"type":"x"}'));
+    a.bus.relay("b", delivery({ ref: 2 }));
+    a.bus.relay("b", delivery({ ref: 3 }));
+    a.bus.setBusy("Lobby", "alice", "s1", true);
+    a.bus.relay("b", delivery({ ref: 4 }));
+    a.bus.release("Lobby", "alice", "s1");
+    await vi.waitFor(() => expect(b.listener.heard).toEqual(["joined", "relay 1", "broadcast", "relay 2", "relay 3", "status", "relay 4", "left"]));
   });
 
   it("ignores, and logs, what is not a message of the cluster", async () => {
@@ -100,14 +218,25 @@ describe("Redis bus", () => {
     const raw = client();
     await raw.publish(`${prefix}events`, "no header");
     await raw.publish(`${prefix}events`, '{"v":1,"o":"x","e":{"kind":"joined"}}\n');
-    await raw.publish(`${prefix}node:b`, Buffer.from([0xff, 0x0a, 0x01]));
-    await raw.publish(`${prefix}node:b`, '{"kind":"relay","room":"Lobby"}\n');
-    await raw.publish(`${prefix}node:b`, '{"kind":"handover","id":1,"state":{},"frames":[5]}\nab');
+    const node = `${prefix}node:b`;
+    const relay = (...fields: unknown[]) => JSON.stringify(["r", 3, "Lobby", "bob", "s-bob", "alice", "s-alice", "a", "x", ...fields]);
+    await raw.publish(node, "");
+    await raw.publish(node, Buffer.from([0xff, 0x0a, 0x01]));
+    await raw.publish(node, '{"kind":"relay","room":"Lobby"}\nabc');
+    await raw.publish(node, `${relay(-1)}\nabc`);
+    await raw.publish(node, `${relay(0, { ref: 1 })}\nabc`);
+    await raw.publish(node, `${relay(0, "r", "extra")}\nabc`);
+    await raw.publish(node, `${relay(0)}\nab`);
+    await raw.publish(node, '["t",0,1,"token"]\n');
+    await raw.publish(node, '["h",2,1,{},[5]]\nab');
+    // A message that is fine, then one that is not: the first is delivered.
+    await raw.publish(node, `${relay(0, "first")}\nabc["r",1]\nx`);
     raw.disconnect();
     await a.bus.claim(request("alice", "s1"));
     a.bus.relay("b", delivery());
-    await vi.waitFor(() => expect([b.listener.kinds(), b.listener.relays.length]).toEqual([["joined"], 1]));
-    expect(lines.filter((line) => line.includes("malformed"))).toHaveLength(5);
+    await vi.waitFor(() => expect([b.listener.kinds(), b.listener.relays.length]).toEqual([["joined"], 2]));
+    expect(b.listener.relays[0]).toMatchObject({ ref: "first", type: "x", frame: new Uint8Array([0x61, 0x62, 0x63]) });
+    expect(lines.filter((line) => line.includes("malformed"))).toHaveLength(12);
     expect(b.bus.up).toBe(true);
   });
 
@@ -182,140 +311,5 @@ describe("Redis bus", () => {
     const again = await startBus("a", prefix);
     expect(again.listener.resets[0]!.snapshot.rooms).toEqual([]);
     await vi.waitFor(() => expect(b.listener.kinds()).toEqual(["joined", "left"]));
-  });
-});
-
-describe("Redis scripts", () => {
-  /** A deterministic random number generator (mulberry32). */
-  const seeded = (seed: number) => () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  /** JSON with sorted keys: events compared whatever their fields' order. */
-  const canonical = (value: unknown): string =>
-    JSON.stringify(value, (_key, field: unknown) =>
-      field && typeof field === "object" && !Array.isArray(field) ? Object.fromEntries(Object.entries(field).sort(([a], [b]) => a.localeCompare(b))) : field,
-    );
-  const byRoom = <T extends { room: string }>(rooms: T[]) => [...rooms].sort((x, y) => x.room.localeCompare(y.room));
-
-  it.each([7, 11, 2024])("keep MemoryStore's rules, operation by operation, events included (seed %i)", async (seed) => {
-    const prefix = freshPrefix();
-    const connection = client();
-    const subscriber = client();
-    const received: VersionedEvent[] = [];
-    subscriber.on("messageBuffer", (_channel: Buffer, message: Buffer) => received.push(decodeEvent(message)!));
-    await subscriber.subscribe(`${prefix}events`);
-    const memoryEvents: { origin: string; event: ClusterEvent }[][] = [];
-    const memory = new MemoryStore((origin, event) => memoryEvents.at(-1)!.push({ origin, event }));
-    const nodes = ["n1", "n2", "n3"];
-    const stores = new Map(nodes.map((node) => [node, new RedisStore(connection, prefix, node)]));
-    const rooms = ["Lobby", "LOBBY", "Standup"];
-    const names = ["ann", "ANN", "bob", "carl", "dora"];
-    const tokens = ["t1", "t2", "t3"];
-    const random = seeded(seed);
-    const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)]!;
-    const claimOf = (room: string, name: string, session: string, extra: Partial<ClaimRequest> = {}): ClaimRequest => ({
-      room: { name: room, keys: usernameKeys(room) },
-      name,
-      nameKeys: usernameKeys(name),
-      session,
-      modern: random() < 0.5,
-      ...extra,
-    });
-    const versions: number[] = [];
-    let sessions = 0;
-    for (let step = 0; step < 400; step++) {
-      memoryEvents.push([]);
-      const node = pick(nodes);
-      const store = stores.get(node)!;
-      const members = memory.snapshot().rooms.flatMap((room) => room.members);
-      const someone = members.length > 0 ? pick(members) : undefined;
-      const operation = pick(["claim", "claim", "replace", "release", "busy", "join", "leave", "chat", "resumable", "restore", "reap"] as const);
-      const compare = async <T>(inMemory: T, inRedis: Promise<T>) => expect({ step, operation, result: await inRedis }).toEqual({ step, operation, result: inMemory });
-      switch (operation) {
-        case "claim": {
-          const claim = claimOf(pick(rooms), pick(names), `s${++sessions}`);
-          await compare(memory.claim(node, claim), store.claim(claim));
-          break;
-        }
-        case "replace": {
-          if (!someone) break;
-          // A new session, or the same one handed over to another node.
-          const session = random() < 0.3 ? someone.session : `s${++sessions}`;
-          const claim = claimOf(random() < 0.7 ? someone.room : pick(rooms), random() < 0.6 ? someone.name : pick(names), session, { replaces: someone.session });
-          await compare(memory.claim(node, claim), store.claim(claim));
-          break;
-        }
-        case "release":
-        case "busy": {
-          if (!someone) break;
-          const session = random() < 0.8 ? someone.session : "nobody";
-          const busy = random() < 0.5;
-          if (operation === "release") await compare(memory.release(node, someone.room, someone.name, session), store.release(someone.room, someone.name, session));
-          else await compare(memory.setBusy(node, someone.room, someone.name, session, busy), store.setBusy(someone.room, someone.name, session, busy));
-          break;
-        }
-        case "join":
-        case "leave": {
-          const [room, name] = someone && random() < 0.9 ? [someone.room, someone.name] : [pick(rooms), pick(names)];
-          if (operation === "join") await compare(memory.groupJoin(node, room, name, 2), store.groupJoin(room, name, 2));
-          else await compare(memory.groupLeave(node, room, name), store.groupLeave(room, name));
-          break;
-        }
-        case "chat": {
-          const room = someone && random() < 0.9 ? someone.room : pick(rooms);
-          const message = { type: "message" as const, name: pick(names), text: `step ${step} ✓`, date: random() < 0.5 ? step : `${step}` };
-          await compare(memory.postChat(node, room, message, 3), store.postChat(room, message, 3));
-          break;
-        }
-        case "resumable": {
-          const token = pick(tokens);
-          if (someone && random() < 0.4) {
-            const record = { room: someone.room, name: someone.name, session: someone.session };
-            memory.rememberResumable(token, record);
-            await store.rememberResumable(token, record);
-          } else if (random() < 0.3) {
-            const grace = random() < 0.5 ? undefined : 60_000;
-            memory.forgetResumable(token, grace, Date.now());
-            await store.forgetResumable(token, grace);
-          }
-          await compare(memory.findResumable(token, Date.now(), () => false), store.findResumable(token));
-          break;
-        }
-        case "restore": {
-          // What the node holds: some of what the store has of it, maybe busy, and maybe a user it lost.
-          const held = members.filter((member) => member.node === node && random() < 0.7);
-          if (random() < 0.5) held.push({ room: pick(rooms), name: pick(names), session: `s${++sessions}`, node, modern: true, busy: random() < 0.5 });
-          const state: LocalState = {
-            members: held.map((member) => ({ ...member, busy: member.busy || random() < 0.3, roomKeys: usernameKeys(member.room), nameKeys: usernameKeys(member.name) })),
-            groupCalls: held.map((member) => ({ room: member.room, participants: held.filter(() => random() < 0.6).map((other) => other.name) })),
-            histories: [{ room: pick(rooms), messages: [{ type: "message", name: "ann", text: "kept", date: 1, seq: 20 + step } satisfies DeliveredChatMessage] }],
-          };
-          const lost = async (found: Promise<{ session: string }[]> | { session: string }[]) => (await found).map((member) => member.session);
-          await compare(await lost(memory.restore(node, state)), lost(store.restore(state)));
-          break;
-        }
-        case "reap":
-          memory.reap(node, 60_000, Date.now());
-          await store.reap(node, 60_000);
-          break;
-      }
-      const { version, snapshot } = await stores.get("n1")!.snapshot();
-      expect({ step, rooms: byRoom(snapshot.rooms) }).toEqual({ step, rooms: byRoom(memory.snapshot().rooms) });
-      versions.push(version);
-    }
-    await vi.waitFor(() => expect(received.at(-1)?.version).toBe(versions.at(-1)));
-    // The same events at each step (in an order of their own where a step releases several users).
-    let seen = 0;
-    versions.forEach((version, step) => {
-      const inRedis = received.slice(seen, version).map(({ origin, event }) => canonical({ origin, event }));
-      seen = version;
-      expect({ step, events: inRedis.sort() }).toEqual({ step, events: memoryEvents[step]!.map(canonical).sort() });
-    });
-    expect(received.map((event) => event.version)).toEqual(Array.from({ length: received.length }, (_, i) => i + 1));
-    connection.disconnect();
-    subscriber.disconnect();
   });
 });

@@ -18,15 +18,8 @@ import { quit, redisConnection, unavailable } from "./redis-connection.js";
 import { RedisStore } from "./redis-store.js";
 import { TakeRequests, type TakeAnswer } from "./take-requests.js";
 import { EventOrder } from "./event-order.js";
-import {
-  decodeEvent,
-  decodeNodeMessage,
-  encodeDelivery,
-  encodeHandover,
-  encodeTake,
-  type NodeMessage,
-  type VersionedEvent,
-} from "./wire-envelope.js";
+import { NodeOutbox } from "./node-outbox.js";
+import { decodeEvent, decodeNodeMessages, type NodeMessage, type VersionedEvent } from "./wire-envelope.js";
 
 export interface RedisBusOptions {
   /** redis://[user:password@]host:port[/db] */
@@ -47,7 +40,8 @@ type Phase = "new" | "starting" | "live" | "down" | "syncing" | "closed";
 /**
  * A node of a cluster sharing its state in Redis: the MemoryBus's behaviour, with the store's
  * rules in Lua (redis-scripts.ts). One connection sends commands, one receives the room events
- * (`<prefix>events`) and this node's messages (`<prefix>node:<id>`).
+ * (`<prefix>events`) and this node's messages (`<prefix>node:<id>`). What goes to another node
+ * is batched, one PUBLISH per node and turn (node-outbox.ts).
  *
  * Syncing (at start, and after the store or its events were lost): subscribe, buffer events,
  * beat, restore this node's users, load a snapshot; then apply the buffered events newer than
@@ -79,6 +73,7 @@ export class RedisBus implements Bus {
   readonly #takes = new TakeRequests();
   /** State changes sent and not answered: a sync waits for them before reading localState(). */
   readonly #inflight = new Set<Promise<unknown>>();
+  readonly #outbox: NodeOutbox;
 
   constructor(options: RedisBusOptions) {
     this.nodeId = options.nodeId;
@@ -90,6 +85,10 @@ export class RedisBus implements Bus {
     this.#subscriber = redisConnection(options.url, `switchboard:${this.nodeId}:events`, timeout);
     this.#store = new RedisStore(this.#commands, this.#prefix, this.nodeId);
     this.#eventsChannel = Buffer.from(`${this.#prefix}events`);
+    this.#outbox = new NodeOutbox(
+      (node, message) => this.#commands.publish(this.#channelOf(node), message),
+      (delivery) => this.#listener?.undelivered(delivery),
+    );
     for (const connection of [this.#commands, this.#subscriber]) {
       connection.on("error", (error: Error) => this.#log.debug({ err: error }, "redis connection error"));
       connection.on("close", () => this.#connectionClosed(connection));
@@ -127,6 +126,7 @@ export class RedisBus implements Bus {
   async close(): Promise<void> {
     if (this.#phase === "closed") return;
     const wasUp = this.#up;
+    this.#outbox.flush();
     this.#end();
     if (wasUp) await this.#store.leave(this.#timing.resumeGraceMs).catch((error: unknown) => this.#log.warn({ err: error }, "could not leave the cluster"));
     await Promise.all([quit(this.#commands), quit(this.#subscriber)]);
@@ -138,6 +138,7 @@ export class RedisBus implements Bus {
    * unusable afterwards.
    */
   async crashForTests(): Promise<void> {
+    this.#outbox.flush();
     this.#end();
     await Promise.allSettled([...this.#inflight]);
     this.#commands.disconnect();
@@ -172,21 +173,14 @@ export class RedisBus implements Bus {
     this.#write("broadcast", () => this.#store.broadcast(room, frame));
   }
 
-  /** The hot path: one PUBLISH, whose count of receivers says whether the node is there. */
+  /** The hot path: in the node's batch, whose PUBLISH's count of receivers says whether the node is there. */
   relay(node: string, delivery: Delivery): void {
-    if (!this.#writable()) {
-      queueMicrotask(() => this.#listener?.undelivered(delivery));
-      return;
-    }
-    const answered = (receivers: unknown) => {
-      if (receivers === 0 || typeof receivers !== "number") this.#listener?.undelivered(delivery);
-    };
-    this.#commands.publish(this.#channelOf(node), encodeDelivery("relay", delivery)).then(answered, answered);
+    if (this.#writable()) this.#outbox.relay(node, delivery);
+    else queueMicrotask(() => this.#listener?.undelivered(delivery));
   }
 
   undelivered(delivery: Delivery): void {
-    if (!this.#writable()) return;
-    this.#commands.publish(this.#channelOf(delivery.fromNode), encodeDelivery("undelivered", delivery)).catch(() => {});
+    if (this.#writable()) this.#outbox.undelivered(delivery.fromNode, delivery);
   }
 
   findResumable(tokenHash: string): Promise<ResumableRecord | undefined> {
@@ -204,7 +198,7 @@ export class RedisBus implements Bus {
   async takeSession(node: string, token: string): Promise<TakeAnswer> {
     if (!this.#up) throw new BusUnavailableError();
     const { id, answer } = this.#takes.open();
-    const receivers = await this.#commands.publish(this.#channelOf(node), encodeTake(id, token, this.nodeId)).catch((error: unknown) => {
+    const receivers = await this.#outbox.take(node, id, token, this.nodeId).catch((error: unknown) => {
       this.#takes.answer(id, "unreachable");
       throw new BusUnavailableError(error);
     });
@@ -228,11 +222,13 @@ export class RedisBus implements Bus {
 
   async #ask<T>(operation: () => Promise<T>): Promise<T> {
     if (!this.#up) throw new BusUnavailableError();
+    this.#outbox.flush();
     return this.#track(operation()).catch(unavailable);
   }
 
   #write(what: string, operation: () => Promise<unknown>): void {
     if (!this.#writable()) return;
+    this.#outbox.flush();
     this.#track(operation()).catch((error: unknown) => this.#log.warn({ err: error, operation: what }, "a bus write failed"));
   }
 
@@ -244,17 +240,15 @@ export class RedisBus implements Bus {
   }
 
   #received(channel: Buffer, message: Buffer): void {
+    if (!channel.equals(this.#eventsChannel)) {
+      if (!decodeNodeMessages(message, this.#deliver)) this.#log.warn("ignored a malformed node message from Redis");
+      return;
+    }
     try {
-      if (channel.equals(this.#eventsChannel)) {
-        const event = decodeEvent(message);
-        if (!event) this.#log.warn("ignored a malformed event from Redis");
-        else if (this.#phase === "live") this.#apply(event);
-        else this.#events.held(event);
-        return;
-      }
-      const nodeMessage = decodeNodeMessage(message);
-      if (nodeMessage) this.#deliver(nodeMessage);
-      else this.#log.warn("ignored a malformed node message from Redis");
+      const event = decodeEvent(message);
+      if (!event) this.#log.warn("ignored a malformed event from Redis");
+      else if (this.#phase === "live") this.#apply(event);
+      else this.#events.held(event);
     } catch (error) {
       this.#log.error({ err: error }, "the bus listener threw");
     }
@@ -268,26 +262,31 @@ export class RedisBus implements Bus {
     if (event.origin !== this.nodeId) this.#listener?.event(event.event);
   }
 
-  #deliver(message: NodeMessage): void {
+  /** One message of a batch: the others are delivered whatever its listener does. */
+  readonly #deliver = (message: NodeMessage): void => {
     const listener = this.#listener;
     if (!listener) return;
-    switch (message.kind) {
-      case "relay":
-        return listener.relay(message.delivery);
-      case "undelivered":
-        return listener.undelivered(message.delivery);
-      case "take": {
-        const handover = listener.handOver(message.token, message.from);
-        this.#commands.publish(this.#channelOf(message.from), encodeHandover(message.id, handover)).then(
-          (receivers) => receivers === 0 && this.#log.warn({ to: message.from }, "a session was handed over to a node that is gone"),
-          (error: unknown) => this.#log.warn({ err: error, to: message.from }, "could not hand a session over"),
-        );
-        return;
+    try {
+      switch (message.kind) {
+        case "relay":
+          return listener.relay(message.delivery);
+        case "undelivered":
+          return listener.undelivered(message.delivery);
+        case "take": {
+          const handover = listener.handOver(message.token, message.from);
+          this.#outbox.handover(message.from, message.id, handover).then(
+            (receivers) => receivers === 0 && this.#log.warn({ to: message.from }, "a session was handed over to a node that is gone"),
+            (error: unknown) => this.#log.warn({ err: error, to: message.from }, "could not hand a session over"),
+          );
+          return;
+        }
+        case "handover":
+          return this.#takes.answer(message.id, message.handover);
       }
-      case "handover":
-        return this.#takes.answer(message.id, message.handover);
+    } catch (error) {
+      this.#log.error({ err: error }, "the bus listener threw");
     }
-  }
+  };
 
   /** Joins, or joins again: see the class comment. */
   async #sync(): Promise<void> {
@@ -305,6 +304,7 @@ export class RedisBus implements Bus {
     await Promise.allSettled([...this.#inflight]);
     await new Promise(setImmediate);
     check();
+    this.#outbox.flush();
     const [beat, lost, { version, snapshot }] = await Promise.all([
       this.#store.heartbeat(this.#timing.nodeTimeoutMs),
       this.#store.restore(this.#listener!.localState()),
@@ -335,6 +335,7 @@ export class RedisBus implements Bus {
     this.#beating = true;
     // Any command makes a silent subscriber connection time out (socketTimeout).
     this.#subscriber.ping().catch(() => {});
+    this.#outbox.flush();
     try {
       const beat = await this.#store.heartbeat(this.#timing.nodeTimeoutMs);
       if (!this.#isLive()) return;
