@@ -185,7 +185,7 @@ describe("a cluster", () => {
     const [n1, n2] = await startAll(2);
     const alice = await modern(n1!, "alice");
     const bob = await modern(n2!, "bob");
-    expect(await resumeRecords()).toBe(2);
+    await expect.poll(resumeRecords, { timeout: 5000 }).toBe(2);
     await alice.close();
     await bob.close();
     await expect.poll(resumeRecords, { timeout: 5000 }).toBe(0);
