@@ -36,6 +36,11 @@ async function startNodes(count: number, broker = new MemoryBroker()): Promise<N
   return nodes;
 }
 
+function track(client: TestClient): TestClient {
+  clients.push(client);
+  return client;
+}
+
 async function modern(node: Node, name: string): Promise<TestClient> {
   const client = await TestClient.modern(node.wsUrl, name);
   clients.push(client);
@@ -86,6 +91,23 @@ describe("a session resumed on another node", () => {
     const carol = await modern(c!, "Carol");
     carol.send({ type: "note", target: "Alice", n: 3 });
     expect(await again.next("note", (m) => m.n === 3)).toMatchObject({ name: "Carol" });
+  });
+
+  it("hands what the client sent right behind its resuming hello to the resumed session", async () => {
+    const [a, b] = await startNodes(2);
+    const alice = await modern(a!, "Alice");
+    const bob = await modern(b!, "Bob");
+    await alice.next("user-joined", (m) => (m.users as string[]).includes("Bob"));
+    alice.socket.terminate();
+    await alice.closed;
+    const again = track(await TestClient.connect(b!.wsUrl));
+    await again.next("id");
+    // One write: the note waits behind the hello while the session comes from the other node.
+    again.socket.send(JSON.stringify({ type: "hello", protocol: 1, resume: alice.all("welcome")[0]!.resumeToken, received: countedSinceWelcome(alice) }));
+    again.socket.send(JSON.stringify({ type: "note", target: "Bob", n: 1 }));
+    expect(await again.next("welcome")).toMatchObject({ resumed: true });
+    expect(await bob.next("note")).toMatchObject({ name: "Alice", n: 1 });
+    await again.expectNone("error");
   });
 
   it("takes its calls along: an untargeted call message reaches the partner it had on the old node", async () => {

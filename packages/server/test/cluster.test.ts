@@ -80,6 +80,11 @@ describe("a cluster", () => {
     // Targeted routing, sender stamped, unknown types passed through, also to the article's client.
     alice.send({ type: "video-offer", target: "bob", name: "mallory", sdp: { type: "offer", sdp: "v=0" } });
     expect(await bob.next("video-offer")).toMatchObject({ name: "alice", from: "alice", target: "bob" });
+    // A ref the protocol refuses is no ref: the message goes on, and so do the ones behind it.
+    alice.send({ type: "note", target: "bob", ref: "r".repeat(65), n: 1 });
+    alice.send({ type: "note", target: "bob", n: 2 });
+    expect((await bob.next("note", (m) => m.n === 1)).ref).toBe("r".repeat(65));
+    await bob.next("note", (m) => m.n === 2);
     alice.send({ type: "whiteboard-stroke", target: "carol", points: [1, 2] });
     expect(await carol.next("whiteboard-stroke")).toMatchObject({ name: "alice", points: [1, 2] });
     // An untargeted call message reaches the call partner on its node only.

@@ -28,9 +28,7 @@ interface Timers {
 }
 
 /**
- * 1:1 calls over a SignalingClient, one at a time: ringing (`call-invite`, accept, decline,
- * cancel, busy), then a Call (perfect negotiation) per accepted call, and hang-up. Call state
- * lives here in the client; the server only routes and says when a user is gone.
+ * 1:1 calls over a SignalingClient, one at a time: ringing, a Call per accepted call, hang-up.
  *
  * Article clients (listed `legacy`) never ring: calling one sends the offer straight away, and
  * an offer from one (with no invite) rings here as an incoming call. Their messages carry no
@@ -166,8 +164,7 @@ export class CallManager {
         if (sameCall && message.type === "video-offer") this.#answerWhileRinging(partner);
         if (sameCall) partner.deliver(message as NegotiationMessage);
         else if (message.type === "video-offer" && message.callId === undefined) this.#onArticleOffer(message);
-        // An offer for a call we no longer have (it ended here while the other side was away,
-        // e.g. its server died): tell it, so it does not keep a call nobody is on.
+        // An offer for a call that ended here while the other side was away: tell it so.
         else if (message.type === "video-offer" && message.callId !== partner?.id) this.#sendTo(message.from, { type: "hang-up", callId: message.callId });
         return;
     }

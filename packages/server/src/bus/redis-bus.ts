@@ -14,23 +14,12 @@ import {
   type UnnumberedChat,
 } from "./bus.js";
 import type { NodeTiming } from "./memory-bus.js";
-import { quit, redisConnection, unavailable } from "./redis-connection.js";
+import { quit, redisConnection, unavailable, type RedisBusOptions } from "./redis-connection.js";
 import { RedisStore } from "./redis-store.js";
 import { TakeRequests, type TakeAnswer } from "./take-requests.js";
 import { EventOrder } from "./event-order.js";
 import { NodeOutbox } from "./node-outbox.js";
 import { decodeEvent, decodeNodeMessages, type NodeMessage, type VersionedEvent } from "./wire-envelope.js";
-
-export interface RedisBusOptions {
-  /** redis://[user:password@]host:port[/db] */
-  url: string;
-  /** Unique in the cluster. */
-  nodeId: string;
-  timing: NodeTiming;
-  /** Of every key and channel. */
-  prefix?: string;
-  logger?: Logger;
-}
 
 /** Redis not answering this long counts as lost (at least nodeTimeoutMs: a busy machine's pause is not an outage). */
 const MIN_SOCKET_TIMEOUT_MS = 2000;
@@ -254,6 +243,15 @@ export class RedisBus implements Bus {
     }
   }
 
+  /** One listener failure must not leave a sync half done. */
+  #applySafely(event: VersionedEvent): void {
+    try {
+      this.#apply(event);
+    } catch (error) {
+      this.#log.error({ err: error }, "the bus listener threw");
+    }
+  }
+
   #apply(event: VersionedEvent): void {
     if (!this.#events.next(event)) {
       this.#lose(`events were lost: ${event.version} came after ${this.#events.version}`);
@@ -320,7 +318,7 @@ export class RedisBus implements Bus {
     this.#reapFrom = Date.now() + this.#timing.nodeTimeoutMs;
     this.#phase = "live";
     for (const event of newer) {
-      this.#apply(event);
+      this.#applySafely(event);
       if (this.#phase !== "live") return;
     }
   }

@@ -1,6 +1,8 @@
 import { Redis, type RedisOptions } from "ioredis";
 import { z } from "zod";
+import type { Logger } from "pino";
 import { BusUnavailableError } from "./bus.js";
+import type { NodeTiming } from "./memory-bus.js";
 
 /** A connection as the Redis bus needs it: opened by `connect()`, failing fast while Redis is away. */
 export function redisConnection(url: string, connectionName: string, socketTimeout: number, options: RedisOptions = {}): Redis {
@@ -32,4 +34,15 @@ export function unavailable(error: unknown): never {
   const isReply = error instanceof Error && error.name === "ReplyError" && !/^(LOADING|BUSY|MASTERDOWN|READONLY)\b/.test(error.message);
   if (isReply || error instanceof z.ZodError) throw error;
   throw new BusUnavailableError(error);
+}
+
+export interface RedisBusOptions {
+  /** redis://[user:password@]host:port[/db] */
+  url: string;
+  /** Unique in the cluster. */
+  nodeId: string;
+  timing: NodeTiming;
+  /** Of every key and channel. */
+  prefix?: string;
+  logger?: Logger;
 }

@@ -150,10 +150,12 @@ function copy(bytes: Buffer): Uint8Array {
 
 /**
  * Passes each message of a node channel's PUBLISH to `each`, in order. False when one is
- * malformed: those before it were passed on, it and those after it are dropped.
+ * malformed: one whose extent is known is skipped and the others are passed on; past one whose
+ * extent is not (its header unreadable), the rest is dropped.
  */
 export function decodeNodeMessages(message: Buffer, each: (message: NodeMessage) => void): boolean {
   let offset = 0;
+  let wellFormed = true;
   do {
     const end = message.indexOf(NEWLINE, offset);
     const header = end < 0 ? undefined : arrayAt(message, offset, end);
@@ -161,10 +163,10 @@ export function decodeNodeMessages(message: Buffer, each: (message: NodeMessage)
     if (!header || !isLength(bodyLength) || end + 1 + bodyLength > message.length) return false;
     offset = end + 1 + bodyLength;
     const decoded = nodeMessageOf(header, message.subarray(end + 1, offset));
-    if (!decoded) return false;
-    each(decoded);
+    if (decoded) each(decoded);
+    else wellFormed = false;
   } while (offset < message.length);
-  return true;
+  return wellFormed;
 }
 
 const isLength = (value: unknown): value is number => Number.isInteger(value) && (value as number) >= 0;

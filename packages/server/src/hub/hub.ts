@@ -104,6 +104,8 @@ export class Hub {
           continue;
         }
         const target = this.roomNamed(result.member.room);
+        // It replaced a session under another name: the store released that one, telling only the others.
+        if (replaces && !result.moved) this.forgetElsewhere(target.name, replaces.name, replaces.session);
         if (joining.cancelled) {
           this.bus.release(target.name, chosen.name, peer.id);
           this.closeIfEmpty(target);
@@ -174,7 +176,8 @@ export class Hub {
   relay(sender: Peer, message: DecodedMessage, source?: Buffer): void {
     const room = this.#roomOfSender(sender);
     const everyone = room.relay(sender, message, source);
-    if (everyone) this.bus.broadcast(room.name, everyone);
+    // Only rooms with users elsewhere: a flood in a room of one node stays on that node.
+    if (everyone && room.userCount > room.localUserCount) this.bus.broadcast(room.name, everyone);
   }
 
   setStatus(sender: Peer, status: UserStatus): void {
@@ -265,6 +268,19 @@ export class Hub {
     if (!this.#roomOf.has(peer)) return;
     this.#forget(peer);
     this.hooks.lost(peer);
+  }
+
+  /** A login or room switch of `peer` waits for the store. */
+  isJoining(peer: Peer): boolean {
+    return this.#joining.has(peer);
+  }
+
+  /** A user of another node the store no longer has: gone here too. */
+  forgetElsewhere(roomName: string, name: string, session: string): void {
+    const room = this.knownRoom(roomName);
+    if (!room || room.nodeOf(name)?.id !== session) return;
+    room.remove(name, session);
+    this.closeIfEmpty(room);
   }
 
   isBusy(peer: Peer): boolean {

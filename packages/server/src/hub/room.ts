@@ -42,9 +42,8 @@ const encoder = new TextEncoder();
  * Every message that leaves here carries the sender's real name, set here, never taken from
  * the sender. Free of sockets (see `Hub` for the rooms).
  *
- * In a cluster the room holds everyone in it, this node's users and the others' (`RemotePeer`s,
- * kept up to date by the hub from the bus): it sends what goes to everyone to this node's users,
- * the other nodes doing the same for theirs, and what goes to one user to wherever that user is.
+ * In a cluster it holds other nodes' users too (`RemotePeer`s): what goes to everyone goes to this
+ * node's users (each node serves its own), what goes to one user goes wherever that user is.
  */
 export class Room {
   readonly #members = new RoomMembers();
@@ -104,8 +103,11 @@ export class Room {
    * given back before the error goes on.
    */
   admit(peer: Peer, { name, keys, requested }: ChosenName, movedHere: boolean, admitted?: (name: string) => void): void {
-    const moved = movedHere && this.#members.get(name) !== undefined;
+    const present = this.#members.get(name);
+    const moved = movedHere && present !== undefined;
     const wasBusy = moved && this.#members.isBusy(name);
+    // The store gave us the name: a user still here under it left elsewhere, and its event is late.
+    if (!moved && present?.node !== undefined) this.remove(name, present.id);
     if (moved) this.#members.replace(name, peer);
     else this.#members.add(name, peer, false, keys);
     try {
@@ -199,10 +201,7 @@ export class Room {
     return name;
   }
 
-  /**
-   * The group call as the store has it: a state older than the one applied is ignored, unless
-   * `fresh` (the store's state after an outage, whose versions may have started again).
-   */
+  /** The store's group call: an older state than the last is ignored, unless `fresh` (after an outage, versions restart). */
   groupCallIs(state: GroupCallState, fresh = false): void {
     if (state.version <= this.#groupCallVersion && !fresh) return;
     this.#groupCallVersion = state.version;
@@ -292,6 +291,8 @@ export class Room {
   deliver(delivery: Delivery): boolean {
     const recipient = this.#members.get(delivery.to);
     if (!recipient || recipient.node !== undefined) return false;
+    // Another session of that name: the one it was for is gone (a moved user's is passed on with its new id).
+    if (recipient.id !== delivery.toSession) return false;
     if (delivery.from !== "") this.#trackCall(delivery.type, delivery.from, delivery.to);
     recipient.send(Buffer.from(delivery.frame.buffer, delivery.frame.byteOffset, delivery.frame.byteLength));
     return true;
@@ -305,7 +306,7 @@ export class Room {
     sender.refused?.("unknown-target", `"${delivery.to.slice(0, 64)}" is not in this room.`, delivery.ref);
   }
 
-  /** Where `name` is now, when that is another node. */
+  /** `name`, when it is another node's user. */
   nodeOf(name: string): RemotePeer | undefined {
     const peer = this.#members.get(name);
     return peer instanceof RemotePeer ? peer : undefined;

@@ -26,8 +26,8 @@ const tokenHash = (token: string) => createHash("sha256").update(token).digest("
  * starts a fresh session that gets the old one's name back at login.
  */
 export class ClusterSessions {
-  /** Sessions handed to another node, until the store says their users are there. */
-  readonly #handedOff = new Map<string, () => void>();
+  /** Sessions handed to another node, until the store says their users are there (and who waits for that). */
+  readonly #handedOff = new Map<string, { timer: ReturnType<typeof setTimeout>; waiting: (() => void)[] }>();
 
   constructor(
     private readonly bus: Bus,
@@ -97,7 +97,11 @@ export class ClusterSessions {
 
   /** The store moved a user to another session or node: a hand-off from here is complete. */
   moved(previousSession: string): void {
-    this.#handedOff.get(previousSession)?.();
+    const handedOff = this.#handedOff.get(previousSession);
+    if (!handedOff) return;
+    this.#handedOff.delete(previousSession);
+    clearTimeout(handedOff.timer);
+    for (const settled of handedOff.waiting) settled();
   }
 
   /**
@@ -106,30 +110,33 @@ export class ClusterSessions {
    */
   async handOffsSettled(timeoutMs: number): Promise<void> {
     if (this.#handedOff.size === 0) return;
-    const pending = [...this.#handedOff.keys()].map(
-      (id) =>
-        new Promise<void>((resolve) =>
-          this.#handedOff.set(id, () => {
-            this.#handedOff.delete(id);
-            resolve();
-          }),
-        ),
-    );
+    const pending = [...this.#handedOff.values()].map((handedOff) => new Promise<void>((resolve) => handedOff.waiting.push(resolve)));
     let timer: ReturnType<typeof setTimeout> | undefined;
     await Promise.race([Promise.all(pending), new Promise((resolve) => (timer = setTimeout(resolve, Math.max(0, timeoutMs))))]);
     clearTimeout(timer);
   }
 
+  /** Refused while a login or room switch of its waits for the store: the session is in no room to hand over. */
+  canHandOff(session: Session): boolean {
+    return this.hub.roomOf(session) !== undefined && !this.hub.isJoining(session);
+  }
+
   /** The session goes to node `to`: what it takes along, and its user is that node's here from now on. */
   handOff(session: Session, to: string): SessionHandover {
-    const id = session.id;
-    this.#handedOff.set(id, () => this.#handedOff.delete(id));
-    // Its new node may never record it (it failed meanwhile): forgotten after a while.
-    setTimeout(() => this.#handedOff.delete(id), HAND_OFF_SETTLE_MS).unref();
-    const busy = this.hub.isBusy(session);
+    const { id } = session;
+    const name = session.name!;
     const room = session.room;
+    // Its new node never recorded it (it failed to take it meanwhile): nobody holds it, its name goes.
+    const timer = setTimeout(() => {
+      this.#handedOff.delete(id);
+      this.bus.release(room, name, id);
+      this.hub.forgetElsewhere(room, name, id);
+    }, HAND_OFF_SETTLE_MS);
+    timer.unref();
+    this.#handedOff.set(id, { timer, waiting: [] });
+    const busy = this.hub.isBusy(session);
     const handover = session.handOver(busy, this.hub.partnersOf(session));
-    this.hub.handOff(session, new RemotePeer({ room, name: session.name!, session: session.id, node: to, modern: true, busy }, this.bus));
+    this.hub.handOff(session, new RemotePeer({ room, name, session: id, node: to, modern: true, busy }, this.bus));
     return { state: handover.state, frames: handover.frames };
   }
 }

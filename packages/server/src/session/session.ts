@@ -39,6 +39,8 @@ import { WaitingMessages } from "./waiting-messages.js";
 /** The socket, as far as a session needs it. */
 export interface Connection extends SessionTransport {
   readonly remoteAddress: string;
+  /** The session its messages go to (another one once this one's `hello` resumed it). */
+  readonly session?: Session;
   close(code: number, reason: string): void;
 }
 
@@ -118,26 +120,15 @@ export class Session implements Peer {
     this.outbox.restoreKept(state.sent, frames);
   }
 
-  /**
-   * What another node needs to go on with this session (its client resumed there). It is over
-   * here: it sends nothing more, and its user is the other node's.
-   */
+  /** What another node needs to go on with this session (its client resumed there); it is over here. */
   handOver(busy: boolean, partners: string[]): { state: HandedOverSession; frames: Uint8Array[] } {
     this.#ended = true;
     this.#waiting.clear();
     clearInterval(this.#iceRenewal);
     const { sent, frames } = this.outbox.exportKept();
     this.outbox.detach();
-    const state: HandedOverSession = {
-      id: this.id,
-      name: this.name!,
-      room: this.room,
-      requestedName: typeof this.#requestedName === "string" ? this.#requestedName : this.name!,
-      requestedRoom: this.#requestedRoom,
-      busy,
-      partners,
-      sent,
-    };
+    const requestedName = typeof this.#requestedName === "string" ? this.#requestedName : this.name!;
+    const state = { id: this.id, name: this.name!, room: this.room, requestedName, requestedRoom: this.#requestedRoom, busy, partners, sent };
     return { state, frames };
   }
 
@@ -214,7 +205,12 @@ export class Session implements Peer {
   /** Holds what arrives until `pending` settles, then handles it in order. */
   #waitFor(pending: Promise<void>, ref: Ref | undefined, type: string): void {
     const settled = pending.catch((error: unknown) => this.#failed(error, ref, type));
-    this.#waiting.holdUntil(settled, (data, isBinary) => this.#handle(data, isBinary));
+    this.#waiting.holdUntil(settled, (data, isBinary) => {
+      // What came after a `hello` that resumed another session is that session's.
+      const successor = this.#connection.session;
+      if (successor !== undefined && successor !== this) successor.receive(data, isBinary);
+      else this.#handle(data, isBinary);
+    });
   }
 
   #failed(error: unknown, ref: Ref | undefined, type: string): void {
@@ -298,7 +294,9 @@ export class Session implements Peer {
 
   /** On "resumed" this connection now belongs to the resumed session; this one is dropped unused. */
   #resumeOr(outcome: ResumeOutcome, room: string | undefined, ref: Ref | undefined): undefined {
-    if (outcome === "resumed" || this.#ended) return undefined;
+    if (this.#ended) return undefined;
+    // This connection belongs to the resumed session now; this one, never logged in, is dropped.
+    if (outcome === "resumed") return void (this.#ended = true);
     if (outcome === "fresh") return this.#welcome(room, ref);
     // Its node is gone: a fresh session, which gets the old one's name back at login.
     this.#replaces = { session: outcome.replaces.session, name: outcome.replaces.name };

@@ -255,6 +255,11 @@ export class WebSocketEndpoint {
     session.resumeToken = token;
     if (!this.options.cluster.adopt(session, handedOver.state)) return false;
     this.#registry.register(session);
+    if (!this.#connections.has(connection)) {
+      // Its client left while the session was on its way: it waits here, as after any drop.
+      this.#registry.detach(session);
+      return false;
+    }
     if (!this.#resumeHere(session, received, connection, ref)) {
       this.#registry.expire(session);
       return false;
@@ -269,7 +274,7 @@ export class WebSocketEndpoint {
    */
   handOver(token: string, to: string): SessionHandover | undefined {
     const session = this.#registry.find(token);
-    if (!session?.name) return undefined;
+    if (!session?.name || !this.options.cluster.canHandOff(session)) return undefined;
     const connection = this.#connectionOf.get(session);
     if (connection) {
       connection.replaced = true;

@@ -49,8 +49,11 @@ export function nestsDeeperThan(value: object, limit: number): boolean {
   return false;
 }
 
+/** The protocol's `Ref`: a string of at most this many characters, or a safe integer. */
+const MAX_REF_LENGTH = 64;
+
 /** A message's `ref`, when it is one (see the protocol's `Ref`); the session reports a bad one. */
 export function refOf(message: Record<string, unknown>): Ref | undefined {
   const ref = message.ref;
-  return typeof ref === "string" || (typeof ref === "number" && Number.isInteger(ref)) ? ref : undefined;
+  return (typeof ref === "string" && ref.length <= MAX_REF_LENGTH) || Number.isSafeInteger(ref) ? (ref as Ref) : undefined;
 }
