@@ -110,6 +110,19 @@ describe("a session resumed on another node", () => {
     await again.expectNone("error");
   });
 
+  it("looks a token up elsewhere once per connection: a second hello does not try again", async () => {
+    const [a, b] = await startNodes(2);
+    const alice = await modern(a!, "Alice");
+    alice.socket.terminate();
+    await alice.closed;
+    const prober = track(await TestClient.connect(b!.wsUrl));
+    await prober.next("id");
+    prober.send({ type: "hello", protocol: 1 });
+    await prober.next("welcome");
+    prober.send({ type: "hello", protocol: 1, resume: alice.all("welcome")[0]!.resumeToken, received: 0 });
+    expect(await prober.next("welcome")).toMatchObject({ resumed: false });
+  });
+
   it("takes its calls along: an untargeted call message reaches the partner it had on the old node", async () => {
     const [a, b, c] = await startNodes(3);
     const alice = await modern(a!, "Alice");

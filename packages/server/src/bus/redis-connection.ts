@@ -29,9 +29,12 @@ export async function quit(connection: Redis): Promise<void> {
   await connection.quit().catch(() => connection.disconnect());
 }
 
-/** Connection trouble becomes BusUnavailableError; a script's error or a malformed reply is a bug, kept as is. */
+/**
+ * Connection trouble, and a Redis that refuses writes (out of memory, loading, read-only),
+ * becomes BusUnavailableError; a script's error or a malformed reply is a bug, kept as is.
+ */
 export function unavailable(error: unknown): never {
-  const isReply = error instanceof Error && error.name === "ReplyError" && !/^(LOADING|BUSY|MASTERDOWN|READONLY)\b/.test(error.message);
+  const isReply = error instanceof Error && error.name === "ReplyError" && !/^(LOADING|BUSY|MASTERDOWN|READONLY|OOM)\b/.test(error.message);
   if (isReply || error instanceof z.ZodError) throw error;
   throw new BusUnavailableError(error);
 }

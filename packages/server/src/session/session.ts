@@ -286,7 +286,8 @@ export class Session implements Peer {
       throw new ProtocolError("unsupported-protocol", `Asked for ${hello.protocol}; this server speaks ${PROTOCOL_VERSION}.`);
     }
     const room = hello.room === undefined ? undefined : checkedRoomName(hello.room).name;
-    if (!hello.resume) return this.#welcome(room, ref);
+    // One resume per connection: each try elsewhere costs the store a lookup.
+    if (!hello.resume || this.resumeToken !== null) return this.#welcome(room, ref);
     const outcome = this.context.resume(hello.resume, hello.received ?? 0, this.#connection, ref);
     if (!(outcome instanceof Promise)) return this.#resumeOr(outcome, room, ref);
     return outcome.then((settled) => this.#resumeOr(settled, room, ref));
