@@ -1,18 +1,15 @@
-// Server nodes of a cluster for the browser tests: the built CLI as real processes, one per node.
-// packages/server/test/support/cluster-nodes.ts does the same for the integration project, but
-// finds the build through that project's globalSetup (vitest `inject`), which the e2e project
-// does not have; the Redis and proxy helpers beside it are reused as they are.
-import { execFile, spawn } from "node:child_process";
+// Server nodes of a cluster for the browser tests: cluster-nodes.ts's nodes, with the CLI built
+// here (the integration project's globalSetup, which builds it there, does not run for e2e).
+import { execFile } from "node:child_process";
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
-import { cleanUpOnExit } from "../../packages/server/test/support/exit-cleanup.js";
+import { startCliNode } from "../../packages/server/test/support/cluster-nodes.js";
 import { startRoundRobinProxy, type RoundRobinProxy } from "../../packages/server/test/support/round-robin-proxy.js";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 const cli = fileURLToPath(new URL("../../packages/server/dist/cli.js", import.meta.url));
 const tsc = createRequire(import.meta.url).resolve("typescript/bin/tsc");
-const LISTEN_TIMEOUT_MS = 10_000;
 
 let built: Promise<string> | undefined;
 
@@ -41,59 +38,16 @@ export interface NodeProcess {
   health(): Promise<{ status: string; connections: number; users: number }>;
 }
 
-/**
- * Starts node `id` (NODE_ID) with PORT=0, HOST=127.0.0.1, LOG_LEVEL=info and `env` on top, and
- * resolves once it logs where it listens. Only PATH is inherited, so a REDIS_URL in the shell
- * never reaches a node.
- */
+/** Node `id` (NODE_ID) of the built CLI, started as `startCliNode` does, with its /healthz. */
 export async function startNodeProcess(id: string, env: Record<string, string>): Promise<NodeProcess> {
-  const child = spawn(process.execPath, [await ensureServerBuilt()], {
-    env: { PATH: process.env.PATH, PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "info", NODE_ID: id, ...env },
-    cwd: root,
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  const unregister = cleanUpOnExit(() => child.kill("SIGKILL"));
-  let output = "";
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  void exited.then(unregister);
-  child.stderr!.on("data", (chunk) => (output += String(chunk)));
-
-  const port = await new Promise<number>((resolve, reject) => {
-    let partial = "";
-    let listening = false;
-    const fail = (reason: string) => {
-      if (listening) return;
-      clearTimeout(timer);
-      child.kill("SIGKILL");
-      reject(new Error(`node ${id} ${reason}:\n${output}`));
-    };
-    const timer = setTimeout(() => fail(`logged no "switchboard listening" within ${LISTEN_TIMEOUT_MS} ms`), LISTEN_TIMEOUT_MS);
-    child.once("error", (error) => fail(`could not be run: ${error.message}`));
-    void exited.then(() => fail(`exited (${child.exitCode ?? child.signalCode}) before listening`));
-    child.stdout!.on("data", (chunk) => {
-      output += String(chunk);
-      if (listening) return;
-      const lines = (partial + String(chunk)).split("\n");
-      partial = lines.pop()!;
-      const line = lines.find((candidate) => candidate.includes("switchboard listening"));
-      if (line === undefined) return;
-      listening = true;
-      clearTimeout(timer);
-      resolve((JSON.parse(line) as { port: number }).port);
-    });
-  });
-
-  const url = `http://127.0.0.1:${port}`;
+  const node = await startCliNode(await ensureServerBuilt(), { NODE_ID: id, ...env });
   return {
     id,
-    port,
-    url,
-    async kill() {
-      child.kill("SIGKILL");
-      await exited;
-    },
-    logs: () => output,
-    health: async () => (await fetch(`${url}/healthz`)).json() as Promise<{ status: string; connections: number; users: number }>,
+    port: node.port,
+    url: node.url,
+    kill: node.kill,
+    logs: node.logs,
+    health: async () => (await fetch(`${node.url}/healthz`)).json() as Promise<{ status: string; connections: number; users: number }>,
   };
 }
 

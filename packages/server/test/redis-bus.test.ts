@@ -1,32 +1,20 @@
 import { usernameKeys } from "@switchboard/protocol";
 import { Redis } from "ioredis";
 import { pino } from "pino";
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { BusUnavailableError, type Bus, type ClusterEvent, type Delivery } from "../src/bus/bus.js";
 import { BATCH_CAP_BYTES } from "../src/bus/node-outbox.js";
 import { RedisBus } from "../src/bus/redis-bus.js";
 import { decodeNodeMessages, type NodeMessage } from "../src/bus/wire-envelope.js";
 import { busContract, CONTRACT_TIMING, RecordingListener, request } from "./support/bus-contract.js";
-import { startRedis, type RunningRedis } from "./support/redis-server.js";
+import { redisPerFile, startRedis, type RunningRedis } from "./support/redis-server.js";
 
+const shared = redisPerFile();
+const { freshPrefix, client } = shared;
 let redis: RunningRedis;
-let clusters = 0;
-/** Keys and channels of their own for each test's cluster: tests never see each other's state. */
-const freshPrefix = () => `test${++clusters}:`;
-
-beforeAll(async () => {
-  redis = await startRedis();
+beforeAll(() => {
+  redis = shared.redis;
 });
-afterAll(async () => {
-  await redis?.stop();
-});
-
-/** A plain connection for what the tests ask Redis themselves. */
-function client(): Redis {
-  const connection = new Redis(redis.url, { maxRetriesPerRequest: 0 });
-  connection.on("error", () => {});
-  return connection;
-}
 
 /** The node's process died: no goodbye. Resolves once Redis has seen its sockets close. */
 async function crash(bus: RedisBus, prefix: string): Promise<void> {

@@ -1,32 +1,20 @@
 import { usernameKeys, type DeliveredChatMessage } from "@switchboard/protocol";
 import { Redis } from "ioredis";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { beforeAll, describe, expect, it, vi } from "vitest";
 import type { ClaimRequest, ClusterEvent, LocalState } from "../src/bus/bus.js";
 import { MemoryStore } from "../src/bus/memory-store.js";
 import { RedisStore } from "../src/bus/redis-store.js";
 import { decodeEvent, type VersionedEvent } from "../src/bus/wire-envelope.js";
-import { startRedis, type RunningRedis } from "./support/redis-server.js";
+import { redisPerFile, type RunningRedis } from "./support/redis-server.js";
 
 /* The store's Lua scripts (redis-scripts.ts, through redis-store.ts) against MemoryStore. */
 
+const shared = redisPerFile();
+const { freshPrefix, client } = shared;
 let redis: RunningRedis;
-let clusters = 0;
-/** Keys and channels of their own for each run: runs never see each other's state. */
-const freshPrefix = () => `test${++clusters}:`;
-
-beforeAll(async () => {
-  redis = await startRedis();
+beforeAll(() => {
+  redis = shared.redis;
 });
-afterAll(async () => {
-  await redis?.stop();
-});
-
-/** A plain connection for what the tests ask Redis themselves. */
-function client(): Redis {
-  const connection = new Redis(redis.url, { maxRetriesPerRequest: 0 });
-  connection.on("error", () => {});
-  return connection;
-}
 
 describe("Redis scripts", () => {
   /** A deterministic random number generator (mulberry32). */

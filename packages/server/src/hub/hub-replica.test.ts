@@ -248,7 +248,7 @@ describe("hubs in a cluster", () => {
     await settle();
     b.hub.logout(bob);
     // Node A has not heard yet: it takes the message, and B, finding nobody, says so.
-    a.hub.relay(alice, { type: "video-offer", target: "bob", sdp: {}, ref: 7 });
+    a.hub.relay(alice, { type: "video-offer", target: "bob", sdp: {}, ref: 7 }, undefined, 7);
     expect(alice.refusals).toEqual([]);
     await settle();
     expect(alice.refusals).toEqual([{ code: "unknown-target", detail: '"bob" is not in this room.', ref: 7 }]);

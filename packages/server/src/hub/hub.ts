@@ -173,9 +173,10 @@ export class Hub {
     if (this.#rooms.has(room)) room.published(delivered);
   }
 
-  relay(sender: Peer, message: DecodedMessage, source?: Buffer): void {
+  /** `ref`: the message's, as the session checked it (what an `unknown-target` answer from another node carries). */
+  relay(sender: Peer, message: DecodedMessage, source?: Buffer, ref?: Ref): void {
     const room = this.#roomOfSender(sender);
-    const everyone = room.relay(sender, message, source);
+    const everyone = room.relay(sender, message, source, ref);
     // Only rooms with users elsewhere: a flood in a room of one node stays on that node.
     if (everyone && room.userCount > room.localUserCount) this.bus.broadcast(room.name, everyone);
   }

@@ -9,7 +9,7 @@ import {
   type UserStatus,
 } from "@switchboard/protocol";
 import type { Delivery, GroupCallState, UnnumberedChat } from "../bus/bus.js";
-import { refOf, type DecodedMessage } from "../wire/codec.js";
+import type { DecodedMessage } from "../wire/codec.js";
 import { stampSender, type Frame } from "../wire/frame.js";
 import { encodeMessage, encodeShared } from "../wire/outgoing.js";
 import { ProtocolError } from "../wire/protocol-error.js";
@@ -258,7 +258,7 @@ export class Room {
    * `from`, overwriting the sender's own). The server's own types are never relayed. `source`,
    * the bytes `message` was decoded from, is reused when it can be (see `stampSender`).
    */
-  relay(sender: Peer, message: DecodedMessage, source?: Buffer): Uint8Array | undefined {
+  relay(sender: Peer, message: DecodedMessage, source?: Buffer, ref?: Ref): Uint8Array | undefined {
     const name = this.nameOf(sender);
     if (SERVER_MESSAGE_TYPES.has(message.type)) throw new ProtocolError("reserved-type", `"${message.type}" comes only from the server.`);
     const reusable = source !== undefined && !Object.hasOwn(message, "name") && !Object.hasOwn(message, "from") ? source : undefined;
@@ -267,7 +267,6 @@ export class Room {
     const recipient = this.#recipientOf(message);
     // The payload is the sender's, passed through: only its envelope is the server's to type.
     const frame = reusable === undefined ? JSON.stringify(message) : stampSender(reusable, this.#members.stampOf(name));
-    const ref = refOf(message);
     if (recipient) {
       this.#trackCall(message.type, name, recipient.name!);
       this.#sendTo(recipient, frame, message.type, sender, ref);

@@ -269,7 +269,7 @@ export class Session implements Peer {
       default:
         // Call messages reach the call partner's SDK, or the article's client: they must be well-formed.
         if (CALL_MESSAGE_TYPES.has(message.type)) validate(CallMessage, message);
-        hub.relay(this, message, data);
+        hub.relay(this, message, data, ref);
     }
     this.#acknowledge(ref);
     return undefined;

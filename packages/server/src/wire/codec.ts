@@ -1,4 +1,4 @@
-import { MAX_TYPE_LENGTH, type ErrorCode, type Ref } from "@switchboard/protocol";
+import { MAX_TYPE_LENGTH, type ErrorCode } from "@switchboard/protocol";
 
 /** A decoded message: an object with a string `type`; its payload is not interpreted yet. */
 export type DecodedMessage = Record<string, unknown> & { type: string };
@@ -47,13 +47,4 @@ export function nestsDeeperThan(value: object, limit: number): boolean {
     if (typeof item === "object" && item !== null && nestsDeeperThan(item, limit - 1)) return true;
   }
   return false;
-}
-
-/** The protocol's `Ref`: a string of at most this many characters, or a safe integer. */
-const MAX_REF_LENGTH = 64;
-
-/** A message's `ref`, when it is one (see the protocol's `Ref`); the session reports a bad one. */
-export function refOf(message: Record<string, unknown>): Ref | undefined {
-  const ref = message.ref;
-  return (typeof ref === "string" && ref.length <= MAX_REF_LENGTH) || Number.isSafeInteger(ref) ? (ref as Ref) : undefined;
 }

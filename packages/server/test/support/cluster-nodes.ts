@@ -28,8 +28,13 @@ const LISTEN_TIMEOUT_MS = 10_000;
  * once it logs the port it listens on. Only PATH is inherited, so a REDIS_URL or NODE_ID in the
  * shell running the tests never reaches a node.
  */
-export async function startNode(env: Record<string, string> = {}): Promise<ClusterNode> {
-  const child = spawn(process.execPath, [builtCli()], {
+export function startNode(env: Record<string, string> = {}): Promise<ClusterNode> {
+  return startCliNode(builtCli(), env);
+}
+
+/** `startNode` with the CLI at `cli` (a project without the integration project's build, e2e's). */
+export async function startCliNode(cli: string, env: Record<string, string>): Promise<ClusterNode> {
+  const child = spawn(process.execPath, [cli], {
     env: { PATH: process.env.PATH, PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "info", ...env },
     cwd: root,
     stdio: ["ignore", "pipe", "pipe"],

@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as delay } from "node:timers/promises";
 import { Redis } from "ioredis";
+import { afterAll, beforeAll } from "vitest";
 import { cleanUpOnExit } from "./exit-cleanup.js";
 
 /**
@@ -201,4 +202,32 @@ async function freePort(): Promise<number> {
   const { port } = probe.address() as AddressInfo;
   await new Promise((resolve) => probe.close(resolve));
   return port;
+}
+
+/**
+ * One redis-server for a test file (started before its tests, stopped after), with a fresh key
+ * prefix per cluster (clusters never see each other's state) and plain connections for what the
+ * tests ask Redis themselves.
+ */
+export function redisPerFile(): { readonly redis: RunningRedis; freshPrefix(): string; client(): Redis } {
+  let running: RunningRedis | undefined;
+  let clusters = 0;
+  beforeAll(async () => {
+    running = await startRedis();
+  });
+  afterAll(async () => {
+    await running?.stop();
+  });
+  return {
+    get redis() {
+      if (!running) throw new Error("redisPerFile: Redis starts in beforeAll");
+      return running;
+    },
+    freshPrefix: () => `test${++clusters}:`,
+    client: () => {
+      const connection = new Redis(running!.url, { maxRetriesPerRequest: 0 });
+      connection.on("error", () => {});
+      return connection;
+    },
+  };
 }
