@@ -27,6 +27,14 @@ export const ERROR_CODES = {
   "rate-limited": "Too many messages: this one was dropped. Slow down.",
   "too-many-logins": "Too many logins from this address; try again in a minute.",
   unavailable: "The server cannot reach the rest of its cluster right now: try again in a moment.",
+  "auth-required": 'This server needs a sign-in token: send it as "token" in "hello".',
+  "invalid-token": "The sign-in token is not valid.",
+  "token-expired": "The sign-in token has expired: get a new one.",
+  "room-forbidden": "Your sign-in token does not let you into that room.",
+  "name-in-use": "Someone is already signed in under your name in this room.",
+  "room-locked": "The room is locked: nobody new can join it now.",
+  "bad-password": "That room needs a password, and this is not it.",
+  "not-moderator": "Only a moderator of this room can do that.",
 } as const satisfies Record<string, string>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
@@ -54,4 +62,11 @@ export const CLOSE_CODES = {
   sessionReplaced: 4001,
   /** The client kept sending far above its rate limit. */
   rateLimitAbuse: 4008,
+  /**
+   * AUTH=jwt, and the client cannot sign in: an article client (it has no way to send a token), or
+   * a session whose token ran out without `renew-token`. Do not reconnect without a new token.
+   */
+  signInRequired: 4401,
+  /** A moderator removed the user from the room (the `moderated` message before says why). Do not reconnect. */
+  removed: 4403,
 } as const;

@@ -17,6 +17,10 @@ const UserName = z.string().max(256);
 const Target = z.string().max(256);
 /** A room's name as sent; the server checks it like a user name (`checkRoomName`). */
 const RoomName = z.string().max(256);
+/** A sign-in token (a JWT, compact form) as sent; the server verifies it (AUTH=jwt). */
+const SignInToken = z.string().max(8192);
+/** A room password as sent (open mode: a moderator sets one with `moderate`). */
+const RoomPassword = z.string().max(256);
 
 // ---------------------------------------------------------------------------------------------
 // Client -> server messages that the server interprets. Extra fields are kept (the article's
@@ -32,6 +36,10 @@ export const HelloMessage = z.looseObject({
   received: z.number().int().nonnegative().optional(),
   /** The room to log into; without it, the lobby (where the article's clients always are). */
   room: RoomName.optional(),
+  /** AUTH=jwt: the sign-in token, whose claims give the name, rooms and role (required there). */
+  token: SignInToken.optional(),
+  /** The room's password, when it has one. */
+  password: RoomPassword.optional(),
   ref: Ref.optional(),
 });
 export type HelloMessage = z.infer<typeof HelloMessage>;
@@ -46,6 +54,8 @@ export type HelloMessage = z.infer<typeof HelloMessage>;
 export const JoinRoomMessage = z.looseObject({
   type: z.literal("join-room"),
   room: RoomName,
+  /** The new room's password, when it has one. */
+  password: RoomPassword.optional(),
   ref: Ref.optional(),
 });
 export type JoinRoomMessage = z.infer<typeof JoinRoomMessage>;
@@ -92,6 +102,39 @@ export const PingMessage = z.looseObject({
 });
 export type PingMessage = z.infer<typeof PingMessage>;
 
+/**
+ * AUTH=jwt: replaces the session's token before it expires (`welcome.identity.expiresAt`), with
+ * one for the same name; acked with the new `expiresAt`. The session, its calls included, goes on.
+ */
+export const RenewTokenMessage = z.looseObject({
+  type: z.literal("renew-token"),
+  token: SignInToken,
+  ref: Ref.optional(),
+});
+export type RenewTokenMessage = z.infer<typeof RenewTokenMessage>;
+
+export const ModerationAction = z.enum(["remove", "mute", "lock", "unlock", "end-call", "set-password"]);
+export type ModerationAction = z.infer<typeof ModerationAction>;
+
+/**
+ * A moderator's request (anyone else gets `not-moderator`):
+ * - `remove` `target` from the room, with an optional `reason` it is shown;
+ * - ask `target` to `mute` its microphone;
+ * - `lock` the room against new joins, `unlock` it;
+ * - `end-call`: end the room's group call for everyone in it;
+ * - `set-password`: `password` for new joins from now on (null: none).
+ * Acked; everyone in the room hears of it as `moderated` (only `target` for `mute`).
+ */
+export const ModerateMessage = z.looseObject({
+  type: z.literal("moderate"),
+  action: ModerationAction,
+  target: UserName.optional(),
+  reason: z.string().max(200).optional(),
+  password: RoomPassword.min(1).nullable().optional(),
+  ref: Ref.optional(),
+});
+export type ModerateMessage = z.infer<typeof ModerateMessage>;
+
 /** The client messages the server interprets; every other type is relayed. */
 export const ControlMessage = z.discriminatedUnion("type", [
   HelloMessage,
@@ -102,6 +145,8 @@ export const ControlMessage = z.discriminatedUnion("type", [
   ChatMessage,
   SetStatusMessage,
   PingMessage,
+  RenewTokenMessage,
+  ModerateMessage,
 ]);
 export type ControlMessage = z.infer<typeof ControlMessage>;
 /** The client messages the server interprets itself (never relayed). */
@@ -253,6 +298,21 @@ export const Limits = z.object({
 });
 export type Limits = z.infer<typeof Limits>;
 
+export const Role = z.enum(["member", "moderator"]);
+export type Role = z.infer<typeof Role>;
+
+/** AUTH=jwt: who the sign-in token says this user is. */
+export const Identity = z.object({
+  /** The name the session logs in under (a `username`'s `name` is ignored). */
+  name: z.string(),
+  role: Role,
+  /** The rooms it may join; absent: any room. */
+  rooms: z.array(z.string()).optional(),
+  /** When the token expires (ms since the epoch): renew it before with `renew-token`. */
+  expiresAt: z.number(),
+});
+export type Identity = z.infer<typeof Identity>;
+
 export const IdMessage = z.object({ type: z.literal("id"), id: z.string() });
 export const WelcomeMessage = z.object({
   type: z.literal("welcome"),
@@ -267,6 +327,10 @@ export const WelcomeMessage = z.object({
   resumed: z.boolean().optional(),
   /** The room this session logs into (or, resumed, is in), as the server spells it. */
   room: z.string().optional(),
+  /** How users sign in: "open" (any name, the article's way) or "jwt" (a token gives the name). */
+  auth: z.enum(["open", "jwt"]).optional(),
+  /** AUTH=jwt: who the token says this user is. */
+  identity: Identity.optional(),
   ref: Ref.optional(),
 });
 export type WelcomeMessage = z.infer<typeof WelcomeMessage>;
@@ -302,6 +366,8 @@ export const AckMessage = z.looseObject({
   name: z.string().optional(),
   /** `join-room`: the room, as the server spells it. */
   room: z.string().optional(),
+  /** `renew-token`: when the new token expires (ms since the epoch). */
+  expiresAt: z.number().optional(),
 });
 export type AckMessage = z.infer<typeof AckMessage>;
 /** A chat message as delivered: the server has set `name` and `date`. */
@@ -337,6 +403,33 @@ export const PongMessage = z.looseObject({ type: z.literal("pong"), ref: Ref.opt
 export const GroupCallMessage = z.object({ type: z.literal("group-call"), participants: z.array(z.string()) });
 export type GroupCallMessage = z.infer<typeof GroupCallMessage>;
 
+/**
+ * The room's moderation state, sent to modern clients at login (after `group-call`) and whenever
+ * it changes. `moderators`: who may moderate (open mode: the room's longest-present modern user).
+ */
+export const RoomStateMessage = z.object({
+  type: z.literal("room-state"),
+  locked: z.boolean(),
+  passwordProtected: z.boolean(),
+  moderators: z.array(z.string()),
+});
+export type RoomStateMessage = z.infer<typeof RoomStateMessage>;
+
+/**
+ * A moderator (`by`) acted: `remove` (`target` removed, with `reason`; the target's connection
+ * closes next with `removed`), `mute` (sent to `target` alone: please mute your microphone),
+ * `lock`, `unlock`, `end-call` (the group call is over), `set-password` (`reason` absent; the
+ * room now has a password or, per `room-state`, none).
+ */
+export const ModeratedMessage = z.object({
+  type: z.literal("moderated"),
+  action: ModerationAction,
+  by: z.string(),
+  target: z.string().optional(),
+  reason: z.string().optional(),
+});
+export type ModeratedMessage = z.infer<typeof ModeratedMessage>;
+
 /** Every message the server itself originates. */
 export const ServerOriginatedMessage = z.discriminatedUnion("type", [
   IdMessage,
@@ -353,6 +446,8 @@ export const ServerOriginatedMessage = z.discriminatedUnion("type", [
   PongMessage,
   IceServersMessage,
   GroupCallMessage,
+  RoomStateMessage,
+  ModeratedMessage,
 ]);
 export type ServerOriginatedMessage = z.infer<typeof ServerOriginatedMessage>;
 
