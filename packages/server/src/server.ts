@@ -29,6 +29,8 @@ export interface ServerObservers {
 /** Parts a server can be given instead of building its own (tests run several nodes on one in-memory broker). */
 export interface ServerParts {
   bus?: Bus;
+  /** Where the logs go (default: JSON on stdout at LOG_LEVEL). */
+  logger?: Logger;
 }
 
 export interface SwitchboardServer {
@@ -55,7 +57,7 @@ const FEATURES = ["presence-deltas", "acks", "user-status", "raw-chat-text", "re
  */
 export function createServer(input: ConfigInput = {}, observers: ServerObservers = {}, parts: ServerParts = {}): SwitchboardServer {
   const config = resolveConfig(input);
-  const logger = createLogger(config);
+  const logger = parts.logger ?? createLogger(config);
   const metrics = new Metrics();
   const bus = parts.bus ?? createBus(config, logger);
   const hub = new Hub({ ...config, moderatorRule: config.auth === "jwt" ? "token-role" : "first-member" }, bus, {
