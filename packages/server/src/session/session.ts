@@ -211,8 +211,12 @@ export class Session implements Peer {
         return this.#acknowledged(hub.groupLeave(this), ref);
       case "renew-token":
         return this.#signIn.renew(validate(RenewTokenMessage, message).token).then((expiresAt) => this.#acknowledge(ref, { expiresAt }));
-      case "moderate":
-        return this.#acknowledged(moderationRequest(hub, this.context.logger, this, validate(ModerateMessage, message)), ref);
+      case "moderate": {
+        const request = validate(ModerateMessage, message);
+        // Hashing a password costs tens of milliseconds of a worker thread: as rare as logins.
+        if (request.action === "set-password" && request.password) this.#countLogin();
+        return this.#acknowledged(moderationRequest(hub, this.context.logger, this, request), ref);
+      }
       default:
         // Call messages reach the call partner's SDK, or the article's client: they must be well-formed.
         if (CALL_MESSAGE_TYPES.has(message.type)) validate(CallMessage, message);
