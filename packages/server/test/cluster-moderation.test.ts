@@ -112,4 +112,23 @@ describe("moderation in a cluster", () => {
       store.disconnect();
     }
   }, 30_000);
+
+  it("hands a signed-in session over to another node with its identity, role and expiry", async () => {
+    const { client: ann } = await signIn(n1, "ann2", "handover", { role: "moderator" });
+    const bob = (await signIn(n2, "bob2", "handover")).client;
+    const welcome = ann.all("welcome")[0]!;
+    const again = await TestClient.connect(`ws://127.0.0.1:${n2.port}/ws`);
+    clients.push(again);
+    await again.next("id");
+    const received = ann.received.length - ann.received.indexOf(welcome) - 1;
+    const token = await mintToken({ name: "ann2", secret: SECRET, role: "moderator" });
+    again.send({ type: "hello", protocol: 1, token, resume: welcome.resumeToken, received });
+    expect(await again.next("welcome")).toMatchObject({ resumed: true, identity: { name: "ann2", role: "moderator", expiresAt: (welcome.identity as { expiresAt: number }).expiresAt } });
+    again.name = "ann2";
+    // Still the room's moderator, now on the other node.
+    expect(await moderate(again, { action: "mute", target: "bob2" })).toBe("ack");
+    expect(await bob.next("moderated")).toMatchObject({ action: "mute", by: "ann2" });
+    again.send({ type: "renew-token", token, ref: "renew" });
+    expect(await answerTo(again, "renew")).toBe("ack");
+  }, 30_000);
 });
