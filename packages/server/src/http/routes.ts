@@ -71,7 +71,14 @@ async function serveMetrics(response: ServerResponse, context: Pick<RouteContext
   response.end(text);
 }
 
-/** Plain HTTP: health checks and the web app. */
+/** How the server is doing, as /healthz and /readyz tell it. */
+function serving(context: Pick<RouteContext, "isReady" | "isDraining" | "isDegraded">): "starting" | "draining" | "degraded" | "ok" {
+  if (!context.isReady()) return context.isDraining() ? "draining" : "starting";
+  // Degraded: the node serves the users it holds, but cannot log anyone in.
+  return context.isDegraded() ? "degraded" : "ok";
+}
+
+/** Plain HTTP: health checks, metrics, ICE servers and the web app. */
 export function createRequestHandler(context: RouteContext) {
   return async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     for (const [name, value] of Object.entries(SAFE_HEADERS)) response.setHeader(name, value);
@@ -79,10 +86,13 @@ export function createRequestHandler(context: RouteContext) {
     if (pathname === undefined) return;
 
     if (pathname === "/healthz") {
-      const ready = context.isReady();
-      // Degraded: the node serves the users it holds, but cannot log anyone in.
-      const status = !ready ? (context.isDraining() ? "draining" : "starting") : context.isDegraded() ? "degraded" : "ok";
-      return sendJson(response, ready ? 200 : 503, { status, ...context.stats() });
+      const status = serving(context);
+      return sendJson(response, status === "ok" || status === "degraded" ? 200 : 503, { status, ...context.stats() });
+    }
+    if (pathname === "/readyz") {
+      // Whether new connections belong here: accepting them, and able to log their users in.
+      const status = serving(context);
+      return sendJson(response, status === "ok" ? 200 : 503, { status: status === "ok" ? "ready" : status });
     }
     if (pathname === "/metrics") return serveMetrics(response, context, context.metricsVerdict(request));
     if (pathname === "/api/ice-servers") {
