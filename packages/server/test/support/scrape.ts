@@ -1,4 +1,4 @@
-import { getMetricsFromIterator, type PromData, type PromHistogramData, type PromMetrics } from "prom2javascript";
+import { getMetricsFromIterator, type PromData, type PromHistogramData, type PromMetrics, type PromSummaryData } from "prom2javascript";
 
 export type { PromMetrics };
 
@@ -21,8 +21,10 @@ export async function scrape(url: string, headers: Record<string, string> = {}):
   return getMetricsFromIterator(lines[Symbol.iterator]());
 }
 
+type Series = PromData | PromHistogramData | PromSummaryData;
+
 /** The series of `name` whose labels include `labels`; throws when there is none (an absent 0 proves nothing). */
-function seriesOf<Series extends { labels: Record<string, string> }>(metrics: PromMetrics, name: string, labels: Record<string, string>): Series {
+function seriesOf(metrics: PromMetrics, name: string, labels: Record<string, string>): Series {
   const metric = metrics[name];
   if (!metric) throw new Error(`/metrics has no ${name}`);
   const series = (metric.data as Series[]).find((item) => Object.entries(labels).every(([key, value]) => item.labels[key] === value));
@@ -31,8 +33,8 @@ function seriesOf<Series extends { labels: Record<string, string> }>(metrics: Pr
 }
 
 /** A counter's or a gauge's value. */
-export const valueOf = (metrics: PromMetrics, name: string, labels: Record<string, string> = {}) => seriesOf<PromData>(metrics, name, labels).value;
+export const valueOf = (metrics: PromMetrics, name: string, labels: Record<string, string> = {}) => (seriesOf(metrics, name, labels) as PromData).value;
 
 /** A histogram's series: `count`, `sum` and cumulative `buckets` by upper bound. */
 export const histogramOf = (metrics: PromMetrics, name: string, labels: Record<string, string> = {}) =>
-  seriesOf<PromHistogramData>(metrics, name, labels);
+  seriesOf(metrics, name, labels) as PromHistogramData;
