@@ -8,11 +8,10 @@
 // package. So the package is staged in a temporary directory:
 //   dist/                         packages/server/dist
 //   web/                          apps/web/dist (config.ts looks there first)
-//   node_modules/@switchboard/…   the workspace packages the server imports (bundled: they are
-//                                 not on the registry), each as its own `npm pack` would ship it
-//   package.json                  the server's, with the bundled packages' own dependencies
-//                                 added: npm installs the dependencies of the package, not of
-//                                 what it bundles. Every other dependency comes from the registry.
+//   node_modules/@switchboard/…   the workspace packages the server imports, bundled (they are
+//                                 not on the registry): what their own `npm pack` would ship
+//   package.json                  the server's, with the bundled packages' dependencies moved
+//                                 into it; npm installs these and all others from the registry.
 // --no-build packs what is built (the test does, beside tests that serve apps/web/dist).
 import { spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -34,6 +33,7 @@ function npmRun(args, cwd, capture = false) {
 }
 
 const readJson = (path) => JSON.parse(readFileSync(path, "utf8"));
+const writeJson = (path, value) => writeFileSync(path, `${JSON.stringify(value, null, 2)}\n`);
 
 /** `path`, which the build makes. */
 function built(path) {
@@ -54,15 +54,21 @@ try {
 
   for (const name of bundled) {
     const dir = workspaces.get(name);
-    const manifest = readJson(join(dir, "package.json"));
-    for (const entry of ["package.json", ...manifest.files]) copy(join(dir, entry), join(stage, "node_modules", name, entry));
-    for (const [dependency, range] of Object.entries(manifest.dependencies ?? {})) {
+    const { dependencies: own = {}, ...manifest } = readJson(join(dir, "package.json"));
+    const target = join(stage, "node_modules", name);
+    mkdirSync(target, { recursive: true });
+    for (const entry of manifest.files) copy(join(dir, entry), join(target, entry));
+    for (const [dependency, range] of Object.entries(own)) {
       if (workspaces.has(dependency) && !bundled.includes(dependency)) throw new Error(`${name} needs ${dependency}: make it a dependency of the server too`);
       // Where both name one, the server's range stands (the narrower one, in practice).
       dependencies[dependency] ??= range;
     }
+    // Its dependencies become the server's: npm counts a bundled package's own dependencies as
+    // part of the bundle, and would install them from the tarball (as empty folders) where they
+    // land beside it, in the package's node_modules (a global install).
+    writeJson(join(target, "package.json"), manifest);
   }
-  for (const target of Object.values(server.bin)) built(join(root, "packages/server", target));
+  for (const bin of Object.values(server.bin)) built(join(root, "packages/server", bin));
   for (const entry of server.files) copy(join(root, "packages/server", entry), join(stage, entry));
   built(join(root, "apps/web/dist/index.html"));
   copy(join(root, "apps/web/dist"), join(stage, "web"));
@@ -76,7 +82,7 @@ try {
     dependencies,
     bundleDependencies: bundled,
   });
-  writeFileSync(join(stage, "package.json"), `${JSON.stringify(published, null, 2)}\n`);
+  writeJson(join(stage, "package.json"), published);
   mkdirSync(destination, { recursive: true });
   const [packed] = JSON.parse(npmRun(["pack", "--pack-destination", destination, "--json"], stage, true));
   console.log(join(destination, packed.filename));

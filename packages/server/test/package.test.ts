@@ -36,7 +36,10 @@ beforeAll(async () => {
   app = join(work, "app");
   mkdirSync(app);
   writeFileSync(join(app, "package.json"), `${JSON.stringify({ private: true })}\n`);
-  await run("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline", tarball], { cwd: app, env: npmEnv });
+  const install = ["install", "--no-audit", "--no-fund", "--prefer-offline"];
+  await run("npm", [...install, tarball], { cwd: app, env: npmEnv });
+  // A global install puts the package's dependencies in its own node_modules, not above it.
+  await run("npm", [...install, "--global", "--prefix", join(work, "global"), tarball], { cwd: work, env: npmEnv });
 }, 120_000);
 
 afterAll(() => {
@@ -132,9 +135,12 @@ describe("the npm package", () => {
     expect(JSON.parse(readFileSync(installed, "utf8")).version).toBe(protocol.version);
   });
 
-  it("runs as the installed bin: PORT and HOST, the web app, logins, and a drain on SIGTERM", async () => {
+  it.each([
+    ["in a project", "app/node_modules/.bin/switchboard"],
+    ["globally", "global/bin/switchboard"],
+  ])("runs installed %s: PORT and HOST, the web app, logins, and a drain on SIGTERM", async (_where, bin) => {
     const port = await freePort();
-    const server = start(join(app, "node_modules/.bin/switchboard"), [], { cwd: app, env: { PATH, PORT: String(port), HOST: "127.0.0.1" } });
+    const server = start(join(work, bin), [], { cwd: work, env: { PATH, PORT: String(port), HOST: "127.0.0.1" } });
     await healthy(port, server);
 
     const page = await fetch(`http://127.0.0.1:${port}/`);
