@@ -12,7 +12,8 @@
 //                                 not on the registry): what their own `npm pack` would ship
 //   package.json                  the server's, with the bundled packages' dependencies moved
 //                                 into it; npm installs these and all others from the registry.
-// --no-build packs what is built (the test does, beside tests that serve apps/web/dist).
+// --no-build packs what is built (the test does: a build would rewrite apps/web/dist while
+// other tests serve it).
 import { spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
