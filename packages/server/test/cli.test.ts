@@ -4,6 +4,7 @@ import { once } from "node:events";
 import { createServer as createNetServer, type AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { createTokenVerifier } from "../src/auth/token-verifier.js";
 import { builtCli } from "./support/cli-process.js";
 
 const root = fileURLToPath(new URL("../../..", import.meta.url));
@@ -102,5 +103,19 @@ describe("the server process", () => {
     const run = start(["--help"]);
     expect(await run.exit).toBe(0);
     expect(run.stdout.join("\n")).toMatch(/--max-message-bytes\s+env MAX_MESSAGE_BYTES/);
+  });
+
+  it("mints a sign-in token with `token` that the server's verifier accepts, and refuses without a key", async () => {
+    const secret = "a-cli-secret-of-more-than-32-characters";
+    const run = start(["token", "--name", "ann", "--role", "moderator", "--rooms", "team,design", "--ttl", "120"], { JWT_SECRET: secret });
+    expect(await run.exit).toBe(0);
+    const verifier = createTokenVerifier({ auth: "jwt", jwtSecret: secret })!;
+    const identity = await verifier.verify(run.stdout[0]!);
+    expect(identity).toMatchObject({ name: "ann", role: "moderator", rooms: ["team", "design"] });
+    expect(identity.expiresAt).toBeGreaterThan(Date.now() + 100_000);
+    expect(identity.expiresAt).toBeLessThanOrEqual(Date.now() + 121_000);
+    const keyless = start(["token", "--name", "ann"]);
+    expect(await keyless.exit).toBe(2);
+    expect(keyless.stderr).toMatch(/give a secret/);
   });
 });
