@@ -135,7 +135,10 @@ export const ConfigSchema = z
     /** AUTH=jwt with RS256 or ES256: the public key, as PEM text or a PEM file's path. */
     jwtPublicKey: z.string().min(1).optional(),
     /** AUTH=jwt: where the signing keys are published (a JWKS; fetched and cached). */
-    jwtJwksUrl: z.string().regex(/^https?:\/\/\S+$/, "must be an http(s) URL").optional(),
+    jwtJwksUrl: z
+      .string()
+      .regex(/^(https:\/\/|http:\/\/(localhost|127\.0\.0\.1|\[::1\])[:/])\S+$/, "must be an https URL (http only on this machine)")
+      .optional(),
     /** AUTH=jwt: tokens must carry this `iss`... */
     jwtIssuer: z.string().min(1).optional(),
     /** ...and this `aud`. */

@@ -48,10 +48,13 @@ describe("moderation", () => {
     const bob = await running.modern("bob");
     expect(lastState(ann)).toEqual({ type: "room-state", locked: false, passwordProtected: false, moderators: ["ann"] });
     expect(lastState(bob)).toMatchObject({ moderators: ["ann"] });
-    expect(await moderate(bob, { action: "lock" })).toBe("not-moderator");
+    expect(await moderate(bob, { action: "end-call" })).toBe("not-moderator");
     await ann.close();
     await bob.next("room-state", (m) => (m.moderators as string[])[0] === "bob");
-    expect(await moderate(bob, { action: "lock" })).toBe("ack");
+    expect(await moderate(bob, { action: "end-call" })).toBe("ack");
+    // The lobby, where the article's clients are, is never locked nor given a password.
+    expect(await moderate(bob, { action: "lock" })).toBe("invalid-message");
+    expect(await moderate(bob, { action: "set-password", password: "x" })).toBe("invalid-message");
   });
 
   it("removes a user, who is told why, is closed for good and cannot come back under that name", async () => {
@@ -116,21 +119,23 @@ describe("moderation", () => {
 
   it("sets a room password that new logins must give, and clears it", async () => {
     await running.start();
-    const ann = await running.modern("ann");
+    const ann = await running.modern("ann", "team");
+    const team = { room: "team" };
     expect(await moderate(ann, { action: "set-password" })).toBe("invalid-message");
     expect(await moderate(ann, { action: "set-password", password: "correct horse" })).toBe("ack");
     expect(await ann.next("room-state", (m) => m.passwordProtected === true)).toBeTruthy();
-    expect((await tryLogin("bob")).refused).toBe("bad-password");
-    expect((await tryLogin("bob", { password: "wrong" })).refused).toBe("bad-password");
-    expect((await tryLogin("bob", { password: "correct horse" })).refused).toBeUndefined();
-    // The article's client has no way to give one: it is told.
-    const old = await running.connect();
-    const { id } = await old.next("id");
-    old.send({ type: "username", name: "old", id });
-    expect(await old.next("error")).toMatchObject({ code: "bad-password" });
+    expect((await tryLogin("bob", team)).refused).toBe("bad-password");
+    expect((await tryLogin("bob", { ...team, password: "wrong" })).refused).toBe("bad-password");
+    expect((await tryLogin("bob", { ...team, password: "correct horse" })).refused).toBeUndefined();
+    // A room switch with the wrong password leaves the user where it was.
+    const eve = await running.modern("eve", "elsewhere");
+    eve.send({ type: "join-room", room: "team", password: "guess", ref: "switch" });
+    expect(await eve.next("error", (m) => m.ref === "switch")).toMatchObject({ code: "bad-password" });
+    eve.send({ type: "join-room", room: "team", password: "correct horse", ref: "switch2" });
+    expect(await eve.next("ack", (m) => m.ref === "switch2")).toMatchObject({ room: "team" });
     expect(await moderate(ann, { action: "set-password", password: null })).toBe("ack");
     await ann.next("room-state", (m) => m.passwordProtected === false);
-    expect((await tryLogin("carol")).refused).toBeUndefined();
+    expect((await tryLogin("carol", team)).refused).toBeUndefined();
   });
 
   it("ends the room's group call for everyone in it", async () => {

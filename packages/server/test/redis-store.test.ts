@@ -4,6 +4,7 @@ import { beforeAll, describe, expect, it, vi } from "vitest";
 import type { ClaimRequest, ClusterEvent, LocalState } from "../src/bus/bus.js";
 import { MemoryStore } from "../src/bus/memory-store.js";
 import { RedisStore } from "../src/bus/redis-store.js";
+import { removedKey } from "../src/bus/removed-key.js";
 import { decodeEvent, type VersionedEvent } from "../src/bus/wire-envelope.js";
 import { redisPerFile, type RunningRedis } from "./support/redis-server.js";
 
@@ -99,8 +100,12 @@ describe("Redis scripts", () => {
         }
         case "settings": {
           const room = someone && random() < 0.9 ? someone.room : pick(rooms);
-          const settings = { locked: random() < 0.5, ...(random() < 0.5 && { password: `scrypt$${step}$x` }), ...(random() < 0.5 && { removed: [pick(names)] }) };
-          await compare(memory.setSettings(node, room, settings), store.setSettings(room, settings));
+          const change = {
+            ...(random() < 0.5 && { locked: random() < 0.5 }),
+            ...(random() < 0.3 ? { password: `scrypt$${step}$x` } : random() < 0.3 ? { clearPassword: true as const } : {}),
+            ...(random() < 0.5 && { removed: usernameKeys(pick(names)).map(removedKey) }),
+          };
+          await compare(memory.changeSettings(node, room, change), store.changeSettings(room, change));
           break;
         }
         case "chat": {
@@ -131,7 +136,7 @@ describe("Redis scripts", () => {
             members: held.map((member) => ({ ...member, busy: member.busy || random() < 0.3, roomKeys: usernameKeys(member.room), nameKeys: usernameKeys(member.name) })),
             groupCalls: held.map((member) => ({ room: member.room, participants: held.filter(() => random() < 0.6).map((other) => other.name) })),
             histories: [{ room: pick(rooms), messages: [{ type: "message", name: "ann", text: "kept", date: 1, seq: 20 + step } satisfies DeliveredChatMessage] }],
-            settings: [{ room: pick(rooms), settings: { locked: random() < 0.5, password: "scrypt$a$b" } }],
+            settings: [{ room: pick(rooms), settings: { version: step, locked: random() < 0.5, password: "scrypt$a$b" } }],
           };
           const lost = async (found: Promise<{ session: string }[]> | { session: string }[]) => (await found).map((member) => member.session);
           await compare(await lost(memory.restore(node, state)), lost(store.restore(state)));

@@ -58,7 +58,9 @@ function verificationKey(config: AuthConfig): { key: Uint8Array | KeyObject | JW
   if (config.jwtJwksUrl) return { key: createRemoteJWKSet(new URL(config.jwtJwksUrl)), algorithms: ["RS256", "ES256"] };
   const pem = config.jwtPublicKey!.includes("-----BEGIN") ? config.jwtPublicKey! : readFileSync(config.jwtPublicKey!, "utf8");
   const key = createPublicKey(pem);
-  return { key, algorithms: key.asymmetricKeyType === "ec" ? ["ES256"] : ["RS256"] };
+  if (key.asymmetricKeyType === "rsa") return { key, algorithms: ["RS256"] };
+  if (key.asymmetricKeyType === "ec" && key.asymmetricKeyDetails?.namedCurve === "prime256v1") return { key, algorithms: ["ES256"] };
+  throw new Error("JWT_PUBLIC_KEY must be an RSA key (RS256) or a P-256 key (ES256)");
 }
 
 /** What the client is told; the key server being unreachable is ours, not the token's. */

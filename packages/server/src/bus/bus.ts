@@ -36,8 +36,12 @@ export interface Bus {
    * `removed`: a moderator removed it (its node, told, ends its session).
    */
   release(room: string, name: string, session: string, removed?: boolean): void;
-  /** Replaces the room's moderation settings (if the room is open). Rejects while unreachable. */
-  setSettings(room: string, settings: RoomSettings): Promise<void>;
+  /**
+   * Changes the room's moderation settings, read and written in one step in the store (two
+   * moderators at once lose neither change); resolves with them, or undefined when the room is
+   * not open. Rejects while unreachable.
+   */
+  changeSettings(room: string, change: SettingsChange): Promise<RoomSettings | undefined>;
   setBusy(room: string, name: string, session: string, busy: boolean): void;
   /** Joins the room's group call; "full" past `capacity`. Rejects while unreachable. */
   groupJoin(room: string, name: string, capacity: number): Promise<GroupCallState | "full">;
@@ -101,13 +105,29 @@ export interface MemberRecord {
 
 /** What a room's moderators set; it goes with the room. */
 export interface RoomSettings {
-  /** New logins are refused (see `Room.admissionError`). */
+  /** Each change takes the next: a replica keeps the newest it has seen. */
+  version: number;
+  /** New logins are refused (see `RoomModeration.refusal`). */
   locked: boolean;
   /** The password's hash (see room-password.ts); absent: none. */
   password?: string;
-  /** The first `usernameKeys` of those its moderators removed: they cannot log in again while the room lasts. */
+  /** `removedKey`s of the names its moderators removed: they cannot log in again while the room lasts. */
   removed?: string[];
 }
+
+/** One moderator's change; what it leaves out stays as it is. */
+export interface SettingsChange {
+  locked?: boolean;
+  password?: string;
+  clearPassword?: true;
+  /** Added to `removed` (the oldest are forgotten past `MAX_REMOVED`). */
+  removed?: string[];
+}
+
+/** Most removed names a room remembers. */
+export const MAX_REMOVED = 200;
+
+export const NO_SETTINGS: RoomSettings = { version: 0, locked: false };
 
 export interface ClaimRequest {
   /** The requested room as checked (`checkedRoomName`): its spelling and look-alike keys. */

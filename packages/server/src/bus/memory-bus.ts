@@ -12,6 +12,7 @@ import {
   type ResumableRecord,
   type ResumableSession,
   type RoomSettings,
+  type SettingsChange,
   type SessionHandover,
   type UnnumberedChat,
 } from "./bus.js";
@@ -185,9 +186,9 @@ export class MemoryBus implements Bus {
     if (this.#up) this.broker.store.release(this.nodeId, room, name, session, removed);
   }
 
-  async setSettings(room: string, settings: RoomSettings): Promise<void> {
+  async changeSettings(room: string, change: SettingsChange): Promise<RoomSettings | undefined> {
     this.#checkUp();
-    this.broker.store.setSettings(this.nodeId, room, settings);
+    return this.broker.store.changeSettings(this.nodeId, room, change);
   }
 
   setBusy(room: string, name: string, session: string, busy: boolean): void {

@@ -11,8 +11,11 @@ import type {
   ResumableSession,
   RoomSettings,
   RoomSnapshot,
+  SettingsChange,
   UnnumberedChat,
 } from "./bus.js";
+import { MAX_REMOVED, NO_SETTINGS } from "./bus.js";
+import { removedKey } from "./removed-key.js";
 
 interface StoredRoom {
   name: string;
@@ -29,7 +32,6 @@ interface StoredRoom {
   settings?: RoomSettings;
 }
 
-const NO_SETTINGS: RoomSettings = { locked: false };
 
 /** Where an event goes: to every node but its origin. */
 export type Publish = (origin: string, event: ClusterEvent) => void;
@@ -94,11 +96,18 @@ export class MemoryStore {
     this.publish(origin, { kind: "status", room: roomName, name, session, busy });
   }
 
-  setSettings(origin: string, roomName: string, settings: RoomSettings): void {
+  changeSettings(origin: string, roomName: string, change: SettingsChange): RoomSettings | undefined {
     const room = this.#rooms.get(roomName);
-    if (!room) return;
-    room.settings = { ...settings };
+    if (!room) return undefined;
+    const { password: _password, ...current } = room.settings ?? NO_SETTINGS;
+    const settings: RoomSettings = { ...current, version: current.version + 1 };
+    if (change.locked !== undefined) settings.locked = change.locked;
+    const password = change.clearPassword ? undefined : (change.password ?? room.settings?.password);
+    if (password !== undefined) settings.password = password;
+    if (change.removed) settings.removed = [...(current.removed ?? []), ...change.removed].slice(-MAX_REMOVED);
+    room.settings = settings;
     this.publish(origin, { kind: "settings", room: roomName, settings: { ...settings } });
+    return { ...settings };
   }
 
   groupJoin(origin: string, roomName: string, name: string, capacity: number): GroupCallState | "full" {
@@ -178,6 +187,12 @@ export class MemoryStore {
     const lost: MemberRecord[] = [];
     for (const member of state.members) {
       const current = this.#rooms.get(member.room)?.members.get(member.name);
+      // A moderator removed it while its node was cut off: it stays out.
+      const removed = this.#rooms.get(member.room)?.settings?.removed;
+      if (current?.session !== member.session && removed && member.nameKeys.some((key) => removed.includes(removedKey(key)))) {
+        lost.push(member);
+        continue;
+      }
       if (current?.session !== member.session) {
         const result = this.claim(node, {
           room: { name: member.room, keys: this.#rooms.get(member.room)?.keys ?? member.roomKeys },

@@ -12,6 +12,7 @@ import {
   type ResumableRecord,
   type ResumableSession,
   type RoomSettings,
+  type SettingsChange,
   type UnnumberedChat,
 } from "./bus.js";
 import type { NodeTiming } from "./memory-bus.js";
@@ -143,8 +144,8 @@ export class RedisBus implements Bus {
     this.#write("release", () => this.#store.release(room, name, session, removed));
   }
 
-  setSettings(room: string, settings: RoomSettings): Promise<void> {
-    return this.#ask(() => this.#store.setSettings(room, settings));
+  changeSettings(room: string, change: SettingsChange): Promise<RoomSettings | undefined> {
+    return this.#ask(() => this.#store.changeSettings(room, change));
   }
 
   setBusy(room: string, name: string, session: string, busy: boolean): void {

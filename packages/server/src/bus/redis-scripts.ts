@@ -77,6 +77,19 @@ local function closeRoom(name)
   end
 end
 
+local function settingsOf(room) return decoded(redis.call("HGET", k("room", room), "settings")) end
+
+-- A moderator removed this name (any of its keys: see removed-key.ts) from its room.
+local function wasRemoved(room, nameKeys)
+  local settings = settingsOf(room)
+  if not settings or not settings.removed then return false end
+  for _, key in ipairs(nameKeys) do
+    local hash = redis.sha1hex(key)
+    for _, removed in ipairs(settings.removed) do if removed == hash then return true end end
+  end
+  return false
+end
+
 local function groupState(room)
   local state = {tonumber(redis.call("HGET", k("room", room), "gv"))}
   for _, name in ipairs(redis.call("ZRANGE", k("group", room), 0, -1)) do state[#state + 1] = name end
@@ -175,11 +188,24 @@ const BODIES = {
 
   release: `release(origin, a.room, a.name, a.session, a.removed)`,
 
-  // body: the settings' JSON
-  setSettings: `
-if not exists(a.room) then return end
-redis.call("HSET", k("room", a.room), "settings", body)
-emit(origin, {kind = "settings", room = a.room}, body)`,
+  // body: the change's JSON (SettingsChange); returns the settings' JSON, or nil without the room.
+  changeSettings: `
+if not exists(a.room) then return false end
+local s = settingsOf(a.room) or {version = 0, locked = false}
+local c = cjson.decode(body)
+if c.locked ~= nil then s.locked = c.locked end
+if c.clearPassword then s.password = nil elseif c.password then s.password = c.password end
+if c.removed then
+  local removed = s.removed or {}
+  for _, key in ipairs(c.removed) do removed[#removed + 1] = key end
+  while #removed > a.maxRemoved do table.remove(removed, 1) end
+  s.removed = removed
+end
+s.version = s.version + 1
+local json = cjson.encode(s)
+redis.call("HSET", k("room", a.room), "settings", json)
+emit(origin, {kind = "settings", room = a.room}, json)
+return json`,
 
   setBusy: `setBusy(origin, a.room, a.name, a.session, a.busy)`,
 
@@ -279,7 +305,10 @@ local lost = {}
 for i, m in ipairs(a.members) do
   local current = member(m.room, m.name)
   local kept = current and current.session == m.session
-  if not kept then
+  -- A moderator removed it while its node was cut off: it stays out.
+  if not kept and exists(m.room) and wasRemoved(m.room, m.nameKeys) then
+    lost[#lost + 1] = i - 1
+  elseif not kept then
     local result = claim(origin, {room = m.room, roomKeys = roomKeys(m.room) or m.roomKeys, name = m.name,
       nameKeys = m.nameKeys, session = m.session, modern = m.modern, moderator = m.moderator})
     if result[1] == 0 then lost[#lost + 1] = i - 1 else kept = true end

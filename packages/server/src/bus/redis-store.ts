@@ -11,8 +11,10 @@ import type {
   ResumableRecord,
   ResumableSession,
   RoomSettings,
+  SettingsChange,
   UnnumberedChat,
 } from "./bus.js";
+import { MAX_REMOVED, NO_SETTINGS } from "./bus.js";
 import { defineScripts, type ScriptCall, type ScriptName } from "./redis-scripts.js";
 import { MemberRecordSchema, RoomSettingsSchema, parseJson } from "./wire-envelope.js";
 
@@ -42,7 +44,8 @@ const SnapshotReply = z.tuple(
     z.array(z.string()),
     z.array(jsonText(MemberRecordSchema)),
     z.array(jsonText(DeliveredChatMessage)),
-    z.union([z.null(), jsonText(RoomSettingsSchema)]),
+    // A room's settings that do not parse are that room's loss, not the snapshot's.
+    z.union([z.null(), jsonText(RoomSettingsSchema)]).catch(null),
   ]),
 );
 
@@ -91,8 +94,9 @@ export class RedisStore {
     await this.#run("release", { room, name, session, removed: removed || undefined });
   }
 
-  async setSettings(room: string, settings: RoomSettings): Promise<void> {
-    await this.#run("setSettings", { room }, Buffer.from(JSON.stringify(settings)));
+  async changeSettings(room: string, change: SettingsChange): Promise<RoomSettings | undefined> {
+    const reply = await this.#run("changeSettings", { room, maxRemoved: MAX_REMOVED }, Buffer.from(JSON.stringify(change)));
+    return reply === null ? undefined : z.string().pipe(jsonText(RoomSettingsSchema)).parse(reply);
   }
 
   async setBusy(room: string, name: string, session: string, busy: boolean): Promise<void> {
@@ -184,7 +188,7 @@ export class RedisStore {
           members,
           group: { room, participants, version: groupVersion },
           history,
-          settings: settings ?? { locked: false },
+          settings: settings ?? NO_SETTINGS,
         })),
       },
     };

@@ -30,9 +30,10 @@ export const MemberRecordSchema = z.object({
 }) satisfies z.ZodType<MemberRecord>;
 
 export const RoomSettingsSchema = z.object({
+  version: z.number().int().nonnegative(),
   locked: z.boolean(),
   password: z.string().max(512).optional(),
-  removed: z.array(z.string().max(512)).max(1000).optional(),
+  removed: list(z.string().regex(/^[0-9a-f]{40}$/)).optional(),
 }) satisfies z.ZodType<RoomSettings>;
 
 const Event = z.discriminatedUnion("kind", [

@@ -150,7 +150,7 @@ export class HubReplica {
     for (const member of members.values()) room.joinedElsewhere(new RemotePeer(member, this.hub.bus), member.busy);
     room.groupCallIs(state.group, true);
     room.seedHistory(state.history);
-    room.moderation.settingsAre(state.settings);
+    room.moderation.settingsAre(state.settings, true);
     this.hub.closeIfEmpty(room);
     return room;
   }

@@ -30,6 +30,8 @@ export interface LoginOptions {
   password?: string;
   /** AUTH=jwt: the name is the token's, so it is refused (`name-in-use`) rather than renamed. */
   exactName?: boolean;
+  /** `switchRoom` checked the password already, before leaving the old room (scrypt is dear). */
+  passwordChecked?: boolean;
 }
 
 /** A login waiting for the store; a logout meanwhile cancels it. */
@@ -95,7 +97,7 @@ export class Hub {
     const joining: Joining = { cancelled: false };
     this.#joining.set(peer, joining);
     try {
-      if (!replaces) await this.#checkPassword(peer, checked.keys, options.password);
+      if (!replaces && !options.passwordChecked) await this.#checkPassword(peer, checked.keys, options.password);
       const taken = new Set<string>();
       for (let attempt = 0; attempt < MAX_CLAIM_ATTEMPTS; attempt++) {
         const known = this.#find(checked.keys);
@@ -103,7 +105,7 @@ export class Hub {
           ? known.nameFor(requested, replaces?.name, taken)
           : chooseName(requested, (key) => taken.has(key));
         if (options.exactName && chosen.name !== chosen.requested) throw new ProtocolError("name-in-use");
-        const refusal = replaces ? undefined : known?.moderation.refusal(peer, chosen.name);
+        const refusal = known?.moderation.refusal(peer, chosen.name, replaces !== undefined);
         if (refusal) throw refusal;
         const result = await untilStored(() =>
           this.bus.claim({
@@ -159,7 +161,7 @@ export class Hub {
    * requested, so a rename in one room does not follow it). Its own room already: nothing
    * changes. If the new login fails, the peer is logged in nowhere.
    */
-  async switchRoom(peer: Peer, requested: unknown, room: string, options: Omit<LoginOptions, "replaces"> = {}): Promise<string> {
+  async switchRoom(peer: Peer, requested: unknown, room: string, options: Omit<LoginOptions, "replaces" | "passwordChecked"> = {}): Promise<string> {
     const current = this.#roomOf.get(peer);
     if (!current || peer.name === null) throw new ProtocolError("not-logged-in");
     const keys = checkedRoomName(room).keys;
@@ -174,7 +176,7 @@ export class Hub {
     if (refusal) throw refusal;
     await this.#checkPassword(peer, keys, options.password);
     this.logout(peer);
-    return this.login(peer, requested, room, options);
+    return this.login(peer, requested, room, { ...options, passwordChecked: true });
   }
 
   /**
@@ -183,7 +185,8 @@ export class Hub {
    */
   moderate(sender: Peer, message: ModerateMessage): Promise<ModeratedMessage> {
     const room = this.#roomOfSender(sender);
-    return moderate({ room, bus: this.bus, by: room.nameOf(sender), remove: (target) => this.#removeFromRoom(room, target) }, message);
+    const openLobby = this.options.moderatorRule === "first-member";
+    return moderate({ room, bus: this.bus, by: room.nameOf(sender), remove: (target) => this.#removeFromRoom(room, target), openLobby }, message);
   }
 
   /** The room `peer` is logged into, as that room spells itself. */

@@ -1,6 +1,8 @@
-import type { ModerateMessage, ModeratedMessage } from "@switchboard/protocol";
+import { LOBBY_ROOM, type ModerateMessage, type ModeratedMessage } from "@switchboard/protocol";
 import { hashRoomPassword } from "../auth/room-password.js";
-import type { Bus, RoomSettings } from "../bus/bus.js";
+import type { Bus, SettingsChange } from "../bus/bus.js";
+import { checkedRoomName } from "./room-name.js";
+import { RoomModeration } from "./room-moderation.js";
 import { encodeMessage, encodeShared } from "../wire/outgoing.js";
 import { ProtocolError } from "../wire/protocol-error.js";
 import type { Peer } from "./peer.js";
@@ -14,6 +16,11 @@ export interface ModerationContext {
   by: string;
   /** Takes `target` out of the room: its session ends, here or on its node. */
   remove(target: Peer): void;
+  /**
+   * AUTH=open: the lobby, where the article's clients always are (they can give no password),
+   * cannot be locked or get a password.
+   */
+  openLobby: boolean;
 }
 
 /**
@@ -31,7 +38,7 @@ export async function moderate(context: ModerationContext, message: ModerateMess
       if (target.moderator || room.moderation.isModerator(target.name!)) throw new ProtocolError("not-moderator", "A moderator cannot be removed.");
       notice.target = target.name!;
       if (message.reason !== undefined) notice.reason = message.reason;
-      await changeSettings(context, room.moderation.withRemoved(target.name!));
+      await changeSettings(context, RoomModeration.removing(target.name!));
       announce(context, notice);
       context.remove(target);
       return notice;
@@ -44,14 +51,15 @@ export async function moderate(context: ModerationContext, message: ModerateMess
     }
     case "lock":
     case "unlock":
-      await changeSettings(context, { ...room.moderation.settings, locked: message.action === "lock" });
+      if (message.action === "lock") keepLobbyOpen(context);
+      await changeSettings(context, { locked: message.action === "lock" });
       announce(context, notice);
       return notice;
     case "set-password": {
       if (message.password === undefined) throw new ProtocolError("invalid-message", '"set-password" needs "password" (a string, or null for none).');
-      const { password: _previous, ...settings } = room.moderation.settings;
-      const password = message.password === null ? undefined : await hashRoomPassword(message.password);
-      await changeSettings(context, password === undefined ? settings : { ...settings, password });
+      if (message.password !== null) keepLobbyOpen(context);
+      const change: SettingsChange = message.password === null ? { clearPassword: true } : { password: await hashRoomPassword(message.password) };
+      await changeSettings(context, change);
       announce(context, notice);
       return notice;
     }
@@ -71,10 +79,16 @@ function targetOf(room: Room, message: ModerateMessage, by: string): Peer {
   return target;
 }
 
-async function changeSettings({ room, bus }: ModerationContext, settings: RoomSettings): Promise<void> {
-  await untilStored(() => bus.setSettings(room.name, settings));
+function keepLobbyOpen({ room, openLobby }: ModerationContext): void {
+  if (openLobby && checkedRoomName(room.name).keys.some((key) => checkedRoomName(LOBBY_ROOM).keys.includes(key))) {
+    throw new ProtocolError("invalid-message", "The lobby stays open: the article's clients, who can give no password, are always there.");
+  }
+}
+
+async function changeSettings({ room, bus }: ModerationContext, change: SettingsChange): Promise<void> {
+  const settings = await untilStored(() => bus.changeSettings(room.name, change));
   // The store tells the other nodes, never the one that changed it.
-  room.moderation.settingsAre(settings);
+  if (settings) room.moderation.settingsAre(settings);
 }
 
 /** To everyone in the room, on every node. */

@@ -1,5 +1,6 @@
 import { usernameKeys, type RoomStateMessage } from "@switchboard/protocol";
-import type { RoomSettings } from "../bus/bus.js";
+import { NO_SETTINGS, type RoomSettings, type SettingsChange } from "../bus/bus.js";
+import { removedKey } from "../bus/removed-key.js";
 import { encodeShared } from "../wire/outgoing.js";
 import { ProtocolError } from "../wire/protocol-error.js";
 import type { Peer } from "./peer.js";
@@ -10,9 +11,6 @@ import type { Peer } from "./peer.js";
  * with a moderator's token.
  */
 export type ModeratorRule = "first-member" | "token-role";
-
-/** Most removed names a room remembers; the oldest are forgotten first. */
-const MAX_REMOVED = 200;
 
 /** The room's users, in login order, as moderation sees them. */
 export interface ModeratedMembers {
@@ -25,7 +23,7 @@ export interface ModeratedMembers {
  * its moderators are, and the `room-state` its modern users are kept current with.
  */
 export class RoomModeration {
-  #settings: RoomSettings = { locked: false };
+  #settings: RoomSettings = NO_SETTINGS;
   #moderators: string[] = [];
   #frame: Uint8Array | undefined;
 
@@ -43,25 +41,30 @@ export class RoomModeration {
   }
 
   /**
-   * Why `peer` may not log in here now, or undefined: the room is locked, or removed it. A
-   * moderator's token gets in regardless (the password is checked apart: see `Hub.login`).
+   * Why `peer` may not log in here as `name` now, or undefined: a moderator removed that name,
+   * or the room is locked (unless `returning`: a user of the room coming back from a dead
+   * node). A moderator's token gets in regardless (the password is checked apart: `Hub.login`).
    */
-  refusal(peer: Peer, name: string): ProtocolError | undefined {
+  refusal(peer: Peer, name: string, returning = false): ProtocolError | undefined {
     if (peer.moderator) return undefined;
-    if (this.#settings.locked) return new ProtocolError("room-locked");
-    if (this.#settings.removed?.includes(usernameKeys(name)[0])) return new ProtocolError("room-locked", "A moderator removed you from it.");
+    const { removed } = this.#settings;
+    if (removed && usernameKeys(name).some((key) => removed.includes(removedKey(key)))) return new ProtocolError("room-locked", "A moderator removed you from it.");
+    if (this.#settings.locked && !returning) return new ProtocolError("room-locked");
     return undefined;
   }
 
-  /** The settings with `name` remembered as removed. */
-  withRemoved(name: string): RoomSettings {
-    const removed = [...(this.#settings.removed ?? []), usernameKeys(name)[0]].slice(-MAX_REMOVED);
-    return { ...this.#settings, removed };
+  /** The change that keeps `name` out (by each of its look-alike keys). */
+  static removing(name: string): SettingsChange {
+    return { removed: usernameKeys(name).map(removedKey) };
   }
 
-  /** The store's settings: this node's users hear of what changed. */
-  settingsAre(settings: RoomSettings): void {
+  /**
+   * The store's settings: this node's users hear of what changed. An older version than the
+   * last is ignored, unless `fresh` (after an outage, the store's state is the truth).
+   */
+  settingsAre(settings: RoomSettings, fresh = false): void {
     const before = this.#settings;
+    if (settings.version <= before.version && !fresh) return;
     this.#settings = settings;
     if (before.locked !== settings.locked || (before.password === undefined) !== (settings.password === undefined)) this.#announce();
   }

@@ -83,6 +83,7 @@ export class ClusterSessions {
       nameKeys: usernameKeys(state.name),
       session: session.id,
       modern: true,
+      ...(session.moderator && { moderator: true }),
       replaces: session.id,
     };
     this.bus.claim(claim).then(
@@ -136,7 +137,8 @@ export class ClusterSessions {
     this.#handedOff.set(id, { timer, waiting: [] });
     const busy = this.hub.isBusy(session);
     const handover = session.handOver(busy, this.hub.partnersOf(session));
-    this.hub.handOff(session, new RemotePeer({ room, name, session: id, node: to, modern: true, busy }, this.bus));
+    const member = { room, name, session: id, node: to, modern: true, busy, ...(session.moderator && { moderator: true }) };
+    this.hub.handOff(session, new RemotePeer(member, this.bus));
     return { state: handover.state, frames: handover.frames };
   }
 }

@@ -39,6 +39,9 @@ import type { Connection as ConnectionOf, SessionContext as SessionContextOf } f
 type Connection = ConnectionOf<Session>;
 type SessionContext = SessionContextOf<Session>;
 
+/** Refusals logged per session (see `#warn`). */
+const MAX_LOGGED_REFUSALS = 20;
+
 /** One string for every plain `pong`: an idle session's outbox keeps its last one. */
 const PONG = encodeMessage({ type: "pong" });
 
@@ -68,6 +71,8 @@ export class Session implements Peer {
   #replaces: { session: string; name: string } | undefined;
   readonly #inbound: InboundMessages;
   readonly #signIn: SignIn;
+  /** Refusals logged so far: a client sending nothing else must not flood the log. */
+  #warnings = 0;
   #ended = false;
 
   /** `handedOver`: a logged-in session from another node, which `connection`'s client resumes here (see `attach`). */
@@ -116,14 +121,19 @@ export class Session implements Peer {
     return { state, frames };
   }
 
-  /** A handed-over session is attached here: its TURN credentials renew from now on. */
+  /** A handed-over session is attached here: its TURN credentials renew, and its sign-in runs out, from now on. */
   adopted(): void {
     this.#startIceRenewal();
+    this.#signIn.start();
   }
 
   /** The room this session is in (or will log into), as the server spells it. */
   get room(): string {
     return this.context.hub.roomOf(this) ?? this.context.hub.spellingOf(this.#requestedRoom);
+  }
+
+  get ended(): boolean {
+    return this.#ended;
   }
 
   /** AUTH=jwt: who its token says the user is. */
@@ -216,7 +226,7 @@ export class Session implements Peer {
         const request = validate(ModerateMessage, message);
         // Hashing a password costs tens of milliseconds of a worker thread: as rare as logins.
         if (request.action === "set-password" && request.password) this.#countLogin();
-        return this.#acknowledged(moderationRequest(hub, this.context.logger, this, request), ref);
+        return this.#acknowledged(moderationRequest(hub, this.context.logger, this, request, (entry, message) => this.#warn(entry, message)), ref);
       }
       case "call-metrics":
         this.context.metrics.callSetup.report(this, message);
@@ -349,6 +359,13 @@ export class Session implements Peer {
     this.#connection.close(CLOSE_CODES.signInRequired, "sign-in required (AUTH=jwt): this client cannot send a token");
   }
 
+  /** The first refusals of a session are logged, then one line saying the rest are not (they are counted). */
+  #warn(entry: object, message: string): void {
+    this.#warnings++;
+    if (this.#warnings <= MAX_LOGGED_REFUSALS) this.context.logger.warn(entry, message);
+    else if (this.#warnings === MAX_LOGGED_REFUSALS + 1) this.context.logger.warn({ session: this.id }, "more refusals of this session are not logged");
+  }
+
   #countLogin(): void {
     if (this.context.allowLogin(this.#connection.remoteAddress)) return;
     this.context.metrics.loginsRefused++;
@@ -368,7 +385,7 @@ export class Session implements Peer {
   #reportError(code: ErrorCode, detail?: string, ref?: unknown): void {
     this.context.metrics.countError(code);
     const entry = { session: this.id, code, detail };
-    if (SIGN_IN_REFUSALS.has(code)) this.context.logger.warn({ ...entry, address: this.#connection.remoteAddress }, "sign-in refused");
+    if (SIGN_IN_REFUSALS.has(code)) this.#warn({ ...entry, address: this.#connection.remoteAddress }, "sign-in refused");
     else this.context.logger.debug(entry, "client error");
     this.send(encodeMessage(errorMessage(code, detail, Ref.safeParse(ref).data)));
   }

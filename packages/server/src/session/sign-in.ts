@@ -81,10 +81,16 @@ export class SignIn {
     return renewed.expiresAt;
   }
 
-  /** A session handed over from another node goes on with the identity it had there. */
+  /**
+   * A session handed over from another node goes on with the identity it had there; its expiry
+   * counts from `start`, once the session is this node's (one that ran out meanwhile ends then).
+   */
   restore(identity: Identity | undefined): void {
     this.#identity = identity;
-    if (identity) this.#schedule();
+  }
+
+  start(): void {
+    if (this.#identity) this.#schedule();
   }
 
   stop(): void {

@@ -263,6 +263,9 @@ export class WebSocketEndpoint {
     session.resumeToken = token;
     if (!this.options.cluster.adopt(session, handedOver.state)) return false;
     this.#registry.register(session);
+    session.adopted();
+    // Its sign-in ran out on the way: it is over (ended and forgotten), and the client starts afresh.
+    if (session.ended) return false;
     if (!this.#connections.has(connection)) {
       // Its client left while the session was on its way: it waits here, as after any drop.
       this.#registry.detach(session);
@@ -272,7 +275,6 @@ export class WebSocketEndpoint {
       this.#registry.expire(session);
       return false;
     }
-    session.adopted();
     return true;
   }
 

@@ -13,6 +13,7 @@ import {
   type SessionHandover,
 } from "../../src/bus/bus.js";
 import type { NodeTiming } from "../../src/bus/memory-bus.js";
+import { removedKey } from "../../src/bus/removed-key.js";
 
 /** Nodes on one shared store, as a bus implementation's test provides them. */
 export interface BusCluster {
@@ -209,8 +210,8 @@ export function busContract(label: string, makeCluster: (timing: NodeTiming) => 
       const a = await startNode("a");
       for (const name of ["zoe", "adam", "mia"]) await a.bus.claim(request(name, `s-${name}`, { modern: name !== "adam", ...(name === "mia" && { moderator: true }) }));
       await a.bus.groupJoin("Lobby", "mia", 5);
-      const settings = { locked: true, password: "scrypt$salt$key", removed: ["bob"] };
-      await a.bus.setSettings("Lobby", settings);
+      const settings = { version: 1, locked: true, password: "scrypt$salt$key", removed: [removedKey("bob")] };
+      expect(await a.bus.changeSettings("Lobby", { locked: true, password: "scrypt$salt$key", removed: [removedKey("bob")] })).toEqual(settings);
       const b = await startNode("b");
       const room = b.listener.resets[0]!.snapshot.rooms[0]!;
       expect(room.members.map((member) => [member.name, member.node, member.modern, member.moderator === true])).toEqual([
@@ -226,15 +227,16 @@ export function busContract(label: string, makeCluster: (timing: NodeTiming) => 
       const a = await startNode("a");
       const b = await startNode("b");
       await b.bus.claim(request("bob", "s-bob"));
-      await a.bus.setSettings("Lobby", { locked: true });
+      await a.bus.changeSettings("Lobby", { locked: true });
+      // A change keeps what it does not name, and numbers the settings.
+      expect(await a.bus.changeSettings("Lobby", { password: "scrypt$a$b" })).toEqual({ version: 2, locked: true, password: "scrypt$a$b" });
+      expect(await a.bus.changeSettings("Lobby", { clearPassword: true })).toEqual({ version: 3, locked: true });
       a.bus.release("Lobby", "bob", "s-bob", true);
-      await vi.waitFor(() => expect(b.listener.kinds()).toEqual(["settings", "left"]));
-      expect(b.listener.events).toEqual([
-        { kind: "settings", room: "Lobby", settings: { locked: true } },
-        { kind: "left", room: "Lobby", name: "bob", session: "s-bob", removed: true },
-      ]);
+      await vi.waitFor(() => expect(b.listener.kinds()).toEqual(["settings", "settings", "settings", "left"]));
+      expect(b.listener.events.at(-2)).toEqual({ kind: "settings", room: "Lobby", settings: { version: 3, locked: true } });
+      expect(b.listener.events.at(-1)).toEqual({ kind: "left", room: "Lobby", name: "bob", session: "s-bob", removed: true });
       // A room nobody is in has no settings to keep.
-      await expect(a.bus.setSettings("Empty", { locked: true })).resolves.toBeUndefined();
+      await expect(a.bus.changeSettings("Empty", { locked: true })).resolves.toBeUndefined();
     });
 
     it("broadcasts to the other nodes only, in order with the state changes", async () => {
@@ -368,7 +370,7 @@ export function busContract(label: string, makeCluster: (timing: NodeTiming) => 
         members: [{ ...member, roomKeys: ROOM.keys, nameKeys: usernameKeys(member.name) }],
         groupCalls: [],
         histories: [{ room: "Lobby", messages: [{ type: "message", name: member.name, text: "kept", date: 1, seq: 9 }] }],
-        settings: [{ room: "Lobby", settings: { locked: true } }],
+        settings: [{ room: "Lobby", settings: { version: 1, locked: true } }],
       });
       a.listener.state = local(alice.ok ? alice.member : (undefined as never));
       b.listener.state = local(bob.ok ? bob.member : (undefined as never));
