@@ -47,6 +47,7 @@ const LEFT_TEXT: Record<GroupLeaveReason, string | undefined> = {
   "room-changed": "You left the group call: you changed rooms.",
   "signaling-lost": "You lost the connection to the server and left the group call.",
   "rejoin-refused": "You are back online, but the group call did not take you back (it may be full now). Join it again when there is room.",
+  "ended-by-moderator": undefined, // The chat says who ended it (the `moderated` notice).
   error: "The group call failed.",
 };
 

@@ -42,6 +42,8 @@ export type GroupLeaveReason =
    * its reason comes first, e.g. "group-call-full": others took the places meanwhile).
    */
   | "rejoin-refused"
+  /** A moderator ended the room's group call for everyone (`moderated` "end-call"). */
+  | "ended-by-moderator"
   /** The server no longer lists us in the call for no reason we know of. */
   | "error";
 
