@@ -39,6 +39,8 @@ export interface GroupController {
   refresh(): void;
   /** Leaves the call now (the others are told at once); nothing when not in it. */
   leave(): void;
+  /** Mutes our microphone in the call as the Mute button does (the others see it muted). */
+  muteMicrophone(): void;
 }
 
 /** What the user is told on leaving the call without asking to; a new reason must say something. */
@@ -204,6 +206,7 @@ export function createGroupController(options: GroupControllerOptions): GroupCon
     },
     refresh: scheduleRender,
     leave: () => group.leave(),
+    muteMicrophone: () => controls.muteMicrophone(),
   };
 }
 
