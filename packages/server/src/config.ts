@@ -123,6 +123,18 @@ export const ConfigSchema = z
     redisPrefix: z.string().min(1).max(64).default("switchboard:"),
     /** This node's id in the cluster; default: random at each start. */
     nodeId: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, "1 to 64 letters, digits, '.', '_' or '-'").optional(),
+    /** How users sign in: "open" (any name, the article's way) or "jwt" (a signed token gives name, rooms and role). */
+    auth: z.enum(["open", "jwt"]).default("open"),
+    /** AUTH=jwt with HS256: the shared secret. */
+    jwtSecret: z.string().min(32, "use at least 32 characters (HS256 wants 256 bits)").optional(),
+    /** AUTH=jwt with RS256 or ES256: the public key, as PEM text or a PEM file's path. */
+    jwtPublicKey: z.string().min(1).optional(),
+    /** AUTH=jwt: where the signing keys are published (a JWKS; fetched and cached). */
+    jwtJwksUrl: z.string().regex(/^https?:\/\/\S+$/, "must be an http(s) URL").optional(),
+    /** AUTH=jwt: tokens must carry this `iss`... */
+    jwtIssuer: z.string().min(1).optional(),
+    /** ...and this `aud`. */
+    jwtAudience: z.string().min(1).optional(),
     /** How often a node says it is alive... */
     nodeHeartbeatMs: z.coerce.number().int().min(100).default(1000),
     /** ...and how long after its last beat the other nodes remove its users. */
@@ -168,6 +180,13 @@ export const ConfigSchema = z
         path: ["historyMaxBytes"],
         message: "must be at most half of maxQueuedBytes, so that a login is never cut by its own history",
       });
+    }
+    const jwtKeys = [config.jwtSecret, config.jwtPublicKey, config.jwtJwksUrl].filter(Boolean).length;
+    if (config.auth === "jwt" && jwtKeys !== 1) {
+      ctx.addIssue({ code: "custom", path: ["auth"], message: "AUTH=jwt needs one of JWT_SECRET, JWT_PUBLIC_KEY or JWT_JWKS_URL" });
+    }
+    if (config.auth === "open" && (jwtKeys > 0 || config.jwtIssuer || config.jwtAudience)) {
+      ctx.addIssue({ code: "custom", path: ["auth"], message: "JWT_* settings need AUTH=jwt" });
     }
     if (config.turnSecret && config.turnUrls.length === 0) {
       ctx.addIssue({ code: "custom", path: ["turnSecret"], message: "TURN_SECRET needs TURN_URLS" });
@@ -227,6 +246,12 @@ const ENV_NAMES: Record<keyof Config, string> = {
   nodeId: "NODE_ID",
   nodeHeartbeatMs: "NODE_HEARTBEAT_MS",
   nodeTimeoutMs: "NODE_TIMEOUT_MS",
+  auth: "AUTH",
+  jwtSecret: "JWT_SECRET",
+  jwtPublicKey: "JWT_PUBLIC_KEY",
+  jwtJwksUrl: "JWT_JWKS_URL",
+  jwtIssuer: "JWT_ISSUER",
+  jwtAudience: "JWT_AUDIENCE",
 };
 const KEYS = Object.keys(ENV_NAMES) as (keyof Config)[];
 const flagName = (key: string) => key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);

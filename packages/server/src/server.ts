@@ -13,6 +13,7 @@ import { IceServerProvider } from "./ice/ice-servers.js";
 import type { Bus, BusListener } from "./bus/bus.js";
 import { createBus } from "./bus/create-bus.js";
 import { Hub } from "./hub/hub.js";
+import { createTokenVerifier } from "./auth/token-verifier.js";
 import { HubReplica } from "./hub/hub-replica.js";
 import { ClusterSessions } from "./session/cluster-sessions.js";
 import { createLogger, type Logger } from "./logger.js";
@@ -46,7 +47,7 @@ export interface SwitchboardServer {
 }
 
 /** Features a modern client can rely on, announced in `welcome`. */
-const FEATURES = ["presence-deltas", "acks", "user-status", "raw-chat-text", "resume", "history", "rooms", "group-calls"];
+const FEATURES = ["presence-deltas", "acks", "user-status", "raw-chat-text", "resume", "history", "rooms", "group-calls", "moderation", "sign-in"];
 
 /**
  * The composition root: builds one server from its options. No globals, so a test can run
@@ -57,7 +58,9 @@ export function createServer(input: ConfigInput = {}, observers: ServerObservers
   const logger = createLogger(config);
   const metrics = new Metrics();
   const bus = parts.bus ?? createBus(config, logger);
-  const hub = new Hub(config, bus, { lost: (peer) => websocket.closeLost(peer) });
+  const hub = new Hub({ ...config, moderatorRule: config.auth === "jwt" ? "token-role" : "first-member" }, bus, {
+    lost: (peer, removed) => (removed ? websocket.closeRemoved(peer) : websocket.closeLost(peer)),
+  });
   const replica = new HubReplica(hub, 2 * config.nodeTimeoutMs);
   const iceServers = new IceServerProvider(config);
   const limits = {
@@ -87,6 +90,7 @@ export function createServer(input: ConfigInput = {}, observers: ServerObservers
       metrics,
       config,
       iceServers,
+      tokens: createTokenVerifier(config),
       welcome: (session) => ({
         type: "welcome",
         protocol: PROTOCOL_VERSION,
@@ -97,6 +101,8 @@ export function createServer(input: ConfigInput = {}, observers: ServerObservers
         // what anyone may know (no relay for strangers).
         iceServers: session.name ? iceServers.forUser(session.name).iceServers : iceServers.shared(),
         room: session.room,
+        auth: config.auth,
+        ...(session.identity && { identity: session.identity }),
       }),
     },
   });

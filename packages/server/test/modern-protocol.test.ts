@@ -31,6 +31,7 @@ describe("hello", () => {
         { urls: ["turn:turn.example.org:3478?transport=udp"], username: "u", credential: "p" },
       ],
       room: "lobby",
+      auth: "open",
       ref: "h1",
     });
   });

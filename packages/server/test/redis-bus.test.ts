@@ -233,7 +233,7 @@ describe("Redis bus", () => {
     const a = await startBus("a", prefix);
     const b = await startBus("b", prefix);
     const alice = await a.bus.claim(request("alice", "s1"));
-    a.listener.state = { members: [{ ...(alice.ok ? alice.member : (undefined as never)), roomKeys: ["lobby-key-1", "lobby-key-2"], nameKeys: usernameKeys("alice") }], groupCalls: [], histories: [] };
+    a.listener.state = { members: [{ ...(alice.ok ? alice.member : (undefined as never)), roomKeys: ["lobby-key-1", "lobby-key-2"], nameKeys: usernameKeys("alice") }], groupCalls: [], histories: [], settings: [] };
     redis.pause();
     try {
       await vi.waitFor(() => expect([a.bus.up, b.bus.up]).toEqual([false, false]), { timeout: 8000 });
@@ -263,7 +263,7 @@ describe("Redis bus", () => {
       const a = await start("a");
       const b = await start("b");
       const alice = await a.bus.claim(request("alice", "s1"));
-      a.listener.state = { members: [{ ...(alice.ok ? alice.member : (undefined as never)), roomKeys: ["lobby-key-1", "lobby-key-2"], nameKeys: usernameKeys("alice") }], groupCalls: [], histories: [] };
+      a.listener.state = { members: [{ ...(alice.ok ? alice.member : (undefined as never)), roomKeys: ["lobby-key-1", "lobby-key-2"], nameKeys: usernameKeys("alice") }], groupCalls: [], histories: [], settings: [] };
       await vi.waitFor(() => expect(b.listener.kinds()).toEqual(["joined"]));
       // Down for longer than a node's timeout: every heartbeat key has lapsed when it is back.
       await persistent.kill();

@@ -53,6 +53,7 @@ describe("Redis scripts", () => {
       nameKeys: usernameKeys(name),
       session,
       modern: random() < 0.5,
+      ...(random() < 0.3 && { moderator: true }),
       ...extra,
     });
     const versions: number[] = [];
@@ -63,7 +64,7 @@ describe("Redis scripts", () => {
       const store = stores.get(node)!;
       const members = memory.snapshot().rooms.flatMap((room) => room.members);
       const someone = members.length > 0 ? pick(members) : undefined;
-      const operation = pick(["claim", "claim", "replace", "release", "busy", "join", "leave", "chat", "resumable", "restore", "reap"] as const);
+      const operation = pick(["claim", "claim", "replace", "release", "busy", "join", "leave", "chat", "resumable", "restore", "reap", "settings"] as const);
       const compare = async <T>(inMemory: T, inRedis: Promise<T>) => expect({ step, operation, result: await inRedis }).toEqual({ step, operation, result: inMemory });
       switch (operation) {
         case "claim": {
@@ -84,7 +85,8 @@ describe("Redis scripts", () => {
           if (!someone) break;
           const session = random() < 0.8 ? someone.session : "nobody";
           const busy = random() < 0.5;
-          if (operation === "release") await compare(memory.release(node, someone.room, someone.name, session), store.release(someone.room, someone.name, session));
+          const removed = random() < 0.3 ? true : undefined;
+          if (operation === "release") await compare(memory.release(node, someone.room, someone.name, session, removed), store.release(someone.room, someone.name, session, removed));
           else await compare(memory.setBusy(node, someone.room, someone.name, session, busy), store.setBusy(someone.room, someone.name, session, busy));
           break;
         }
@@ -93,6 +95,12 @@ describe("Redis scripts", () => {
           const [room, name] = someone && random() < 0.9 ? [someone.room, someone.name] : [pick(rooms), pick(names)];
           if (operation === "join") await compare(memory.groupJoin(node, room, name, 2), store.groupJoin(room, name, 2));
           else await compare(memory.groupLeave(node, room, name), store.groupLeave(room, name));
+          break;
+        }
+        case "settings": {
+          const room = someone && random() < 0.9 ? someone.room : pick(rooms);
+          const settings = { locked: random() < 0.5, ...(random() < 0.5 && { password: `scrypt$${step}$x` }), ...(random() < 0.5 && { removed: [pick(names)] }) };
+          await compare(memory.setSettings(node, room, settings), store.setSettings(room, settings));
           break;
         }
         case "chat": {
@@ -123,6 +131,7 @@ describe("Redis scripts", () => {
             members: held.map((member) => ({ ...member, busy: member.busy || random() < 0.3, roomKeys: usernameKeys(member.room), nameKeys: usernameKeys(member.name) })),
             groupCalls: held.map((member) => ({ room: member.room, participants: held.filter(() => random() < 0.6).map((other) => other.name) })),
             histories: [{ room: pick(rooms), messages: [{ type: "message", name: "ann", text: "kept", date: 1, seq: 20 + step } satisfies DeliveredChatMessage] }],
+            settings: [{ room: pick(rooms), settings: { locked: random() < 0.5, password: "scrypt$a$b" } }],
           };
           const lost = async (found: Promise<{ session: string }[]> | { session: string }[]) => (await found).map((member) => member.session);
           await compare(await lost(memory.restore(node, state)), lost(store.restore(state)));

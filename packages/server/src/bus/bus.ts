@@ -31,8 +31,13 @@ export interface Bus {
    * no user anywhere. Rejects with `BusUnavailableError` while the store is unreachable.
    */
   claim(request: ClaimRequest): Promise<ClaimResult>;
-  /** The user logged out: frees its name (if still `session`'s) and takes it out of the group call. */
-  release(room: string, name: string, session: string): void;
+  /**
+   * The user logged out: frees its name (if still `session`'s) and takes it out of the group call.
+   * `removed`: a moderator removed it (its node, told, ends its session).
+   */
+  release(room: string, name: string, session: string, removed?: boolean): void;
+  /** Replaces the room's moderation settings (if the room is open). Rejects while unreachable. */
+  setSettings(room: string, settings: RoomSettings): Promise<void>;
   setBusy(room: string, name: string, session: string, busy: boolean): void;
   /** Joins the room's group call; "full" past `capacity`. Rejects while unreachable. */
   groupJoin(room: string, name: string, capacity: number): Promise<GroupCallState | "full">;
@@ -90,6 +95,18 @@ export interface MemberRecord {
   /** Said `hello`; else it speaks only the article's protocol. */
   modern: boolean;
   busy: boolean;
+  /** Signed in with a moderator's token (AUTH=jwt). */
+  moderator?: boolean;
+}
+
+/** What a room's moderators set; it goes with the room. */
+export interface RoomSettings {
+  /** New logins are refused (see `Room.admissionError`). */
+  locked: boolean;
+  /** The password's hash (see room-password.ts); absent: none. */
+  password?: string;
+  /** The first `usernameKeys` of those its moderators removed: they cannot log in again while the room lasts. */
+  removed?: string[];
 }
 
 export interface ClaimRequest {
@@ -100,6 +117,7 @@ export interface ClaimRequest {
   nameKeys: readonly string[];
   session: string;
   modern: boolean;
+  moderator?: boolean;
   /**
    * A session this one takes the place of (its client resumed here after its node died): that
    * session's name counts as free, and claiming it moves the user instead of a leave and a join.
@@ -133,12 +151,13 @@ export interface UnnumberedChat {
 
 export type ClusterEvent =
   | { kind: "joined"; member: MemberRecord }
-  | { kind: "left"; room: string; name: string; session: string }
+  | { kind: "left"; room: string; name: string; session: string; removed?: boolean }
   | { kind: "moved"; member: MemberRecord; previousSession: string }
   | { kind: "status"; room: string; name: string; session: string; busy: boolean }
   | ({ kind: "group" } & GroupCallState)
   | { kind: "chat"; room: string; message: DeliveredChatMessage }
-  | { kind: "broadcast"; room: string; frame: Uint8Array };
+  | { kind: "broadcast"; room: string; frame: Uint8Array }
+  | { kind: "settings"; room: string; settings: RoomSettings };
 
 /** A message for one user on another node, and enough to answer its sender when it is not there. */
 export interface Delivery {
@@ -181,6 +200,7 @@ export interface RoomSnapshot {
   group: GroupCallState;
   /** Oldest first. */
   history: DeliveredChatMessage[];
+  settings: RoomSettings;
 }
 
 export interface ClusterSnapshot {
@@ -199,6 +219,8 @@ export interface LocalState {
   groupCalls: { room: string; participants: string[] }[];
   /** The public chat this node has seen, per room of its users: seeds a history the store lost. */
   histories: { room: string; messages: DeliveredChatMessage[] }[];
+  /** The settings of the rooms of its users: restored where the store lost them. */
+  settings: { room: string; settings: RoomSettings }[];
 }
 
 /** The shared store is unreachable: the operation did not happen. */

@@ -11,6 +11,7 @@ import {
   type GroupCallState,
   type ResumableRecord,
   type ResumableSession,
+  type RoomSettings,
   type SessionHandover,
   type UnnumberedChat,
 } from "./bus.js";
@@ -180,8 +181,13 @@ export class MemoryBus implements Bus {
     return this.broker.store.claim(this.nodeId, request);
   }
 
-  release(room: string, name: string, session: string): void {
-    if (this.#up) this.broker.store.release(this.nodeId, room, name, session);
+  release(room: string, name: string, session: string, removed?: boolean): void {
+    if (this.#up) this.broker.store.release(this.nodeId, room, name, session, removed);
+  }
+
+  async setSettings(room: string, settings: RoomSettings): Promise<void> {
+    this.#checkUp();
+    this.broker.store.setSettings(this.nodeId, room, settings);
   }
 
   setBusy(room: string, name: string, session: string, busy: boolean): void {

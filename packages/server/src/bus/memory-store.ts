@@ -9,6 +9,7 @@ import type {
   MemberRecord,
   ResumableRecord,
   ResumableSession,
+  RoomSettings,
   RoomSnapshot,
   UnnumberedChat,
 } from "./bus.js";
@@ -24,7 +25,11 @@ interface StoredRoom {
   groupVersion: number;
   seq: number;
   history: DeliveredChatMessage[];
+  /** Absent until a moderator sets them. */
+  settings?: RoomSettings;
 }
+
+const NO_SETTINGS: RoomSettings = { locked: false };
 
 /** Where an event goes: to every node but its origin. */
 export type Publish = (origin: string, event: ClusterEvent) => void;
@@ -49,6 +54,7 @@ export class MemoryStore {
     const takenKeys = request.nameKeys.filter((key) => room.names.has(key) && room.names.get(key) !== replacedName);
     if (takenKeys.length > 0) return { ok: false, room: room.name, takenKeys };
     const member: MemberRecord = { room: room.name, name: request.name, session: request.session, node, modern: request.modern, busy: false };
+    if (request.moderator) member.moderator = true;
     if (replaced && replacedName === request.name) {
       const previous = room.members.get(request.name)!;
       // The same session on another node (handed over) is still busy; a new one starts out available.
@@ -69,7 +75,7 @@ export class MemoryStore {
     return { ok: true, member, moved: false };
   }
 
-  release(origin: string, roomName: string, name: string, session: string): void {
+  release(origin: string, roomName: string, name: string, session: string, removed?: boolean): void {
     const room = this.#rooms.get(roomName);
     const member = room?.members.get(name);
     if (!room || member?.session !== session) return;
@@ -77,7 +83,7 @@ export class MemoryStore {
     for (const key of member.keys) if (room.names.get(key) === name) room.names.delete(key);
     if (room.group.delete(name)) room.groupVersion++;
     this.#sessions.delete(session);
-    this.publish(origin, { kind: "left", room: room.name, name, session });
+    this.publish(origin, removed ? { kind: "left", room: room.name, name, session, removed } : { kind: "left", room: room.name, name, session });
     if (room.members.size === 0) this.#closeRoom(room);
   }
 
@@ -86,6 +92,13 @@ export class MemoryStore {
     if (member?.session !== session || member.busy === busy) return;
     member.busy = busy;
     this.publish(origin, { kind: "status", room: roomName, name, session, busy });
+  }
+
+  setSettings(origin: string, roomName: string, settings: RoomSettings): void {
+    const room = this.#rooms.get(roomName);
+    if (!room) return;
+    room.settings = { ...settings };
+    this.publish(origin, { kind: "settings", room: roomName, settings: { ...settings } });
   }
 
   groupJoin(origin: string, roomName: string, name: string, capacity: number): GroupCallState | "full" {
@@ -172,6 +185,7 @@ export class MemoryStore {
           nameKeys: member.nameKeys,
           session: member.session,
           modern: member.modern,
+          ...(member.moderator && { moderator: true }),
         });
         if (!result.ok) {
           lost.push(member);
@@ -201,6 +215,10 @@ export class MemoryStore {
       room.history = [...messages];
       room.seq = Math.max(room.seq, ...messages.map((message) => message.seq ?? 0));
     }
+    for (const { room: roomName, settings } of state.settings) {
+      const room = this.#rooms.get(roomName);
+      if (room && !room.settings) room.settings = { ...settings };
+    }
     return lost;
   }
 
@@ -212,6 +230,7 @@ export class MemoryStore {
         members: [...room.members.values()].map(({ keys: _keys, ...member }) => ({ ...member })),
         group: this.#groupState(room),
         history: [...room.history],
+        settings: { ...(room.settings ?? NO_SETTINGS) },
       });
     }
     return { rooms };

@@ -11,6 +11,7 @@ import {
   type GroupCallState,
   type ResumableRecord,
   type ResumableSession,
+  type RoomSettings,
   type UnnumberedChat,
 } from "./bus.js";
 import type { NodeTiming } from "./memory-bus.js";
@@ -138,8 +139,12 @@ export class RedisBus implements Bus {
     return this.#ask(() => this.#store.claim(request));
   }
 
-  release(room: string, name: string, session: string): void {
-    this.#write("release", () => this.#store.release(room, name, session));
+  release(room: string, name: string, session: string, removed?: boolean): void {
+    this.#write("release", () => this.#store.release(room, name, session, removed));
+  }
+
+  setSettings(room: string, settings: RoomSettings): Promise<void> {
+    return this.#ask(() => this.#store.setSettings(room, settings));
   }
 
   setBusy(room: string, name: string, session: string, busy: boolean): void {

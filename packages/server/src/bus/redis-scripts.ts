@@ -8,7 +8,8 @@ import type { Redis } from "ioredis";
  *   P version                 every published event takes the next number (INCR)
  *   P rooms                   set: the open rooms' names (as their first user spelled them)
  *   P room:<room>             hash: keys (JSON list of its look-alike keys), seq (last chat
- *                             number), gv (group-call version), joins (login/join counter)
+ *                             number), gv (group-call version), joins (login/join counter),
+ *                             settings (its moderators' RoomSettings, JSON; absent until set)
  *   P roomkey:<key>           string: the room a look-alike room key belongs to
  *   P members:<room>          hash: name -> JSON member (MemberRecord + its name keys)
  *   P order:<room>            sorted set: name by login order (a move keeps its place)
@@ -49,7 +50,7 @@ local function member(room, name) return decoded(redis.call("HGET", k("members",
 local function whereIs(session) return decoded(redis.call("HGET", P .. "sessions", session)) end
 local function put(m) redis.call("HSET", k("members", m.room), m.name, cjson.encode(m)) end
 local function public(m)
-  return {room = m.room, name = m.name, session = m.session, node = m.node, modern = m.modern, busy = m.busy}
+  return {room = m.room, name = m.name, session = m.session, node = m.node, modern = m.modern, busy = m.busy, moderator = m.moderator}
 end
 local function hold(m)
   redis.call("HSET", P .. "sessions", m.session, cjson.encode({room = m.room, name = m.name}))
@@ -89,7 +90,7 @@ local function groupChanged(from, room)
   return groupState(room)
 end
 
-local function release(from, room, name, session)
+local function release(from, room, name, session, removed)
   local m = member(room, name)
   if not m or m.session ~= session then return end
   redis.call("HDEL", k("members", room), name)
@@ -100,7 +101,7 @@ local function release(from, room, name, session)
   end
   if redis.call("ZREM", k("group", room), name) == 1 then redis.call("HINCRBY", k("room", room), "gv", 1) end
   unhold(m)
-  emit(from, {kind = "left", room = room, name = name, session = session})
+  emit(from, {kind = "left", room = room, name = name, session = session, removed = removed})
   if redis.call("HLEN", k("members", room)) == 0 then closeRoom(room) end
 end
 
@@ -131,7 +132,7 @@ local function claim(from, c)
     if holder and holder ~= replacedName then taken[#taken + 1] = key end
   end
   if #taken > 0 then return {0, room, taken} end
-  local m = {room = room, name = c.name, session = c.session, node = from, modern = c.modern, busy = false}
+  local m = {room = room, name = c.name, session = c.session, node = from, modern = c.modern, busy = false, moderator = c.moderator}
   if replacedName == c.name then
     local previous = member(room, c.name)
     -- The same session on another node (handed over) is still busy; a new one starts out available.
@@ -172,7 +173,13 @@ end
 const BODIES = {
   claim: `return claim(origin, a)`,
 
-  release: `release(origin, a.room, a.name, a.session)`,
+  release: `release(origin, a.room, a.name, a.session, a.removed)`,
+
+  // body: the settings' JSON
+  setSettings: `
+if not exists(a.room) then return end
+redis.call("HSET", k("room", a.room), "settings", body)
+emit(origin, {kind = "settings", room = a.room}, body)`,
 
   setBusy: `setBusy(origin, a.room, a.name, a.session, a.busy)`,
 
@@ -274,7 +281,7 @@ for i, m in ipairs(a.members) do
   local kept = current and current.session == m.session
   if not kept then
     local result = claim(origin, {room = m.room, roomKeys = roomKeys(m.room) or m.roomKeys, name = m.name,
-      nameKeys = m.nameKeys, session = m.session, modern = m.modern})
+      nameKeys = m.nameKeys, session = m.session, modern = m.modern, moderator = m.moderator})
     if result[1] == 0 then lost[#lost + 1] = i - 1 else kept = true end
   end
   if kept then setBusy(origin, m.room, m.name, m.session, m.busy) end
@@ -319,9 +326,12 @@ for _, kept in ipairs(a.histories) do
     redis.call("HSET", k("room", kept.room), "seq", string.format("%d", seq))
   end
 end
+for _, kept in ipairs(a.settings) do
+  if exists(kept.room) then redis.call("HSETNX", k("room", kept.room), "settings", kept.settings) end
+end
 return lost`,
 
-  // {version, {room, group version, {participants...}, {member JSON...}, {message JSON...}}...}
+  // {version, {room, group version, {participants...}, {member JSON...}, {message JSON...}, settings JSON or nil}...}
   snapshot: `
 local out = {tonumber(redis.call("GET", P .. "version") or "0")}
 for _, room in ipairs(redis.call("SMEMBERS", P .. "rooms")) do
@@ -332,7 +342,8 @@ for _, room in ipairs(redis.call("SMEMBERS", P .. "rooms")) do
   local group = groupState(room)
   local participants = {}
   for i = 2, #group do participants[i - 1] = group[i] end
-  out[#out + 1] = {room, group[1], participants, members, redis.call("LRANGE", k("history", room), 0, -1)}
+  local settings = redis.call("HGET", k("room", room), "settings")
+  out[#out + 1] = {room, group[1], participants, members, redis.call("LRANGE", k("history", room), 0, -1), settings}
 end
 return out`,
 } as const;

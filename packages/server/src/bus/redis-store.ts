@@ -10,10 +10,11 @@ import type {
   MemberRecord,
   ResumableRecord,
   ResumableSession,
+  RoomSettings,
   UnnumberedChat,
 } from "./bus.js";
 import { defineScripts, type ScriptCall, type ScriptName } from "./redis-scripts.js";
-import { MemberRecordSchema, parseJson } from "./wire-envelope.js";
+import { MemberRecordSchema, RoomSettingsSchema, parseJson } from "./wire-envelope.js";
 
 // The scripts' replies, checked: Redis is a trust boundary.
 const Flag = z.union([z.literal(0), z.literal(1)]);
@@ -35,7 +36,14 @@ const jsonText = <T>(schema: z.ZodType<T>) =>
   });
 const SnapshotReply = z.tuple(
   [z.number().int()],
-  z.tuple([z.string(), z.number().int(), z.array(z.string()), z.array(jsonText(MemberRecordSchema)), z.array(jsonText(DeliveredChatMessage))]),
+  z.tuple([
+    z.string(),
+    z.number().int(),
+    z.array(z.string()),
+    z.array(jsonText(MemberRecordSchema)),
+    z.array(jsonText(DeliveredChatMessage)),
+    z.union([z.null(), jsonText(RoomSettingsSchema)]),
+  ]),
 );
 
 /** The cluster's state at one version: every event after it is newer than the state. */
@@ -70,14 +78,21 @@ export class RedisStore {
   }
 
   async claim(request: ClaimRequest): Promise<ClaimResult> {
-    const { room, name, nameKeys, session, modern, replaces } = request;
-    const reply = ClaimReply.parse(await this.#run("claim", { room: room.name, roomKeys: room.keys, name, nameKeys, session, modern, replaces }));
+    const { room, name, nameKeys, session, modern, replaces, moderator } = request;
+    const args = { room: room.name, roomKeys: room.keys, name, nameKeys, session, modern, replaces, moderator: moderator || undefined };
+    const reply = ClaimReply.parse(await this.#run("claim", args));
     if (reply[0] === 0) return { ok: false, room: reply[1], takenKeys: reply[2] };
-    return { ok: true, member: { room: reply[1], name, session, node: this.node, modern, busy: reply[3] === 1 }, moved: reply[2] === 1 };
+    const member: MemberRecord = { room: reply[1], name, session, node: this.node, modern, busy: reply[3] === 1 };
+    if (moderator) member.moderator = true;
+    return { ok: true, member, moved: reply[2] === 1 };
   }
 
-  async release(room: string, name: string, session: string): Promise<void> {
-    await this.#run("release", { room, name, session });
+  async release(room: string, name: string, session: string, removed?: boolean): Promise<void> {
+    await this.#run("release", { room, name, session, removed: removed || undefined });
+  }
+
+  async setSettings(room: string, settings: RoomSettings): Promise<void> {
+    await this.#run("setSettings", { room }, Buffer.from(JSON.stringify(settings)));
   }
 
   async setBusy(room: string, name: string, session: string, busy: boolean): Promise<void> {
@@ -138,12 +153,22 @@ export class RedisStore {
   /** MemoryStore.restore: returns this node's users whose names others claimed meanwhile. */
   async restore(state: LocalState): Promise<MemberRecord[]> {
     const args = {
-      members: state.members.map(({ room, roomKeys, name, nameKeys, session, modern, busy }) => ({ room, roomKeys, name, nameKeys, session, modern, busy })),
+      members: state.members.map(({ room, roomKeys, name, nameKeys, session, modern, busy, moderator }) => ({
+        room,
+        roomKeys,
+        name,
+        nameKeys,
+        session,
+        modern,
+        busy,
+        moderator: moderator || undefined,
+      })),
       groupCalls: state.groupCalls.map(({ room, participants }) => ({ room, participants })),
       histories: state.histories.map(({ room, messages }) => ({
         room,
         messages: messages.map((message) => ({ seq: message.seq ?? 0, json: JSON.stringify(message) })),
       })),
+      settings: state.settings.map(({ room, settings }) => ({ room, settings: JSON.stringify(settings) })),
     };
     const lost = z.array(z.number().int()).parse(await this.#run("restore", args));
     return lost.map((index) => state.members[index]).filter((member) => member !== undefined);
@@ -154,11 +179,12 @@ export class RedisStore {
     return {
       version,
       snapshot: {
-        rooms: rooms.map(([room, groupVersion, participants, members, history]) => ({
+        rooms: rooms.map(([room, groupVersion, participants, members, history, settings]) => ({
           room,
           members,
           group: { room, participants, version: groupVersion },
           history,
+          settings: settings ?? { locked: false },
         })),
       },
     };

@@ -1,6 +1,6 @@
 import { DeliveredChatMessage, Ref } from "@switchboard/protocol";
 import { z } from "zod";
-import type { ClusterEvent, Delivery, MemberRecord, SessionHandover } from "./bus.js";
+import type { ClusterEvent, Delivery, MemberRecord, RoomSettings, SessionHandover } from "./bus.js";
 
 /*
  * What nodes send each other through Redis's pub/sub: a small JSON header, a newline, then raw
@@ -26,17 +26,26 @@ export const MemberRecordSchema = z.object({
   node: z.string(),
   modern: z.boolean(),
   busy: z.boolean(),
+  moderator: z.literal(true).optional(),
 }) satisfies z.ZodType<MemberRecord>;
+
+export const RoomSettingsSchema = z.object({
+  locked: z.boolean(),
+  password: z.string().max(512).optional(),
+  removed: z.array(z.string().max(512)).max(1000).optional(),
+}) satisfies z.ZodType<RoomSettings>;
 
 const Event = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("joined"), member: MemberRecordSchema }),
-  z.object({ kind: z.literal("left"), room: z.string(), name: z.string(), session: z.string() }),
+  z.object({ kind: z.literal("left"), room: z.string(), name: z.string(), session: z.string(), removed: z.literal(true).optional() }),
   z.object({ kind: z.literal("moved"), member: MemberRecordSchema, previousSession: z.string() }),
   z.object({ kind: z.literal("status"), room: z.string(), name: z.string(), session: z.string(), busy: z.boolean() }),
   z.object({ kind: z.literal("group"), room: z.string(), participants: list(z.string()), version: z.number().int() }),
   // The message or the frame is the body.
   z.object({ kind: z.literal("chat"), room: z.string() }),
   z.object({ kind: z.literal("broadcast"), room: z.string() }),
+  // The settings' JSON is the body, as the store keeps it.
+  z.object({ kind: z.literal("settings"), room: z.string() }),
 ]);
 
 const EventHeader = z.object({ v: z.number().int().positive(), o: z.string(), e: Event });
@@ -242,6 +251,10 @@ export function decodeEvent(message: Buffer): VersionedEvent | undefined {
     case "chat": {
       const message = parseJson(parts.body.toString("utf8"), DeliveredChatMessage);
       return message && { version, origin, event: { kind: "chat", room: e.room, message } };
+    }
+    case "settings": {
+      const settings = parseJson(parts.body.toString("utf8"), RoomSettingsSchema);
+      return settings && { version, origin, event: { kind: "settings", room: e.room, settings } };
     }
     default:
       return { version, origin, event: e };

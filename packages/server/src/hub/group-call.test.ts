@@ -11,7 +11,7 @@ const latest = (peer: TestPeer) => peer.of("group-call").at(-1)?.participants;
 describe("group call", () => {
   it("is sent at login after the history, and to everyone in the room on every join and leave, in join order", async () => {
     const a = await join("a", "team");
-    expect(a.inbox.map((m) => m.type)).toEqual(["userlist", "history", "group-call"]);
+    expect(a.inbox.map((m) => m.type)).toEqual(["userlist", "history", "group-call", "room-state"]);
     expect(latest(a)).toEqual([]);
     const b = await join("b", "team");
     const outsider = await join("a", "other");

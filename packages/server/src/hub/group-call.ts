@@ -1,3 +1,4 @@
+import { encodeShared } from "../wire/outgoing.js";
 import { ProtocolError } from "../wire/protocol-error.js";
 
 /**
@@ -7,6 +8,10 @@ import { ProtocolError } from "../wire/protocol-error.js";
  */
 export class GroupCall {
   readonly #participants = new Set<string>();
+  /** Of the store's state last adopted: an older one is ignored. */
+  #version = 0;
+  /** The `group-call` frame, encoded once until the call changes. */
+  #frame: Uint8Array | undefined;
 
   constructor(private readonly capacity: number) {}
 
@@ -23,18 +28,30 @@ export class GroupCall {
     if (this.#participants.size >= this.capacity) throw groupCallFull(this.capacity);
   }
 
-  /** The participants as the cluster has them, in join order; false when nothing changed. */
-  replaceWith(participants: readonly string[]): boolean {
+  /**
+   * The participants as the store has them at `version`, in join order; false when nothing
+   * changed, or the state is older than the last (unless `fresh`: after an outage, versions restart).
+   */
+  adopt(version: number, participants: readonly string[], fresh = false): boolean {
+    if (version <= this.#version && !fresh) return false;
+    this.#version = version;
     const current = [...this.#participants];
     if (current.length === participants.length && current.every((name, i) => name === participants[i])) return false;
     this.#participants.clear();
     for (const name of participants) this.#participants.add(name);
+    this.#frame = undefined;
     return true;
   }
 
   /** Removes `name`; false when it was not in. */
   leave(name: string): boolean {
-    return this.#participants.delete(name);
+    if (!this.#participants.delete(name)) return false;
+    this.#frame = undefined;
+    return true;
+  }
+
+  frame(): Uint8Array {
+    return (this.#frame ??= encodeShared({ type: "group-call", participants: this.participants() }));
   }
 
   /** In join order. */

@@ -35,8 +35,8 @@ export class HubReplica {
         const room = this.#known(event.room);
         if (!room) return;
         const local = hub.localPeer(room, event.name);
-        // This node's user, released by another (it was thought gone): it is lost here.
-        if (local?.id === event.session) return hub.lost(local);
+        // This node's user, released by another (a moderator's node, or it was thought gone): it is lost here.
+        if (local?.id === event.session) return hub.lost(local, event.removed === true);
         room.remove(event.name, event.session);
         return hub.closeIfEmpty(room);
       }
@@ -56,6 +56,8 @@ export class HubReplica {
         return this.#known(event.room)?.published(event.message);
       case "broadcast":
         return this.#known(event.room)?.broadcast(event.frame);
+      case "settings":
+        return this.#known(event.room)?.moderation.settingsAre(event.settings);
     }
   }
 
@@ -68,18 +70,20 @@ export class HubReplica {
   }
 
   localState(): LocalState {
-    const state: LocalState = { members: [], groupCalls: [], histories: [] };
+    const state: LocalState = { members: [], groupCalls: [], histories: [], settings: [] };
     for (const room of this.hub.rooms()) {
       const roomKeys = checkedRoomName(room.name).keys;
       const inGroupCall: string[] = [];
       for (const { peer, busy, inGroupCall: inCall } of room.localUsers()) {
         const name = peer.name!;
-        state.members.push({ room: room.name, name, session: peer.id, node: this.hub.bus.nodeId, modern: peer.modern, busy, roomKeys, nameKeys: usernameKeys(name) });
+        const member = { room: room.name, name, session: peer.id, node: this.hub.bus.nodeId, modern: peer.modern, busy, roomKeys, nameKeys: usernameKeys(name) };
+        state.members.push(peer.moderator ? { ...member, moderator: true } : member);
         if (inCall) inGroupCall.push(name);
       }
       if (room.localUserCount === 0) continue;
       state.groupCalls.push({ room: room.name, participants: inGroupCall });
       state.histories.push({ room: room.name, messages: room.recentChat() });
+      state.settings.push({ room: room.name, settings: room.moderation.settings });
     }
     return state;
   }
@@ -146,6 +150,7 @@ export class HubReplica {
     for (const member of members.values()) room.joinedElsewhere(new RemotePeer(member, this.hub.bus), member.busy);
     room.groupCallIs(state.group, true);
     room.seedHistory(state.history);
+    room.moderation.settingsAre(state.settings);
     this.hub.closeIfEmpty(room);
     return room;
   }

@@ -39,7 +39,7 @@ describe("Hub", () => {
     const x2 = new TestPeer("x2");
     x2.name = await fixture.hub.login(x2, "x");
     vi.advanceTimersByTime(100);
-    expect(watcher.inbox.slice(1).filter((m) => m.type !== "userlist" && m.type !== "history" && m.type !== "group-call")).toEqual([
+    expect(watcher.inbox.slice(1).filter((m) => !["userlist", "history", "group-call", "room-state"].includes(m.type as string))).toEqual([
       { type: "user-joined", users: ["w"] },
       { type: "user-joined", users: ["x", "y"], legacy: ["x"] },
       { type: "user-left", users: ["x"] },

@@ -1,18 +1,35 @@
-import { LOBBY_ROOM, type ChatMessage, type Ref, type UserStatus } from "@switchboard/protocol";
+import { LOBBY_ROOM, type ChatMessage, type ModerateMessage, type ModeratedMessage, type Ref, type UserStatus } from "@switchboard/protocol";
+import { roomPasswordMatches } from "../auth/room-password.js";
 import { BusUnavailableError, type Bus, type Delivery } from "../bus/bus.js";
 import type { DecodedMessage } from "../wire/codec.js";
 import { ProtocolError } from "../wire/protocol-error.js";
 import { groupCallFull } from "./group-call.js";
+import { moderate } from "./moderator-actions.js";
 import type { Peer } from "./peer.js";
 import { Room, type RoomOptions } from "./room.js";
 import { chooseName } from "./room-members.js";
 import { checkedRoomName } from "./room-name.js";
+import { untilStored } from "./store-call.js";
 
 export type HubOptions = RoomOptions;
 
 export interface HubHooks {
-  /** A user of this node lost its name to another session (restored after an outage): it is logged out here. */
-  lost(peer: Peer): void;
+  /**
+   * A user of this node lost its name to another session (restored after an outage), or a
+   * moderator `removed` it: it is logged out here.
+   */
+  lost(peer: Peer, removed: boolean): void;
+}
+
+export interface LoginOptions {
+  /** Runs once the name is taken, before anything is sent (see `Room.admit`): the name, and the room as spelled. */
+  admitted?: (name: string, room: string) => void;
+  /** A session of another node this one takes over (see `ClaimRequest`): it was in the room already. */
+  replaces?: { session: string; name: string };
+  /** The room's password, when it has one. */
+  password?: string;
+  /** AUTH=jwt: the name is the token's, so it is refused (`name-in-use`) rather than renamed. */
+  exactName?: boolean;
 }
 
 /** A login waiting for the store; a logout meanwhile cancels it. */
@@ -69,33 +86,33 @@ export class Hub {
   /**
    * Logs `peer` into `room` (the lobby by default) under `requested`, renamed by the article's
    * rule if that name looks like one in use there; see `Room.admit`. Resolves with the name
-   * given. `replaces`: a session of another node this one takes over (see `ClaimRequest`).
+   * given. A locked room, or one with a password not given, refuses (`replaces` comes back).
    */
-  async login(
-    peer: Peer,
-    requested: unknown,
-    room: string = LOBBY_ROOM,
-    admitted?: (name: string, room: string) => void,
-    replaces?: { session: string; name: string },
-  ): Promise<string> {
+  async login(peer: Peer, requested: unknown, room: string = LOBBY_ROOM, options: LoginOptions = {}): Promise<string> {
+    const { admitted, replaces } = options;
     if (this.#roomOf.has(peer) || this.#joining.has(peer)) throw new ProtocolError("already-logged-in");
     const checked = checkedRoomName(room);
     const joining: Joining = { cancelled: false };
     this.#joining.set(peer, joining);
     try {
+      if (!replaces) await this.#checkPassword(peer, checked.keys, options.password);
       const taken = new Set<string>();
       for (let attempt = 0; attempt < MAX_CLAIM_ATTEMPTS; attempt++) {
         const known = this.#find(checked.keys);
         const chosen = known
           ? known.nameFor(requested, replaces?.name, taken)
           : chooseName(requested, (key) => taken.has(key));
-        const result = await this.#store(() =>
+        if (options.exactName && chosen.name !== chosen.requested) throw new ProtocolError("name-in-use");
+        const refusal = replaces ? undefined : known?.moderation.refusal(peer, chosen.name);
+        if (refusal) throw refusal;
+        const result = await untilStored(() =>
           this.bus.claim({
             room: checked,
             name: chosen.name,
             nameKeys: chosen.keys,
             session: peer.id,
             modern: peer.modern,
+            ...(peer.moderator && { moderator: true }),
             ...(replaces && { replaces: replaces.session }),
           }),
         );
@@ -142,17 +159,31 @@ export class Hub {
    * requested, so a rename in one room does not follow it). Its own room already: nothing
    * changes. If the new login fails, the peer is logged in nowhere.
    */
-  async switchRoom(peer: Peer, requested: unknown, room: string, admitted?: (name: string, room: string) => void): Promise<string> {
+  async switchRoom(peer: Peer, requested: unknown, room: string, options: Omit<LoginOptions, "replaces"> = {}): Promise<string> {
     const current = this.#roomOf.get(peer);
     if (!current || peer.name === null) throw new ProtocolError("not-logged-in");
-    if (this.#find(checkedRoomName(room).keys) === current) {
-      admitted?.(peer.name, current.name);
+    const keys = checkedRoomName(room).keys;
+    if (this.#find(keys) === current) {
+      options.admitted?.(peer.name, current.name);
       return peer.name;
     }
     // Leaving needs no store, joining does: without one the user would end up in no room.
     if (!this.bus.up) throw new ProtocolError("unavailable");
+    // A locked room or a wrong password leaves the user where it is.
+    const refusal = this.#find(keys)?.moderation.refusal(peer, peer.name);
+    if (refusal) throw refusal;
+    await this.#checkPassword(peer, keys, options.password);
     this.logout(peer);
-    return this.login(peer, requested, room, admitted);
+    return this.login(peer, requested, room, options);
+  }
+
+  /**
+   * A moderator's request (see `moderate`), by `sender`; resolves with what everyone concerned
+   * was told.
+   */
+  moderate(sender: Peer, message: ModerateMessage): Promise<ModeratedMessage> {
+    const room = this.#roomOfSender(sender);
+    return moderate({ room, bus: this.bus, by: room.nameOf(sender), remove: (target) => this.#removeFromRoom(room, target) }, message);
   }
 
   /** The room `peer` is logged into, as that room spells itself. */
@@ -169,7 +200,7 @@ export class Hub {
     const room = this.#roomOfSender(sender);
     const post = room.chat(sender, message, ref);
     if (!post) return;
-    const delivered = await this.#store(() => this.bus.postChat(room.name, post, this.options.historySize));
+    const delivered = await untilStored(() => this.bus.postChat(room.name, post, this.options.historySize));
     if (this.#rooms.has(room)) room.published(delivered);
   }
 
@@ -190,7 +221,7 @@ export class Hub {
     const room = this.#roomOfSender(sender);
     const name = room.checkGroupJoin(sender);
     if (name === undefined) return;
-    const state = await this.#store(() => this.bus.groupJoin(room.name, name, this.options.maxMeshParticipants));
+    const state = await untilStored(() => this.bus.groupJoin(room.name, name, this.options.maxMeshParticipants));
     if (state === "full") throw groupCallFull(this.options.maxMeshParticipants);
     room.groupCallIs(state);
   }
@@ -265,10 +296,26 @@ export class Hub {
    * `peer` left its room without this node saying so (the store gave its name to another session):
    * it is logged out here, and its session told.
    */
-  lost(peer: Peer): void {
+  lost(peer: Peer, removed = false): void {
     if (!this.#roomOf.has(peer)) return;
     this.#forget(peer);
-    this.hooks.lost(peer);
+    this.hooks.lost(peer, removed);
+  }
+
+  /** A moderator removed `target` from `room`: its node ends its session (this one, or the one the store tells). */
+  #removeFromRoom(room: Room, target: Peer): void {
+    this.bus.release(room.name, target.name!, target.id, true);
+    if (target.node === undefined) return this.lost(target, true);
+    room.remove(target.name!, target.id);
+    this.closeIfEmpty(room);
+  }
+
+  /** A room with a password lets in whoever gives it, and moderators' tokens. */
+  async #checkPassword(peer: Peer, roomKeys: readonly string[], password: string | undefined): Promise<void> {
+    const hash = this.#find(roomKeys)?.moderation.settings.password;
+    if (hash === undefined || peer.moderator) return;
+    if (password === undefined) throw new ProtocolError("bad-password", "Give it as \"password\".");
+    if (!(await roomPasswordMatches(password, hash))) throw new ProtocolError("bad-password");
   }
 
   /** A login or room switch of `peer` waits for the store. */
@@ -318,15 +365,6 @@ export class Hub {
     this.#roomOf.set(peer, room);
     this.#userCount++;
     return true;
-  }
-
-  async #store<T>(operation: () => Promise<T>): Promise<T> {
-    try {
-      return await operation();
-    } catch (error) {
-      if (error instanceof BusUnavailableError) throw new ProtocolError("unavailable");
-      throw error;
-    }
   }
 
   #roomOfSender(peer: Peer): Room {

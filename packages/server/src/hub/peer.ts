@@ -13,6 +13,8 @@ export interface Peer {
   readonly modern: boolean;
   /** The node holding the user's connection, when that is another node; undefined: this one. */
   readonly node?: string;
+  /** Signed in with a moderator's token (AUTH=jwt): moderates every room it is in. */
+  readonly moderator?: boolean;
   /** `shared`: this very frame goes to many peers, so whoever keeps it should not copy it. */
   send(frame: Frame, shared?: boolean): void;
   /** Something the user sent failed after the hub accepted it (a relay whose target had gone). */

@@ -26,6 +26,10 @@ export class RemotePeer implements Peer {
     return this.member.node;
   }
 
+  get moderator(): boolean {
+    return this.member.moderator === true;
+  }
+
   /** A frame from the server itself. */
   send(frame: Frame): void {
     this.bus.relay(this.member.node, this.#delivery(frame, "", undefined));

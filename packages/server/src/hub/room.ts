@@ -21,6 +21,7 @@ import type { Peer } from "./peer.js";
 import { PresenceFeed } from "./presence-feed.js";
 import { RemotePeer } from "./remote-peer.js";
 import { RoomMembers, chooseName, type ChosenName } from "./room-members.js";
+import { RoomModeration, type ModeratorRule } from "./room-moderation.js";
 
 export interface RoomOptions {
   presenceIntervalMs: number;
@@ -32,6 +33,7 @@ export interface RoomOptions {
   maxChatTextLength: number;
   /** Most participants in the room's group call. */
   maxMeshParticipants: number;
+  moderatorRule: ModeratorRule;
 }
 
 const encoder = new TextEncoder();
@@ -52,12 +54,10 @@ export class Room {
   /** Links of this node's users: each node tracks the calls of its own. */
   readonly #calls = new CallGraph();
   readonly #groupCall: GroupCall;
-  #groupCallVersion = 0;
-  /** The `group-call` frame, encoded once until the group call changes. */
-  #groupCallFrame: Uint8Array | undefined;
   readonly #presence: PresenceFeed;
   readonly #history: ChatHistory;
   readonly #maxChatTextLength: number;
+  readonly moderation: RoomModeration;
 
   /**
    * `name`: the room's name as its first user spelled it (checked: `checkRoomName`); look-alike
@@ -70,6 +70,7 @@ export class Room {
     this.#groupCall = new GroupCall(options.maxMeshParticipants);
     this.#history = new ChatHistory({ size: options.historySize, maxBytes: options.historyMaxBytes });
     this.#maxChatTextLength = options.maxChatTextLength;
+    this.moderation = new RoomModeration(this.#members, options.moderatorRule);
     this.#presence = new PresenceFeed({ peers: () => this.#members.local(), names: () => [...this.#members.names()] }, options.presenceIntervalMs);
   }
 
@@ -116,7 +117,7 @@ export class Room {
       if (peer.modern) {
         peer.send(this.#members.snapshot(), true);
         peer.send((this.#historyFrame ??= encodeShared({ type: "history", messages: this.#history.recent() })), true);
-        peer.send(this.#groupCallMessage(), true);
+        peer.send(this.#groupCall.frame(), true);
       }
     } catch (error) {
       this.#members.remove(name);
@@ -126,6 +127,7 @@ export class Room {
     // A moved user's session starts out available, as a fresh one does.
     if (wasBusy) this.#statusChanged(name, false);
     if (!moved) this.#presence.joined(name, !peer.modern);
+    this.moderation.membersChanged(peer.modern ? peer : undefined);
   }
 
   /** `peer`'s name, when it is this room's user. */
@@ -150,6 +152,7 @@ export class Room {
     }
     this.#presence.left(name);
     if (this.#groupCall.leave(name)) this.#groupCallChanged();
+    this.moderation.membersChanged();
     return true;
   }
 
@@ -162,6 +165,7 @@ export class Room {
     }
     this.#members.add(peer.name, peer, busy);
     this.#presence.joined(peer.name, !peer.modern);
+    this.moderation.membersChanged();
   }
 
   /**
@@ -172,6 +176,7 @@ export class Room {
   moved(name: string, previousSession: string, peer: Peer, busy?: boolean, partners: readonly string[] = []): void {
     if (this.#members.get(name)?.id !== previousSession) return;
     this.#members.replace(name, peer);
+    this.moderation.membersChanged();
     if (busy !== undefined) this.#statusChanged(name, busy);
     for (const partner of partners) if (this.#members.get(partner)) this.#calls.link(name, partner);
   }
@@ -203,20 +208,13 @@ export class Room {
 
   /** The store's group call: an older state than the last is ignored, unless `fresh` (after an outage, versions restart). */
   groupCallIs(state: GroupCallState, fresh = false): void {
-    if (state.version <= this.#groupCallVersion && !fresh) return;
-    this.#groupCallVersion = state.version;
     const present = state.participants.filter((name) => this.#members.get(name));
-    if (this.#groupCall.replaceWith(present)) this.#groupCallChanged();
+    if (this.#groupCall.adopt(state.version, present, fresh)) this.#groupCallChanged();
   }
 
   #groupCallChanged(): void {
-    this.#groupCallFrame = undefined;
-    const frame = this.#groupCallMessage();
+    const frame = this.#groupCall.frame();
     for (const peer of this.#members.local()) if (peer.modern) peer.send(frame, true);
-  }
-
-  #groupCallMessage(): Uint8Array {
-    return (this.#groupCallFrame ??= encodeShared({ type: "group-call", participants: this.#groupCall.participants() }));
   }
 
   /**
@@ -305,6 +303,10 @@ export class Room {
     sender.refused?.("unknown-target", `"${delivery.to.slice(0, 64)}" is not in this room.`, delivery.ref);
   }
 
+  groupParticipants(): string[] {
+    return this.#groupCall.participants();
+  }
+
   /** `name`, when it is another node's user. */
   nodeOf(name: string): RemotePeer | undefined {
     const peer = this.#members.get(name);
@@ -316,9 +318,7 @@ export class Room {
     return peer?.node === undefined ? peer : undefined;
   }
 
-  isBusy(name: string): boolean {
-    return this.#members.isBusy(name);
-  }
+  isBusy = (name: string): boolean => this.#members.isBusy(name);
 
   setStatus(sender: Peer, status: UserStatus): boolean {
     const name = this.nameOf(sender);
@@ -348,7 +348,6 @@ export class Room {
     for (const peer of this.#members.all()) if (peer instanceof RemotePeer) yield peer;
   }
 
-  /** Stops timers; sends nothing more. */
   close(): void {
     this.#presence.close();
   }

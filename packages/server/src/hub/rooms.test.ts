@@ -50,7 +50,7 @@ describe("rooms", () => {
     expect(kimA.of("video-offer")).toHaveLength(1);
     fixture.hub.relay(samA, { type: "app-note" });
     expect(kimA.of("app-note")).toHaveLength(1);
-    expect(kimB.inbox.filter((m) => !["userlist", "history", "group-call", "user-joined"].includes(m.type as string))).toEqual([]);
+    expect(kimB.inbox.filter((m) => !["userlist", "history", "group-call", "room-state", "user-joined"].includes(m.type as string))).toEqual([]);
   });
 
   it("are one room for look-alike names, spelled by whoever opened it", async () => {
@@ -107,7 +107,7 @@ describe("switching rooms", () => {
     vi.advanceTimersByTime(100);
     fixture.hub.relay(sam, { type: "video-offer", target: "partner", sdp: {} });
     const acks: [string, string][] = [];
-    sam.name = await fixture.hub.switchRoom(sam, "sam", "BETA", (name, room) => acks.push([name, room]));
+    sam.name = await fixture.hub.switchRoom(sam, "sam", "BETA", { admitted: (name, room) => acks.push([name, room]) });
     expect(sam.name).toBe("sam1");
     expect(acks).toEqual([["sam1", "beta"]]);
     expect(fixture.hub.roomOf(sam)).toBe("beta");
@@ -126,7 +126,7 @@ describe("switching rooms", () => {
     const sam = await join("sam", "alpha");
     const before = sam.inbox.length;
     const acks: [string, string][] = [];
-    expect(await fixture.hub.switchRoom(sam, "sam", "Alpha", (name, room) => acks.push([name, room]))).toBe("sam");
+    expect(await fixture.hub.switchRoom(sam, "sam", "Alpha", { admitted: (name, room) => acks.push([name, room]) })).toBe("sam");
     expect(acks).toEqual([["sam", "alpha"]]);
     expect(sam.inbox.length).toBe(before);
   });
@@ -134,8 +134,8 @@ describe("switching rooms", () => {
   it("answers before the new room's presence, history and group call", async () => {
     const sam = await join("sam", "alpha");
     let answeredAt = -1;
-    await fixture.hub.switchRoom(sam, "sam", "beta", () => (answeredAt = sam.inbox.length));
-    expect(sam.inbox.slice(answeredAt).map((m) => m.type)).toEqual(["userlist", "history", "group-call"]);
+    await fixture.hub.switchRoom(sam, "sam", "beta", { admitted: () => (answeredAt = sam.inbox.length) });
+    expect(sam.inbox.slice(answeredAt).map((m) => m.type)).toEqual(["userlist", "history", "group-call", "room-state"]);
   });
 
   it("closes the room it leaves empty, and refuses a bad room before leaving", async () => {

@@ -1,3 +1,4 @@
+import { Identity } from "@switchboard/protocol";
 import { z } from "zod";
 
 /**
@@ -17,6 +18,8 @@ export const HandedOverSession = z.object({
   partners: z.array(z.string().min(1).max(256)).max(256),
   /** Frames numbered so far; the last of the unconfirmed frames is this one. */
   sent: z.number().int().nonnegative(),
+  /** AUTH=jwt: who its token said it is, and when that runs out. */
+  identity: Identity.optional(),
 });
 export type HandedOverSession = z.infer<typeof HandedOverSession>;
 

@@ -9,67 +9,41 @@ import {
   HelloMessage,
   JoinRoomMessage,
   LOBBY_ROOM,
+  ModerateMessage,
   PingMessage,
   PROTOCOL_VERSION,
   Ref,
+  RenewTokenMessage,
   SetStatusMessage,
   UsernameMessage,
   errorMessage,
   type ErrorCode,
-  type WelcomeMessage,
+  type Identity,
 } from "@switchboard/protocol";
-import type { Config } from "../config.js";
-import type { Hub } from "../hub/hub.js";
 import { checkedRoomName } from "../hub/room-name.js";
 import type { Peer } from "../hub/peer.js";
-import { decodeFrame, type DecodedMessage } from "../wire/codec.js";
+import type { DecodedMessage } from "../wire/codec.js";
 import { validate } from "../wire/validate.js";
 import type { Frame } from "../wire/frame.js";
 import { encodeMessage } from "../wire/outgoing.js";
 import { ProtocolError } from "../wire/protocol-error.js";
-import { MessageRate } from "../limits/message-rate.js";
-import type { Logger } from "../logger.js";
-import type { IceServerProvider } from "../ice/ice-servers.js";
-import type { Metrics } from "../metrics.js";
-import { Outbox, type SessionTransport } from "./outbox.js";
+import { Outbox } from "./outbox.js";
 import type { HandedOverSession, ResumeOutcome } from "./handover.js";
 import { newResumeToken } from "./resume-token.js";
-import { WaitingMessages } from "./waiting-messages.js";
+import { SIGN_IN_REFUSALS, SignIn } from "./sign-in.js";
+import { IceRenewal } from "./ice-renewal.js";
+import { InboundMessages } from "./inbound.js";
+import { moderationRequest } from "./moderation-request.js";
+import type { Connection as ConnectionOf, SessionContext as SessionContextOf } from "./session-context.js";
 
-/** The socket, as far as a session needs it. */
-export interface Connection extends SessionTransport {
-  readonly remoteAddress: string;
-  /** The session its messages go to (another one once this one's `hello` resumed it). */
-  readonly session?: Session;
-  close(code: number, reason: string): void;
-}
-
-export interface SessionContext {
-  hub: Hub;
-  logger: Logger;
-  metrics: Metrics;
-  config: Pick<Config, "maxMessageBytes" | "maxNestingDepth" | "rateLimitPerSecond" | "rateLimitBurst" | "resumeBufferBytes">;
-  /** The `welcome` for a session, minus what the session fills in. */
-  welcome(session: Session): Omit<WelcomeMessage, "ref" | "resumeToken" | "resumed">;
-  /** A session that can be resumed from now on. */
-  registerResumable(session: Session): void;
-  /**
-   * Moves the session of `token` onto `connection` ("resumed"), or says how this one starts
-   * instead: "fresh", or in the place of a session whose node is gone (`replaces`).
-   */
-  resume(token: string, received: number, connection: Connection, ref?: Ref): ResumeOutcome | Promise<ResumeOutcome>;
-  /** Counts a login from `address` against its per-minute allowance. */
-  allowLogin(address: string): boolean;
-  /** A detached session got more than it may keep: it can no longer resume. */
-  overflowed(session: Session): void;
-  iceServers: IceServerProvider;
-}
+type Connection = ConnectionOf<Session>;
+type SessionContext = SessionContextOf<Session>;
 
 /** One string for every plain `pong`: an idle session's outbox keeps its last one. */
 const PONG = encodeMessage({ type: "pong" });
 
-/** Types accepted before login. */
-const PRE_LOGIN_TYPES = new Set(["hello", "join-room", "username", "ping"]);
+/** Types accepted before login (`renew-token` too: a token can run out before the login is done). */
+const PRE_LOGIN_TYPES = new Set(["hello", "join-room", "username", "ping", "renew-token"]);
 
 /**
  * One user's session: turns frames into hub calls for one identity, and hub failures into
@@ -83,18 +57,17 @@ export class Session implements Peer {
   resumeToken: string | null = null;
   readonly outbox: Outbox;
   #connection: Connection;
-  readonly #rate: MessageRate;
-  /** Closed for abuse: what is still in flight from it is ignored. */
-  #cutOff = false;
   /** The room to log into (checked, NFC); once logged in, the hub knows the room. */
   #requestedRoom = LOBBY_ROOM;
   /** The name asked for at login: a room switch asks for it again in the new room. */
   #requestedName: unknown;
-  /** Sends fresh TURN credentials before the current ones expire. */
-  #iceRenewal: ReturnType<typeof setInterval> | undefined;
+  /** The password of the room to log into (`hello`, or `join-room` before login). */
+  #password: string | undefined;
+  readonly #ice: IceRenewal;
   /** A session of a gone node this one takes the place of, at login (see `ResumeOutcome`). */
   #replaces: { session: string; name: string } | undefined;
-  readonly #waiting = new WaitingMessages();
+  readonly #inbound: InboundMessages;
+  readonly #signIn: SignIn;
   #ended = false;
 
   /** `handedOver`: a logged-in session from another node, which `connection`'s client resumes here (see `attach`). */
@@ -105,7 +78,15 @@ export class Session implements Peer {
   ) {
     this.#connection = connection;
     this.outbox = new Outbox(connection, context.config.resumeBufferBytes);
-    this.#rate = new MessageRate(context.config.rateLimitPerSecond, context.config.rateLimitBurst);
+    this.#inbound = new InboundMessages(context.config, context.metrics, {
+      dispatch: (message, ref, data) => this.#dispatch(message, ref, data),
+      failed: (error, ref, type) => this.#failed(error, ref, type),
+      reportError: (code, detail, ref) => this.#reportError(code, detail, ref),
+      successor: () => (this.#connection.session !== this ? this.#connection.session : undefined),
+      cutOff: () => this.#connection.close(CLOSE_CODES.rateLimitAbuse, "message rate far above the limit"),
+    });
+    this.#ice = new IceRenewal(context.iceServers);
+    this.#signIn = new SignIn(context.tokens, () => context.signInExpired(this));
     if (!handedOver) {
       this.id = randomUUID();
       this.send(encodeMessage({ type: "id", id: this.id }));
@@ -117,18 +98,21 @@ export class Session implements Peer {
     this.modern = true;
     this.#requestedName = state.requestedName;
     this.#requestedRoom = state.requestedRoom;
+    this.#signIn.restore(state.identity);
     this.outbox.restoreKept(state.sent, frames);
   }
 
   /** What another node needs to go on with this session (its client resumed there); it is over here. */
   handOver(busy: boolean, partners: string[]): { state: HandedOverSession; frames: Uint8Array[] } {
     this.#ended = true;
-    this.#waiting.clear();
-    clearInterval(this.#iceRenewal);
+    this.#inbound.clear();
+    this.#ice.stop();
+    this.#signIn.stop();
     const { sent, frames } = this.outbox.exportKept();
     this.outbox.detach();
     const requestedName = typeof this.#requestedName === "string" ? this.#requestedName : this.name!;
-    const state = { id: this.id, name: this.name!, room: this.room, requestedName, requestedRoom: this.#requestedRoom, busy, partners, sent };
+    const { identity } = this.#signIn;
+    const state = { id: this.id, name: this.name!, room: this.room, requestedName, requestedRoom: this.#requestedRoom, busy, partners, sent, ...(identity && { identity }) };
     return { state, frames };
   }
 
@@ -140,6 +124,15 @@ export class Session implements Peer {
   /** The room this session is in (or will log into), as the server spells it. */
   get room(): string {
     return this.context.hub.roomOf(this) ?? this.context.hub.spellingOf(this.#requestedRoom);
+  }
+
+  /** AUTH=jwt: who its token says the user is. */
+  get identity(): Identity | undefined {
+    return this.#signIn.identity;
+  }
+
+  get moderator(): boolean {
+    return this.#signIn.identity?.role === "moderator";
   }
 
   /** Logged in and said hello: worth keeping when the connection drops. */
@@ -159,58 +152,7 @@ export class Session implements Peer {
 
   /** One incoming WebSocket message. */
   receive(data: Buffer, isBinary: boolean): void {
-    const { metrics, config } = this.context;
-    if (this.#cutOff || this.#ended) return;
-    metrics.messagesReceived++;
-    // Before any parsing: a flood costs as little as possible.
-    const verdict = this.#rate.check(Date.now());
-    if (verdict !== "accept") {
-      metrics.rateLimited++;
-      if (verdict === "drop-and-report") this.#reportError("rate-limited");
-      if (verdict === "cut") {
-        this.#cutOff = true;
-        metrics.rateLimitAbusersCut++;
-        this.#connection.close(CLOSE_CODES.rateLimitAbuse, "message rate far above the limit");
-      }
-      return;
-    }
-    if (!this.#waiting.holding) return this.#handle(data, isBinary);
-    if (this.#waiting.add(data, isBinary)) return;
-    metrics.rateLimited++;
-    this.#reportError("rate-limited", "Too many messages while the one before them waits for the server.");
-  }
-
-  #handle(data: Buffer, isBinary: boolean): void {
-    const { metrics, config } = this.context;
-    if (isBinary) return this.#reportError("binary-frame");
-    if (data.length > config.maxMessageBytes) {
-      metrics.framesTooLarge++;
-      return this.#reportError("frame-too-large", `${data.length} bytes; the limit is ${config.maxMessageBytes}.`);
-    }
-    const text = data.toString("utf8");
-    const decoded = decodeFrame(text, config.maxNestingDepth);
-    if (!decoded.ok) return this.#reportError(decoded.code, undefined, decoded.ref);
-
-    const message = decoded.message;
-    // Most messages have no ref: skip the schema then (a failed zod parse allocates an error).
-    const ref = message.ref === undefined ? undefined : Ref.safeParse(message.ref).data;
-    try {
-      const pending = this.#dispatch(message, ref, data);
-      if (pending) this.#waitFor(pending, ref, message.type);
-    } catch (error) {
-      this.#failed(error, ref, message.type);
-    }
-  }
-
-  /** Holds what arrives until `pending` settles, then handles it in order. */
-  #waitFor(pending: Promise<void>, ref: Ref | undefined, type: string): void {
-    const settled = pending.catch((error: unknown) => this.#failed(error, ref, type));
-    this.#waiting.holdUntil(settled, (data, isBinary) => {
-      // What came after a `hello` that resumed another session is that session's.
-      const successor = this.#connection.session;
-      if (successor !== undefined && successor !== this) successor.receive(data, isBinary);
-      else this.#handle(data, isBinary);
-    });
+    if (!this.#ended) this.#inbound.receive(data, isBinary);
   }
 
   #failed(error: unknown, ref: Ref | undefined, type: string): void {
@@ -232,12 +174,13 @@ export class Session implements Peer {
   /** The user is gone for good. */
   end(): void {
     this.#ended = true;
-    this.#waiting.clear();
+    this.#inbound.clear();
+    this.#signIn.stop();
     this.#logout();
   }
 
   #logout(): void {
-    clearInterval(this.#iceRenewal);
+    this.#ice.stop();
     this.context.hub.logout(this);
   }
 
@@ -266,6 +209,10 @@ export class Session implements Peer {
       case "group-leave":
         validate(GroupLeaveMessage, message);
         return this.#acknowledged(hub.groupLeave(this), ref);
+      case "renew-token":
+        return this.#signIn.renew(validate(RenewTokenMessage, message).token).then((expiresAt) => this.#acknowledge(ref, { expiresAt }));
+      case "moderate":
+        return this.#acknowledged(moderationRequest(hub, this.context.logger, this, validate(ModerateMessage, message)), ref);
       default:
         // Call messages reach the call partner's SDK, or the article's client: they must be well-formed.
         if (CALL_MESSAGE_TYPES.has(message.type)) validate(CallMessage, message);
@@ -286,6 +233,12 @@ export class Session implements Peer {
       throw new ProtocolError("unsupported-protocol", `Asked for ${hello.protocol}; this server speaks ${PROTOCOL_VERSION}.`);
     }
     const room = hello.room === undefined ? undefined : checkedRoomName(hello.room).name;
+    this.#password = hello.password;
+    const signedIn = this.#signIn.hello(hello.token);
+    return signedIn ? signedIn.then(() => this.#helloSignedIn(hello, room, ref)) : this.#helloSignedIn(hello, room, ref);
+  }
+
+  #helloSignedIn(hello: HelloMessage, room: string | undefined, ref: Ref | undefined): Promise<void> | undefined {
     // One resume per connection: each try elsewhere costs the store a lookup.
     if (!hello.resume || this.resumeToken !== null) return this.#welcome(room, ref);
     const outcome = this.context.resume(hello.resume, hello.received ?? 0, this.#connection, ref);
@@ -316,19 +269,20 @@ export class Session implements Peer {
 
   async #login(message: UsernameMessage, ref: Ref | undefined): Promise<void> {
     if (this.name !== null) throw new ProtocolError("already-logged-in", `You are "${this.name}".`);
-    if (!this.context.allowLogin(this.#connection.remoteAddress)) {
-      this.context.metrics.loginsRefused++;
-      throw new ProtocolError("too-many-logins");
-    }
+    const signedIn = this.#signIn.loginName(message.name, this.modern);
+    if (signedIn === "refused") return this.#refuseArticleClient();
+    this.#countLogin();
+    this.#signIn.checkRoom(this.#requestedRoom);
     const replaces = this.#replaces;
     this.#replaces = undefined;
     try {
-      await this.context.hub.login(this, message.name, this.#requestedRoom, (name) => (this.name = name), replaces);
+      const admitted = (name: string) => (this.name = name);
+      await this.context.hub.login(this, signedIn.name, this.#requestedRoom, { admitted, replaces, password: this.#password, exactName: signedIn.exact });
     } catch (error) {
       this.name = null;
       throw error;
     }
-    this.#requestedName = message.name;
+    this.#requestedName = signedIn.name;
     try {
       this.#acknowledge(ref, { name: this.name! });
       this.#startIceRenewal();
@@ -349,16 +303,23 @@ export class Session implements Peer {
    */
   async #joinRoom(message: JoinRoomMessage, ref: Ref | undefined): Promise<void> {
     const room = checkedRoomName(message.room).name;
+    this.#signIn.checkRoom(room);
     if (this.name === null) {
       this.#requestedRoom = room;
+      this.#password = message.password;
       return this.#acknowledge(ref, { room: this.room });
     }
+    // Each password tried counts as a login: guessing one is as slow as guessing names.
+    if (message.password !== undefined) this.#countLogin();
+    const admitted = (name: string, spelling: string) => {
+      this.name = name;
+      this.#acknowledge(ref, { name, room: spelling });
+    };
     try {
-      await this.context.hub.switchRoom(this, this.#requestedName, room, (name, spelling) => {
-        this.name = name;
-        this.#acknowledge(ref, { name, room: spelling });
-      });
+      await this.context.hub.switchRoom(this, this.#requestedName, room, { admitted, password: message.password, exactName: this.#signIn.identity !== undefined });
     } catch (error) {
+      // A wrong password or a locked room: the user stays where it was.
+      if (this.context.hub.roomOf(this) !== undefined) throw error;
       // Out of the old room and not in the new one: logged out, as after a failed login.
       this.#logout();
       this.name = null;
@@ -370,14 +331,20 @@ export class Session implements Peer {
     this.context.logger.debug({ session: this.id, name: this.name, room: this.room }, "switched room");
   }
 
-  /** With a TURN secret, a modern user gets its own credentials now and before each expiry. */
   #startIceRenewal(): void {
-    const { iceServers } = this.context;
-    if (!this.modern || !iceServers.issuesCredentials) return;
-    const send = () => this.send(encodeMessage({ type: "ice-servers", ...iceServers.forUser(this.name!) }));
-    send();
-    this.#iceRenewal = setInterval(send, iceServers.renewalDelayMs());
-    this.#iceRenewal.unref();
+    if (this.modern) this.#ice.start(this.name!, (frame) => this.send(frame));
+  }
+
+  /** AUTH=jwt: a client that never said `hello` cannot send a token (the article's client). */
+  #refuseArticleClient(): void {
+    this.context.logger.warn({ session: this.id, address: this.#connection.remoteAddress, code: "auth-required" }, "sign-in refused");
+    this.#connection.close(CLOSE_CODES.signInRequired, "sign-in required (AUTH=jwt): this client cannot send a token");
+  }
+
+  #countLogin(): void {
+    if (this.context.allowLogin(this.#connection.remoteAddress)) return;
+    this.context.metrics.loginsRefused++;
+    throw new ProtocolError("too-many-logins");
   }
 
   #ping(ping: PingMessage, ref: Ref | undefined): void {
@@ -386,13 +353,15 @@ export class Session implements Peer {
   }
 
   /** Modern clients learn that a request with a `ref` succeeded. */
-  #acknowledge(ref: Ref | undefined, result?: { name?: string; room?: string }): void {
+  #acknowledge(ref: Ref | undefined, result?: { name?: string; room?: string; expiresAt?: number }): void {
     if (this.modern && ref !== undefined) this.send(encodeMessage({ type: "ack", ref, ...result }));
   }
 
   #reportError(code: ErrorCode, detail?: string, ref?: unknown): void {
     this.context.metrics.countError(code);
-    this.context.logger.debug({ session: this.id, code, detail }, "client error");
+    const entry = { session: this.id, code, detail };
+    if (SIGN_IN_REFUSALS.has(code)) this.context.logger.warn({ ...entry, address: this.#connection.remoteAddress }, "sign-in refused");
+    else this.context.logger.debug(entry, "client error");
     this.send(encodeMessage(errorMessage(code, detail, Ref.safeParse(ref).data)));
   }
 }

@@ -2,7 +2,10 @@ import type { Duplex } from "node:stream";
 import type { RawData, WebSocket } from "ws";
 import { BacklogWatch, type BacklogLimits } from "./backlog-watch.js";
 import { FrameParts, type Frame } from "../wire/frame.js";
-import type { Connection, Session } from "../session/session.js";
+import type { Session } from "../session/session.js";
+import type { Connection as ConnectionOf } from "../session/session-context.js";
+
+type Connection = ConnectionOf<Session>;
 
 /** What a connection reports to its endpoint: one object shared by all connections. */
 export interface ConnectionEvents {

@@ -18,7 +18,11 @@ import type { SessionHandover } from "../bus/bus.js";
 import type { Peer } from "../hub/peer.js";
 import type { ClusterSessions, HandedOver } from "../session/cluster-sessions.js";
 import type { ResumeOutcome } from "../session/handover.js";
-import { Session, type Connection, type SessionContext } from "../session/session.js";
+import { Session } from "../session/session.js";
+import type { Connection as ConnectionOf, SessionContext as SessionContextOf } from "../session/session-context.js";
+
+type Connection = ConnectionOf<Session>;
+type SessionContext = SessionContextOf<Session>;
 
 export interface WebSocketEndpointOptions {
   config: Pick<
@@ -42,7 +46,7 @@ export interface WebSocketEndpointOptions {
   /** Sees every frame written to a client (tests check each against the protocol). */
   observeSent?: (data: string | Uint8Array) => void;
   /** What sessions share; the endpoint adds resume and per-IP login limits. */
-  session: Omit<SessionContext, "registerResumable" | "resume" | "allowLogin" | "overflowed">;
+  session: Omit<SessionContext, "registerResumable" | "resume" | "allowLogin" | "overflowed" | "signInExpired">;
   /** Sessions on other nodes: resumed here, or handed over from here (see `ClusterSessions`). */
   cluster: ClusterSessions;
 }
@@ -109,6 +113,10 @@ export class WebSocketEndpoint {
       allowLogin: (address) => this.#loginLimits.allowLogin(address),
       // Deferred: this is called while the hub is sending, and ending a session sends too.
       overflowed: (session) => setImmediate(() => this.#registry.expire(session)),
+      signInExpired: (session) => {
+        this.options.logger.info({ session: session.id, name: session.name }, "sign-in token expired: session ended");
+        this.#endAndClose(session, CLOSE_CODES.signInRequired, "sign-in token expired");
+      },
     };
     this.#wss = new WebSocketServer({
       noServer: true,
@@ -290,12 +298,20 @@ export class WebSocketEndpoint {
    * ends, and its client, told why, logs in afresh.
    */
   closeLost(peer: Peer): void {
-    const session = peer as Session;
+    // Not 4001 (the SDK would stop): it reconnects, finds no session, and logs in afresh.
+    this.#endAndClose(peer as Session, CLOSE_CODES.tryAgainLater, "your name went to another session: log in again");
+  }
+
+  /** A moderator removed `peer` from its room (it was told why): its session ends, and its client should not come back. */
+  closeRemoved(peer: Peer): void {
+    this.#endAndClose(peer as Session, CLOSE_CODES.removed, "removed from the room by a moderator");
+  }
+
+  #endAndClose(session: Session, code: number, reason: string): void {
     this.#registry.forget(session);
     this.options.cluster.forget(session);
     session.end();
-    // Not 4001 (the SDK would stop): it reconnects, finds no session, and logs in afresh.
-    this.#connectionOf.get(session)?.close(CLOSE_CODES.tryAgainLater, "your name went to another session: log in again");
+    this.#connectionOf.get(session)?.close(code, reason);
   }
 
   /** Writes every resumable session's record to the store again (after it lost them). */

@@ -36,7 +36,7 @@ export class RecordingListener implements BusListener {
   readonly healths: boolean[] = [];
   readonly handOvers: { token: string; to: string }[] = [];
   sessions = new Map<string, SessionHandover>();
-  state: LocalState = { members: [], groupCalls: [], histories: [] };
+  state: LocalState = { members: [], groupCalls: [], histories: [], settings: [] };
 
   event(event: ClusterEvent): void {
     this.events.push(event);
@@ -350,6 +350,7 @@ export function busContract(label: string, makeCluster: (timing: NodeTiming) => 
         members: [{ ...member, roomKeys: ROOM.keys, nameKeys: usernameKeys(member.name) }],
         groupCalls: [],
         histories: [{ room: "Lobby", messages: [{ type: "message", name: member.name, text: "kept", date: 1, seq: 9 }] }],
+        settings: [{ room: "Lobby", settings: { locked: true } }],
       });
       a.listener.state = local(alice.ok ? alice.member : (undefined as never));
       b.listener.state = local(bob.ok ? bob.member : (undefined as never));

@@ -74,7 +74,7 @@ export async function rejectedBy(promise: Promise<unknown>): Promise<ProtocolErr
 }
 
 /** The hub options the unit tests use unless they say otherwise. */
-const TEST_HUB_OPTIONS: HubOptions = { presenceIntervalMs: 100, historySize: 10, historyMaxBytes: 64 * 1024, maxChatTextLength: 2000, maxMeshParticipants: 6 };
+const TEST_HUB_OPTIONS: HubOptions = { presenceIntervalMs: 100, historySize: 10, historyMaxBytes: 64 * 1024, maxChatTextLength: 2000, maxMeshParticipants: 6, moderatorRule: "first-member" };
 
 export interface TestNode {
   readonly hub: Hub;
