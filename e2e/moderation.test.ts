@@ -92,4 +92,40 @@ describe("moderation (open mode)", () => {
     await bob.waitForControls(true);
     await bob.page.getByRole("button", { name: "Unlock room" }).waitFor();
   });
+
+  it("a room password set by its moderator: the login page and the room picker ask for it, and it lets people in", async () => {
+    const vault = "/r/vault";
+    const ann = new ModerationPage(await users.open("ann2", vault));
+    await ann.waitForControls(true);
+    await ann.panel.getByRole("button", { name: "Set password" }).click();
+    const dialog = ann.page.getByRole("dialog", { name: "Set a room password" });
+    await dialog.getByLabel("Password for new joins").fill("s3cret");
+    await dialog.getByRole("button", { name: "Set password" }).click();
+    await ann.panel.getByRole("button", { name: "Clear password" }).waitFor();
+    await ann.waitForChatNotice("You changed the room's password");
+
+    // At login: asked for the password, told when it is wrong, let in with the right one.
+    const eve = await users.visit(vault);
+    const login = eve.getByRole("form", { name: "Switchboard" });
+    await login.getByLabel("Your name").fill("eve");
+    await eve.getByRole("button", { name: "Join" }).click();
+    await eve.getByRole("alert").filter({ hasText: "The room “vault” needs a password." }).waitFor();
+    await login.getByLabel("Room password").fill("guess");
+    await eve.getByRole("button", { name: "Join" }).click();
+    await eve.getByRole("alert").filter({ hasText: "needs a password, and that was not it" }).waitFor();
+    await login.getByLabel("Room password").fill("s3cret");
+    await eve.getByRole("button", { name: "Join" }).click();
+    await eve.locator('#app[data-phase="workspace"][data-room="vault"]').waitFor();
+
+    // From another room, through the room picker.
+    const fay = await users.open("fay", "/r/elsewhere");
+    const picker = fay.page.getByRole("region", { name: "Rooms" });
+    await picker.getByLabel("Room name").fill("vault");
+    await picker.getByRole("button", { name: "Open room" }).click();
+    await picker.getByRole("alert").filter({ hasText: "The room “vault” needs a password." }).waitFor();
+    await picker.getByLabel("Room password").fill("s3cret");
+    await picker.getByRole("button", { name: "Open room" }).click();
+    await fay.page.locator('#app[data-room="vault"]').waitFor({ state: "attached" });
+    await ann.app.waitForUsers(["ann2", "eve", "fay"]);
+  });
 });
