@@ -189,7 +189,7 @@ export function startApp(root: HTMLElement): void {
   /** A name (open servers) or a sign-in token, and the room's password when it asked for one. */
   async function logIn(request: LoginRequest): Promise<void> {
     login.setBusy(true);
-    if (request.token !== undefined) keepSignInToken((signInToken = request.token));
+    if (request.token !== undefined) setSignInToken(request.token);
     const room = navigation.room;
     const options = {
       ...(room === null ? {} : { room }),
@@ -197,7 +197,12 @@ export function startApp(root: HTMLElement): void {
       ...(request.password === undefined ? {} : { password: request.password }),
     };
     // The same room, sign-in and password: retry on the same client; else a fresh one.
-    const same = attempt !== null && attempt.state !== "closed" && attemptRoom === room && attempt.options.token === options.token && attempt.options.password === options.password;
+    const same =
+      attempt !== null &&
+      attempt.state !== "closed" &&
+      attemptRoom === room &&
+      attempt.options.token === options.token &&
+      attempt.options.password === options.password;
     if (attempt && !same) {
       const abandoned = attempt;
       attempt = null;
@@ -225,24 +230,30 @@ export function startApp(root: HTMLElement): void {
   function loginFailed(error: unknown, room: string | null, request: LoginRequest): void {
     // A token for a server that signs in by name (login() found no identity): names, then.
     if (error instanceof TypeError && signInToken !== null) {
-      keepSignInToken((signInToken = null));
+      setSignInToken(null);
       login.setMode("name");
       return login.showError("This server does not use sign-in tokens: choose a name.");
     }
     const failure = loginFailure(error, room, request.password !== undefined);
     if (failure.fix === "token") {
       // Refused or expired: not worth keeping; ask for another.
-      if (signInToken !== null) keepSignInToken((signInToken = null));
+      setSignInToken(null);
       login.setMode("token");
     }
     if (failure.fix === "password") login.askPassword();
     login.showError(failure.text);
   }
 
+  /** The token to sign in with from now on (kept for this tab's reloads); null forgets it. */
+  function setSignInToken(token: string | null): void {
+    signInToken = token;
+    keepSignInToken(token);
+  }
+
   /** The server ended the session for good: say why, and offer the way on (a fresh page). */
   function showEnded(end: SessionEnd): void {
     const text = endedText(end);
-    if (end.kind === "sign-in-required") keepSignInToken((signInToken = null));
+    if (end.kind === "sign-in-required") setSignInToken(null);
     login.element.hidden = true;
     workspace.hidden = true;
     root.dataset.phase = "ended";
