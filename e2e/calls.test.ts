@@ -1,4 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { histogramOf, scrape } from "../packages/server/test/support/scrape.js";
 import type { AppPage } from "./support/app-page.js";
 import { expectMediaFlowing, startScenario, type Scenario } from "./support/scenario.js";
 
@@ -39,6 +40,10 @@ describe("calls between app users", () => {
     expect(await alice.callPeer()).toBe("bob");
     expect(await bob.callPeer()).toBe("alice");
     await expectMediaFlowing(alice, bob);
+    // Each side told the server how long its peer connection took to connect (call-metrics).
+    const setups = async () => histogramOf(await scrape(`${scenario.server.url}/metrics`), "switchboard_call_setup_seconds", { kind: "direct" });
+    await expect.poll(async () => (await setups()).count).toBe(2);
+    expect((await setups()).sum).toBeGreaterThan(0);
     // Others see both as busy; the call view shows a running timer and a quality reading.
     await carol.waitForUserStatus("alice", "busy");
     await carol.waitForUserStatus("bob", "busy");

@@ -135,6 +135,20 @@ export const ModerateMessage = z.looseObject({
 });
 export type ModerateMessage = z.infer<typeof ModerateMessage>;
 
+/**
+ * How long a call took to connect, as the client measured it: from the call's start (invite
+ * sent or received, or the first offer) to its RTCPeerConnection first reaching "connected".
+ * Sent once per call (a group call: once per pair) to a server whose `welcome.features` lists
+ * "call-metrics"; the server counts a few per session per minute and ignores the rest.
+ */
+export const CallMetricsMessage = z.looseObject({
+  type: z.literal("call-metrics"),
+  setupMs: z.number().min(0).max(600_000),
+  kind: z.enum(["direct", "group"]),
+  ref: Ref.optional(),
+});
+export type CallMetricsMessage = z.infer<typeof CallMetricsMessage>;
+
 /** The client messages the server interprets; every other type is relayed. */
 export const ControlMessage = z.discriminatedUnion("type", [
   HelloMessage,
@@ -147,6 +161,7 @@ export const ControlMessage = z.discriminatedUnion("type", [
   PingMessage,
   RenewTokenMessage,
   ModerateMessage,
+  CallMetricsMessage,
 ]);
 export type ControlMessage = z.infer<typeof ControlMessage>;
 /** The client messages the server interprets itself (never relayed). */

@@ -68,6 +68,17 @@ describe("config", () => {
     expect(() => loadConfig({ MAX_MESH_PARTICIPANTS: "1" }, [])).toThrow(/MAX_MESH_PARTICIPANTS \/ --max-mesh-participants/);
   });
 
+  it("reads AUTH=jwt with exactly one key, and refuses JWT settings without it", () => {
+    const secret = "s".repeat(32);
+    expect(resolveConfig().auth).toBe("open");
+    expect(loadConfig({ AUTH: "jwt", JWT_SECRET: secret, JWT_ISSUER: "idp" }, [])).toMatchObject({ auth: "jwt", jwtSecret: secret, jwtIssuer: "idp" });
+    expect(() => loadConfig({ AUTH: "jwt" }, [])).toThrow(/AUTH=jwt needs one of JWT_SECRET, JWT_PUBLIC_KEY or JWT_JWKS_URL/);
+    expect(() => loadConfig({ AUTH: "jwt", JWT_SECRET: secret, JWT_JWKS_URL: "https://idp/jwks" }, [])).toThrow(ConfigError);
+    expect(() => loadConfig({ JWT_SECRET: secret }, [])).toThrow(/JWT_\* settings need AUTH=jwt/);
+    expect(() => loadConfig({ AUTH: "jwt", JWT_SECRET: "short" }, [])).toThrow(/at least 32 characters/);
+    expect(() => loadConfig({ AUTH: "ldap" }, [])).toThrow(ConfigError);
+  });
+
   it("rejects unknown flags", () => {
     expect(() => loadConfig({}, ["--prot", "1"])).toThrowError(/Invalid command line/);
   });

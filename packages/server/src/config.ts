@@ -3,6 +3,7 @@
  * mapped onto the same keys and validated together, so a bad value stops start-up with a clear
  * message instead of surfacing later.
  */
+import { existsSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
@@ -14,7 +15,11 @@ const commaList = z
   .union([z.string(), z.array(z.string())])
   .transform((value) => (Array.isArray(value) ? value : value.split(",")).map((s) => s.trim()).filter(Boolean));
 
-const defaultStaticDir = fileURLToPath(new URL("../../../apps/web/dist", import.meta.url));
+// The web app: inside the installed package (`npm run pack` puts it in <package>/web), else in
+// the repository, where Vite builds it.
+const packagedStaticDir = fileURLToPath(new URL("../web", import.meta.url));
+const repositoryStaticDir = fileURLToPath(new URL("../../../apps/web/dist", import.meta.url));
+const defaultStaticDir = existsSync(packagedStaticDir) ? packagedStaticDir : repositoryStaticDir;
 
 export const ConfigSchema = z
   .object({

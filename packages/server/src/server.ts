@@ -18,6 +18,7 @@ import { HubReplica } from "./hub/hub-replica.js";
 import { ClusterSessions } from "./session/cluster-sessions.js";
 import { createLogger, type Logger } from "./logger.js";
 import { Metrics } from "./metrics.js";
+import { createMetricsRegistry } from "./telemetry/registry.js";
 import { WebSocketEndpoint } from "./transport/websocket.js";
 
 /** Hooks for tests and diagnostics; none is needed to run a server. */
@@ -29,6 +30,8 @@ export interface ServerObservers {
 /** Parts a server can be given instead of building its own (tests run several nodes on one in-memory broker). */
 export interface ServerParts {
   bus?: Bus;
+  /** Where the logs go (default: JSON on stdout at LOG_LEVEL). */
+  logger?: Logger;
 }
 
 export interface SwitchboardServer {
@@ -47,7 +50,7 @@ export interface SwitchboardServer {
 }
 
 /** Features a modern client can rely on, announced in `welcome`. */
-const FEATURES = ["presence-deltas", "acks", "user-status", "raw-chat-text", "resume", "history", "rooms", "group-calls", "moderation", "sign-in"];
+const FEATURES = ["presence-deltas", "acks", "user-status", "raw-chat-text", "resume", "history", "rooms", "group-calls", "moderation", "sign-in", "call-metrics"];
 
 /**
  * The composition root: builds one server from its options. No globals, so a test can run
@@ -55,7 +58,7 @@ const FEATURES = ["presence-deltas", "acks", "user-status", "raw-chat-text", "re
  */
 export function createServer(input: ConfigInput = {}, observers: ServerObservers = {}, parts: ServerParts = {}): SwitchboardServer {
   const config = resolveConfig(input);
-  const logger = createLogger(config);
+  const logger = parts.logger ?? createLogger(config);
   const metrics = new Metrics();
   const bus = parts.bus ?? createBus(config, logger);
   const hub = new Hub({ ...config, moderatorRule: config.auth === "jwt" ? "token-role" : "first-member" }, bus, {
@@ -134,15 +137,18 @@ export function createServer(input: ConfigInput = {}, observers: ServerObservers
     rooms: hub.roomCount,
   });
   const health = () => ({ node: bus.nodeId, store: bus.up ? "reachable" : "unreachable", storeOutages: bus.outages });
-  const renderMetrics = () =>
-    metrics.render({
-      ...gauges(),
-      httpConnections: connectionLimits.httpConnections,
-      unfinishedMessageBytes: websocket.unfinishedMessageBytes,
-      groupCallParticipants: hub.groupCallParticipants,
-      clusterStoreUp: bus.up ? 1 : 0,
-      clusterStoreOutages: bus.outages,
-    });
+  const registry = createMetricsRegistry(metrics, {
+    connections: () => websocket.connectionCount,
+    users: () => hub.userCount,
+    detachedSessions: () => websocket.detachedSessionCount,
+    rooms: () => hub.roomCount,
+    groupCallParticipants: () => hub.groupCallParticipants,
+    httpConnections: () => connectionLimits.httpConnections,
+    unfinishedMessageBytes: () => websocket.unfinishedMessageBytes,
+    clusterStoreUp: () => (bus.up ? 1 : 0),
+    clusterStoreOutages: () => bus.outages,
+  });
+  const renderMetrics = () => registry.metrics();
   const metricsVerdicts = metricsAccess({
     token: config.metricsToken,
     separateListener: config.metricsPort !== undefined,

@@ -6,14 +6,10 @@ import { Call, type NegotiationMessage } from "./call.js";
 import { CallContinuity } from "./call-continuity.js";
 import { CallSession, type CallSessionController } from "./call-session.js";
 import type { CallEndReason } from "./call-state.js";
-import {
-  DEFAULT_CALL_MANAGER_OPTIONS,
-  type CallManagerEvents,
-  type CallManagerOptions,
-  type LocalMedia,
-} from "./call-manager-options.js";
+import { DEFAULT_CALL_MANAGER_OPTIONS, type CallManagerEvents, type CallManagerOptions, type LocalMedia } from "./call-manager-options.js";
 import { MediaOwnership } from "./media-ownership.js";
 import { isPolite } from "./perfect-negotiation.js";
+import { reportSetupOnConnect } from "./setup-report.js";
 import { sharedCallOptions } from "./shared-call-options.js";
 import { isGroupCallId } from "../group/group-roles.js";
 
@@ -333,6 +329,7 @@ export class CallManager {
 
   #begin(session: CallSession): void {
     this.#current = session;
+    reportSetupOnConnect(session, this.signaling, "direct");
     this.#releaseBusy = this.signaling.holdBusy();
     this.#events.emit("call", session);
   }

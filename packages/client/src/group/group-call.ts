@@ -1,5 +1,6 @@
 import type { CallEndReason } from "../call/call-state.js";
 import { MediaOwnership } from "../call/media-ownership.js";
+import { reportSetupOnConnect } from "../call/setup-report.js";
 import { sharedCallOptions } from "../call/shared-call-options.js";
 import type { SignalingClient } from "../signaling/signaling-client.js";
 import type { IncomingCallMessage } from "../signaling/signaling-types.js";
@@ -300,6 +301,7 @@ export class GroupCall {
     }
     this.#earlyStates.delete(remote);
     this.#pairs.set(remote, pair);
+    reportSetupOnConnect(pair.call, this.signaling, "group");
     this.#events.emit("peer-joined", pair.peer);
     // Told before the share's offer goes out, so they know its stream when its track arrives.
     this.#own.tell(remote);

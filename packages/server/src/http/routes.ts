@@ -13,7 +13,7 @@ export interface RouteContext {
   isDegraded(): boolean;
   stats(): { connections: number; users: number };
   /** Prometheus text. */
-  metrics(): string;
+  metrics(): Promise<string>;
   /** Whether this request may read /metrics here. */
   metricsVerdict(request: IncomingMessage): MetricsVerdict;
   /** ICE servers for the session holding this resume token, if it is logged in. */
@@ -63,14 +63,22 @@ function acceptedPath(request: IncomingMessage, response: ServerResponse): strin
   return pathname;
 }
 
-function serveMetrics(request: IncomingMessage, response: ServerResponse, context: Pick<RouteContext, "metrics">, verdict: MetricsVerdict): void {
+async function serveMetrics(response: ServerResponse, context: Pick<RouteContext, "metrics">, verdict: MetricsVerdict): Promise<void> {
   if (verdict === 401) response.setHeader("www-authenticate", 'Bearer realm="metrics"');
   if (verdict !== 200) return sendJson(response, verdict, { error: verdict === 404 ? "not found" : "metrics are not public" });
+  const text = await context.metrics();
   response.writeHead(200, { "content-type": "text/plain; version=0.0.4; charset=utf-8", "cache-control": "no-store" });
-  response.end(context.metrics());
+  response.end(text);
 }
 
-/** Plain HTTP: health checks and the web app. */
+/** How the server is doing, as /healthz and /readyz tell it. */
+function serving(context: Pick<RouteContext, "isReady" | "isDraining" | "isDegraded">): "starting" | "draining" | "degraded" | "ok" {
+  if (!context.isReady()) return context.isDraining() ? "draining" : "starting";
+  // Degraded: the node serves the users it holds, but cannot log anyone in.
+  return context.isDegraded() ? "degraded" : "ok";
+}
+
+/** Plain HTTP: health checks, metrics, ICE servers and the web app. */
 export function createRequestHandler(context: RouteContext) {
   return async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     for (const [name, value] of Object.entries(SAFE_HEADERS)) response.setHeader(name, value);
@@ -78,12 +86,15 @@ export function createRequestHandler(context: RouteContext) {
     if (pathname === undefined) return;
 
     if (pathname === "/healthz") {
-      const ready = context.isReady();
-      // Degraded: the node serves the users it holds, but cannot log anyone in.
-      const status = !ready ? (context.isDraining() ? "draining" : "starting") : context.isDegraded() ? "degraded" : "ok";
-      return sendJson(response, ready ? 200 : 503, { status, ...context.stats() });
+      const status = serving(context);
+      return sendJson(response, status === "ok" || status === "degraded" ? 200 : 503, { status, ...context.stats() });
     }
-    if (pathname === "/metrics") return serveMetrics(request, response, context, context.metricsVerdict(request));
+    if (pathname === "/readyz") {
+      // Whether new connections belong here: accepting them, and able to log their users in.
+      const status = serving(context);
+      return sendJson(response, status === "ok" ? 200 : 503, { status: status === "ok" ? "ready" : status });
+    }
+    if (pathname === "/metrics") return serveMetrics(response, context, context.metricsVerdict(request));
     if (pathname === "/api/ice-servers") {
       // The session's resume token is its secret: it authenticates the request.
       const token = /^Bearer (\S+)$/.exec(request.headers.authorization ?? "")?.[1];
@@ -99,10 +110,10 @@ export function createRequestHandler(context: RouteContext) {
 
 /** The metrics listener (METRICS_PORT): /metrics and nothing else. */
 export function createMetricsRequestHandler(context: Pick<RouteContext, "metrics" | "metricsVerdict">) {
-  return (request: IncomingMessage, response: ServerResponse): void => {
+  return async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     const pathname = acceptedPath(request, response);
     if (pathname === undefined) return;
     if (pathname !== "/metrics") return sendJson(response, 404, { error: "not found" });
-    serveMetrics(request, response, context, context.metricsVerdict(request));
+    await serveMetrics(response, context, context.metricsVerdict(request));
   };
 }

@@ -143,6 +143,7 @@ export class Session implements Peer {
   send(frame: Frame, shared = false): void {
     this.outbox.send(frame, shared);
     if (this.outbox.overflowed) this.context.overflowed(this);
+    if (this.context.metrics.relayLatency.timing) this.context.metrics.relayLatency.sent(this.outbox.attached);
   }
 
   /** Something this user sent earlier failed once the hub had taken it (see `Peer.refused`). */
@@ -192,7 +193,7 @@ export class Session implements Peer {
       case "hello":
         return this.#hello(validate(HelloMessage, message), ref);
       case "username":
-        return this.#login(validate(UsernameMessage, message), ref);
+        return this.context.metrics.loginDuration.time(() => this.#login(validate(UsernameMessage, message), ref));
       case "join-room":
         return this.#joinRoom(validate(JoinRoomMessage, message), ref);
       case "ping":
@@ -211,12 +212,19 @@ export class Session implements Peer {
         return this.#acknowledged(hub.groupLeave(this), ref);
       case "renew-token":
         return this.#signIn.renew(validate(RenewTokenMessage, message).token).then((expiresAt) => this.#acknowledge(ref, { expiresAt }));
-      case "moderate":
-        return this.#acknowledged(moderationRequest(hub, this.context.logger, this, validate(ModerateMessage, message)), ref);
+      case "moderate": {
+        const request = validate(ModerateMessage, message);
+        // Hashing a password costs tens of milliseconds of a worker thread: as rare as logins.
+        if (request.action === "set-password" && request.password) this.#countLogin();
+        return this.#acknowledged(moderationRequest(hub, this.context.logger, this, request), ref);
+      }
+      case "call-metrics":
+        this.context.metrics.callSetup.report(this, message);
+        break;
       default:
         // Call messages reach the call partner's SDK, or the article's client: they must be well-formed.
         if (CALL_MESSAGE_TYPES.has(message.type)) validate(CallMessage, message);
-        hub.relay(this, message, data, ref);
+        this.context.metrics.relayLatency.relay(hub, this, message, data, ref);
     }
     this.#acknowledge(ref);
     return undefined;

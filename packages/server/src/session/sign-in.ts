@@ -26,6 +26,8 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 export class SignIn {
   #identity: Identity | undefined;
   #timer: ReturnType<typeof setTimeout> | undefined;
+  /** Said `hello`, whether or not its token verified: a client that can send one. */
+  #greeted = false;
 
   constructor(
     private readonly tokens: TokenVerifier | undefined,
@@ -39,6 +41,7 @@ export class SignIn {
   /** A `hello`'s token: required and verified with AUTH=jwt (a promise then), ignored otherwise. */
   hello(token: string | undefined): Promise<void> | undefined {
     if (!this.tokens) return undefined;
+    this.#greeted = true;
     if (token === undefined) throw new ProtocolError("auth-required");
     return this.tokens.verify(token).then((identity) => this.#adopt(identity));
   }
@@ -49,7 +52,7 @@ export class SignIn {
    */
   loginName(requested: unknown, modern: boolean): { name: unknown; exact: boolean } | "refused" {
     if (!this.tokens) return { name: requested, exact: false };
-    if (!modern) return "refused";
+    if (!modern && !this.#greeted) return "refused";
     if (!this.#identity) throw new ProtocolError("auth-required");
     return { name: this.#identity.name, exact: true };
   }

@@ -205,18 +205,36 @@ export function busContract(label: string, makeCluster: (timing: NodeTiming) => 
       expect(room.members.map((member) => member.name)).toEqual(["alice"]);
     });
 
-    it("starts a node from the cluster's state: users in login order, the group call", async () => {
+    it("starts a node from the cluster's state: users in login order, the group call, the room's settings", async () => {
       const a = await startNode("a");
-      for (const name of ["zoe", "adam", "mia"]) await a.bus.claim(request(name, `s-${name}`, { modern: name !== "adam" }));
+      for (const name of ["zoe", "adam", "mia"]) await a.bus.claim(request(name, `s-${name}`, { modern: name !== "adam", ...(name === "mia" && { moderator: true }) }));
       await a.bus.groupJoin("Lobby", "mia", 5);
+      const settings = { locked: true, password: "scrypt$salt$key", removed: ["bob"] };
+      await a.bus.setSettings("Lobby", settings);
       const b = await startNode("b");
       const room = b.listener.resets[0]!.snapshot.rooms[0]!;
-      expect(room.members.map((member) => [member.name, member.node, member.modern])).toEqual([
-        ["zoe", "a", true],
-        ["adam", "a", false],
-        ["mia", "a", true],
+      expect(room.members.map((member) => [member.name, member.node, member.modern, member.moderator === true])).toEqual([
+        ["zoe", "a", true, false],
+        ["adam", "a", false, false],
+        ["mia", "a", true, true],
       ]);
       expect(room.group.participants).toEqual(["mia"]);
+      expect(room.settings).toEqual(settings);
+    });
+
+    it("carries a room's settings to the other nodes, and a removal to the removed user's node", async () => {
+      const a = await startNode("a");
+      const b = await startNode("b");
+      await b.bus.claim(request("bob", "s-bob"));
+      await a.bus.setSettings("Lobby", { locked: true });
+      a.bus.release("Lobby", "bob", "s-bob", true);
+      await vi.waitFor(() => expect(b.listener.kinds()).toEqual(["settings", "left"]));
+      expect(b.listener.events).toEqual([
+        { kind: "settings", room: "Lobby", settings: { locked: true } },
+        { kind: "left", room: "Lobby", name: "bob", session: "s-bob", removed: true },
+      ]);
+      // A room nobody is in has no settings to keep.
+      await expect(a.bus.setSettings("Empty", { locked: true })).resolves.toBeUndefined();
     });
 
     it("broadcasts to the other nodes only, in order with the state changes", async () => {

@@ -1,5 +1,6 @@
 import { afterEach } from "vitest";
 import type { ConfigInput } from "../../src/index.js";
+import type { ServerParts } from "../../src/server.js";
 import { startServer, type RunningServer } from "./server.js";
 import { TestClient } from "./test-client.js";
 
@@ -17,9 +18,9 @@ export function useServer(defaults: ConfigInput = {}) {
 
   const fixture = {
     /** Starts this test's server; a running one is stopped first. */
-    async start(options: ConfigInput = {}): Promise<RunningServer> {
+    async start(options: ConfigInput = {}, parts: ServerParts = {}): Promise<RunningServer> {
       await fixture.stop();
-      current = await startServer({ ...defaults, ...options });
+      current = await startServer({ ...defaults, ...options }, parts);
       return current;
     },
     /** Drains and stops the server now (tests of shutdown); idempotent. */
