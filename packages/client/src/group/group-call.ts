@@ -31,8 +31,7 @@ export { DEFAULT_GROUP_CALL_OPTIONS, type GroupCallEvents, type GroupCallOptions
  * server; their ICE restarts wait in the send queue). A fresh session (a server restart, an
  * expired resume: the server forgot the call) does not end our stay either: we join the new
  * server's call again and keep the pairs of those who come back to it (see GroupRejoin). A
- * room switch, a closed client, our name coming back different or a moderator ending the call
- * ends it (every pair's connection closed, the media the SDK opened stopped).
+ * room switch, a closed client, our name coming back different or a moderator's end-call ends it.
  */
 export class GroupCall {
   readonly options: Readonly<GroupCallOptions>;
@@ -80,7 +79,6 @@ export class GroupCall {
       signaling.on("state", (state) => {
         if (state === "closed") this.#endStay("signaling-lost", false);
       }),
-      // The server took everyone out of the call (their `group-call` without us follows): nobody to tell.
       signaling.on("moderated", ({ action }) => {
         if (action === "end-call" && this.joined) this.#endStay("ended-by-moderator", false);
       }),
