@@ -26,6 +26,15 @@ export class AppPage {
     return new AppPage(page, given ?? name);
   }
 
+  /** Opens the app at `path` with `#token=<token>` (AUTH=jwt): it signs in by itself, under the token's name. */
+  static async signIn(page: Page, origin: string, token: string, path = "/"): Promise<AppPage> {
+    await page.goto(`${origin}${path}#token=${encodeURIComponent(token)}`);
+    await page.locator('#app[data-phase="workspace"]').waitFor({ timeout: DEFAULT_TIMEOUT });
+    const given = await page.locator("#app").getAttribute("data-self-name");
+    if (given === null) throw new Error("signed in without a name");
+    return new AppPage(page, given);
+  }
+
   /** The name the app shows as its own now (after a re-login it may differ from `name`). */
   async selfName(): Promise<string | null> {
     return this.app.getAttribute("data-self-name");

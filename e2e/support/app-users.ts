@@ -1,8 +1,11 @@
+import type { ConfigInput } from "@switchboard/server";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, expect } from "vitest";
 import { AppPage } from "./app-page.js";
 import { launchBrowser, type TestBrowser, type TestUser } from "./browser.js";
 import { trackPeerConnections } from "./peer-connections.js";
 import { startServer, type RunningServer } from "./server.js";
+import { useSmallCamera } from "./small-camera.js";
 
 export interface AppUsers {
   readonly server: RunningServer;
@@ -12,21 +15,29 @@ export interface AppUsers {
    * proxy in front of it). The name must be given as asked.
    */
   open(name: string, path?: string, origin?: string): Promise<AppPage>;
+  /**
+   * A new user (as `open`) who opens the app at `path` with `#token=<token>` (AUTH=jwt): the app
+   * signs in with it by itself; resolves once in the workspace, under the token's name. Its
+   * camera is capped at 320x240 (see useSmallCamera): 1:1 calls ask for more.
+   */
+  signIn(token: string, path?: string): Promise<AppPage>;
+  /** A new user's page (as `open`) at `path`, not logged in: for sign-ins meant to fail. */
+  visit(path?: string): Promise<Page>;
   /** Closes every page opened so far. */
   closeAll(): Promise<void>;
 }
 
 /**
- * One server and one browser for a test file, started before its tests and closed after them,
- * when no page may have thrown an uncaught error.
+ * One server (with `config`) and one browser for a test file, started before its tests and
+ * closed after them, when no page may have thrown an uncaught error.
  */
-export function appUsersPerFile(): AppUsers {
+export function appUsersPerFile(config: ConfigInput = {}): AppUsers {
   let server: RunningServer | undefined;
   let browser: TestBrowser | undefined;
   const opened: TestUser[] = [];
 
   beforeAll(async () => {
-    [server, browser] = await Promise.all([startServer(), launchBrowser()]);
+    [server, browser] = await Promise.all([startServer(config), launchBrowser()]);
   });
 
   afterAll(async () => {
@@ -40,19 +51,33 @@ export function appUsersPerFile(): AppUsers {
     if (!server || !browser) throw new Error("appUsersPerFile: not started (use it in a test or hook)");
     return { server, browser };
   };
+  const newPage = async (origin?: string) => {
+    const { server: started, browser: launched } = running();
+    const from = origin ?? started.url;
+    const user = await launched.newUser(from);
+    opened.push(user);
+    await trackPeerConnections(user.page);
+    return { page: user.page, from };
+  };
   return {
     get server() {
       return running().server;
     },
     async open(name, path = "/", origin) {
-      const { server: started, browser: launched } = running();
-      const from = origin ?? started.url;
-      const user = await launched.newUser(from);
-      opened.push(user);
-      await trackPeerConnections(user.page);
-      const app = await AppPage.open(user.page, from, name, path);
+      const { page, from } = await newPage(origin);
+      const app = await AppPage.open(page, from, name, path);
       expect(app.name).toBe(name);
       return app;
+    },
+    async signIn(token, path = "/") {
+      const { page, from } = await newPage();
+      await useSmallCamera(page);
+      return AppPage.signIn(page, from, token, path);
+    },
+    async visit(path = "/") {
+      const { page, from } = await newPage();
+      await page.goto(from + path);
+      return page;
     },
     async closeAll() {
       for (const user of opened) if (!user.page.isClosed()) await user.page.close();

@@ -1,5 +1,8 @@
-import { SignalingClient, type ChatEntry, type UserInfo } from "@switchboard/client";
+import { SignalingClient, type ChatEntry, type SessionEnd, type UserInfo } from "@switchboard/client";
+import { loginFailure } from "./auth/login-errors.js";
+import { keepSignInToken, noteTokenSignIn, signsInByToken, takeSignInToken } from "./auth/sign-in-token.js";
 import { createChatDedupe } from "./chat-dedupe.js";
+import { endedText } from "./ended-text.js";
 import { h } from "./dom.js";
 import { createCallController, type CallController } from "./call-controller.js";
 import { connectWhileRingingRequested, relayOnlyRequested } from "./calls/call-url-options.js";
@@ -8,13 +11,16 @@ import { createSdkCalls } from "./calls/sdk-calls.js";
 import { createGroupController, type GroupController } from "./group/group-controller.js";
 import { createDeviceController } from "./media/device-controller.js";
 import { groupVideoConstraints, VIDEO } from "./media/local-media.js";
+import { createModerationController, type ModerationController } from "./moderation/moderation-controller.js";
 import { leaveOnPageExit } from "./page-exit.js";
 import { createRoomNavigation } from "./rooms/room-navigation.js";
 import { createCallAlertsButton } from "./views/call-alerts-button.js";
 import { createChatView } from "./views/chat-view.js";
-import { createLoginView } from "./views/login-view.js";
+import { createEndedView } from "./views/ended-view.js";
+import { createLoginView, type LoginRequest } from "./views/login-view.js";
 import { createMediaSetupDialog } from "./views/media-setup-dialog.js";
 import { createNotices } from "./views/notices.js";
+import { createPromptDialog } from "./views/prompt-dialog.js";
 import { createRoomPicker } from "./views/room-picker.js";
 import { createTopBar } from "./views/top-bar.js";
 import { createUserList, type UserEntry } from "./views/user-list.js";
@@ -23,7 +29,7 @@ import { createUserList, type UserEntry } from "./views/user-list.js";
  * The composition root of the web app: one SignalingClient (made at login, for the room the
  * page is at), the views, the 1:1 call controller and the group call. State the e2e suite reads
  * is mirrored as data attributes on #app:
- *   data-phase        "login" | "workspace"
+ *   data-phase        "login" | "workspace" | "ended" (removed by a moderator, signed out)
  *   data-room         the room shown ("" for the lobby)
  *   data-call-state   "idle" | "ringing-out" | "ringing-in" | "connecting" | "active"
  *   data-call-peer    the other party while not idle
@@ -47,7 +53,11 @@ export function startApp(root: HTMLElement): void {
     settingsButton,
     createCallAlertsButton(() => notices.show("Notifications are blocked for this site; calls still ring in the tab.", "info")),
   );
-  document.body.append(setup.element);
+  const prompt = createPromptDialog();
+  const ended = createEndedView();
+  document.body.append(setup.element, prompt.element);
+  /** AUTH=jwt: the sign-in token (from the link's #token=, or typed), kept for this tab. */
+  let signInToken = takeSignInToken();
   /** The logged-in client. */
   let client: SignalingClient | null = null;
   /** The client of the last login attempt (kept for a retry into the same room). */
@@ -57,16 +67,20 @@ export function startApp(root: HTMLElement): void {
   let users: readonly UserInfo[] = [];
   let calls: CallController | null = null;
   let group: GroupController | null = null;
+  let moderation: ModerationController | null = null;
 
-  const login = createLoginView((name) => void logIn(name));
+  const login = createLoginView((request) => void logIn(request));
+  if (signInToken !== null || signsInByToken()) login.setMode("token");
   const lobbyPicker = createRoomPicker("lobby", (room) => navigation.go(room), { title: "Rooms" });
-  const roomsPanel = createRoomPicker("workspace", (room) => navigation.go(room), { title: "Rooms", lobbyButton: () => navigation.go(null) });
+  const roomsPanel = createRoomPicker("workspace", (room, password) => navigation.go(room, password), { title: "Rooms", lobbyButton: () => navigation.go(null) });
   roomsPanel.element.classList.add("panel");
   login.element.append(lobbyPicker.element);
 
   const userList = createUserList({
     call: (name) => calls?.call(name),
     message: (name) => chat.openPrivate(name),
+    askToMute: (name) => moderation?.askToMute(name),
+    remove: (name) => moderation?.remove(name),
   });
   const shown = createChatDedupe();
   const chat = createChatView((text, target) => {
@@ -76,7 +90,7 @@ export function startApp(root: HTMLElement): void {
   const sidebar = h("div", { className: "sidebar" }, [userList.element, roomsPanel.element]);
   const workspace = h("main", { className: "workspace", attrs: { hidden: true } }, [sidebar, chat.element]);
   const transfers = createTransferList();
-  root.replaceChildren(topBar.element, login.element, workspace, notices.element, transfers.element);
+  root.replaceChildren(topBar.element, login.element, workspace, ended.element, notices.element, transfers.element);
   root.dataset.groupState = "idle";
 
   const navigation = createRoomNavigation({
@@ -90,9 +104,15 @@ export function startApp(root: HTMLElement): void {
       document.title = room === null ? "Switchboard" : `${room} · Switchboard`;
     },
     busy: (busy) => roomsPanel.setBusy(busy),
-    failed: (message) => roomsPanel.showError(message),
+    failed(error, room, password) {
+      const failure = loginFailure(error, room, password !== undefined);
+      if (failure.fix === "password" && room !== null) roomsPanel.askPassword(room, failure.text);
+      else roomsPanel.showError(`Could not open the room: ${failure.text}`);
+    },
   });
   login.focus();
+  // A link with a sign-in token signs in at once: the token names the user.
+  if (signInToken !== null) void logIn({ token: signInToken });
   // The tab closing: out of the group call (group-leave) and a normal close of the socket (the
   // server ends the session at once, and any 1:1 call with it), right away.
   leaveOnPageExit(() => {
@@ -103,7 +123,7 @@ export function startApp(root: HTMLElement): void {
 
   function renderUsers(): void {
     const entries: UserEntry[] = users.map((u) => ({ name: u.name, busy: u.status === "busy", legacy: u.legacy }));
-    userList.render(entries, me, (calls?.inCall ?? false) || (group?.inCall ?? false));
+    userList.render(entries, me, (calls?.inCall ?? false) || (group?.inCall ?? false), moderation?.moderating ?? false);
     chat.setPeople(users.map((u) => u.name).filter((name) => name !== me));
   }
 
@@ -138,6 +158,14 @@ export function startApp(root: HTMLElement): void {
       navigation.entered(room);
       if (signaling.name !== null && signaling.name !== me) setSelf(signaling.name);
     });
+    signaling.on("welcome", (welcome) => {
+      noteTokenSignIn(welcome.auth === "jwt");
+      if (welcome.auth === "jwt" && signaling.options.token === undefined) login.setMode("token");
+    });
+    // Before login a refused sign-in is the login's failure (see logIn); after, it ends the session.
+    signaling.on("ended", (end) => {
+      if (signaling === client) showEnded(end);
+    });
     signaling.on("renamed", ({ requested, name }) => {
       notices.show(`The name "${requested}" was taken, so you are "${name}".`, "info");
       setSelf(name);
@@ -158,20 +186,35 @@ export function startApp(root: HTMLElement): void {
     renderUsers();
   }
 
-  async function logIn(name: string): Promise<void> {
+  /** A name (open servers) or a sign-in token, and the room's password when it asked for one. */
+  async function logIn(request: LoginRequest): Promise<void> {
     login.setBusy(true);
+    if (request.token !== undefined) setSignInToken(request.token);
     const room = navigation.room;
-    if (attempt && attemptRoom !== room) {
+    const options = {
+      ...(room === null ? {} : { room }),
+      ...(signInToken === null ? {} : { token: signInToken }),
+      ...(request.password === undefined ? {} : { password: request.password }),
+    };
+    // The same room, sign-in and password: retry on the same client; else a fresh one.
+    const same =
+      attempt !== null &&
+      attempt.state !== "closed" &&
+      attemptRoom === room &&
+      attempt.options.token === options.token &&
+      attempt.options.password === options.password;
+    if (attempt && !same) {
       const abandoned = attempt;
       attempt = null;
       abandoned.close();
     }
-    const signaling = attempt ?? new SignalingClient(room === null ? {} : { room });
+    const signaling = attempt ?? new SignalingClient(options);
     if (signaling !== attempt) listen(signaling);
     attempt = signaling;
     attemptRoom = room;
     try {
-      const given = await signaling.login(name);
+      // With a token the server names us (identity.name); login() without a name takes it.
+      const given = await signaling.login(signInToken === null ? request.name : undefined);
       client = signaling;
       setSelf(given);
       navigation.entered(signaling.room);
@@ -180,8 +223,45 @@ export function startApp(root: HTMLElement): void {
       workspace.hidden = false;
       root.dataset.phase = "workspace";
     } catch (error) {
-      login.showError(error instanceof Error ? error.message : String(error));
+      loginFailed(error, room, request);
     }
+  }
+
+  function loginFailed(error: unknown, room: string | null, request: LoginRequest): void {
+    // A token for a server that signs in by name (login() found no identity): names, then.
+    if (error instanceof TypeError && signInToken !== null) {
+      setSignInToken(null);
+      login.setMode("name");
+      return login.showError("This server does not use sign-in tokens: choose a name.");
+    }
+    const failure = loginFailure(error, room, request.password !== undefined);
+    if (failure.fix === "token") {
+      // Refused or expired: not worth keeping; ask for another.
+      setSignInToken(null);
+      login.setMode("token");
+    }
+    if (failure.fix === "password") login.askPassword();
+    login.showError(failure.text);
+  }
+
+  /** The token to sign in with from now on (kept for this tab's reloads); null forgets it. */
+  function setSignInToken(token: string | null): void {
+    signInToken = token;
+    keepSignInToken(token);
+  }
+
+  /** The server ended the session for good: say why, and offer the way on (a fresh page). */
+  function showEnded(end: SessionEnd): void {
+    const text = endedText(end);
+    if (end.kind === "sign-in-required") setSignInToken(null);
+    login.element.hidden = true;
+    workspace.hidden = true;
+    root.dataset.phase = "ended";
+    const rooms = text.action === "rooms";
+    ended.show(text.title, text.text, {
+      label: rooms ? "Back to the rooms" : "Sign in again",
+      run: () => location.assign(rooms ? "/" : location.pathname),
+    });
   }
 
   function startCalls(signaling: SignalingClient): void {
@@ -213,6 +293,19 @@ export function startApp(root: HTMLElement): void {
         workspace.prepend(grid);
         root.append(controls);
       },
+    });
+    moderation = createModerationController({
+      client: signaling,
+      notices,
+      notice: (text) => chat.notice(text),
+      prompt,
+      // The Mute buttons' own path: the others see the microphone muted.
+      muteMicrophone() {
+        group?.muteMicrophone();
+        calls?.muteMicrophone();
+      },
+      onChange: () => renderUsers(),
+      mount: (panel) => userList.element.after(panel),
     });
   }
 }

@@ -32,6 +32,8 @@ export interface CallControllerOptions {
 export interface CallController {
   readonly inCall: boolean;
   call(name: string): void;
+  /** Mutes our microphone in the call as the Mute button does. */
+  muteMicrophone(): void;
 }
 
 type UiState = CallPhase | "ringing-in";
@@ -223,6 +225,7 @@ export function createCallController(options: CallControllerOptions): CallContro
       return state !== "idle";
     },
     call: startCall,
+    muteMicrophone: () => view.muteMicrophone(),
   };
 }
 

@@ -2,7 +2,8 @@
  * @switchboard/client — the Switchboard client SDK.
  *
  * - SignalingClient: reconnecting WebSocket, typed events, presence, requests with acks,
- *   app-defined messages between users (sendToPeer, broadcast, `peer-message`).
+ *   app-defined messages between users (sendToPeer, broadcast, `peer-message`), sign-in
+ *   tokens (AUTH=jwt, renewed before they expire), room passwords, and `moderation`.
  * - Call: one RTCPeerConnection with perfect negotiation and ICE restart.
  * - CallManager: 1:1 calls with ringing, busy, cancel, hang-up, and article-client interop.
  * - GroupCall: the room's group call, a mesh of Calls (one per other participant).
@@ -21,7 +22,12 @@ export {
   type IncomingCallMessage,
   type OutgoingMessage,
   type ChatEntry,
+  type RoomState,
+  type ModeratedEvent,
 } from "./signaling/signaling-types.js";
+export { type SessionEnd } from "./signaling/session-end.js";
+export { type TokenOption, renewalDelayMs } from "./signaling/sign-in.js";
+export { Moderation } from "./moderation/moderation.js";
 export { SignalingError, type ClientErrorCode } from "./signaling/signaling-error.js";
 export { type PeerMessage, type InvalidPeerMessage } from "./signaling/peer-messages.js";
 export {

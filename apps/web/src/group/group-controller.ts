@@ -39,6 +39,8 @@ export interface GroupController {
   refresh(): void;
   /** Leaves the call now (the others are told at once); nothing when not in it. */
   leave(): void;
+  /** Mutes our microphone in the call as the Mute button does (the others see it muted). */
+  muteMicrophone(): void;
 }
 
 /** What the user is told on leaving the call without asking to; a new reason must say something. */
@@ -47,6 +49,7 @@ const LEFT_TEXT: Record<GroupLeaveReason, string | undefined> = {
   "room-changed": "You left the group call: you changed rooms.",
   "signaling-lost": "You lost the connection to the server and left the group call.",
   "rejoin-refused": "You are back online, but the group call did not take you back (it may be full now). Join it again when there is room.",
+  "ended-by-moderator": undefined, // The chat says who ended it (the `moderated` notice).
   error: "The group call failed.",
 };
 
@@ -203,6 +206,7 @@ export function createGroupController(options: GroupControllerOptions): GroupCon
     },
     refresh: scheduleRender,
     leave: () => group.leave(),
+    muteMicrophone: () => controls.muteMicrophone(),
   };
 }
 

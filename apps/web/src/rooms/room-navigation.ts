@@ -9,15 +9,15 @@ export interface RoomNavigationOptions {
   show(room: string | null, link: string): void;
   /** A switch is under way (the room picker waits). */
   busy(busy: boolean): void;
-  /** A switch was refused (bad name, server gone): why, for the user. */
-  failed(message: string): void;
+  /** A switch to `room` was refused (bad name, locked, a password needed, server gone); `password`: the one tried. */
+  failed(error: unknown, room: string | null, password: string | undefined): void;
 }
 
 export interface RoomNavigation {
   /** The room the page is at (null: the lobby). */
   readonly room: string | null;
-  /** The user asks for `room`: a new history entry, and after login a `join-room` (no reload). */
-  go(room: string | null): void;
+  /** The user asks for `room` (with its password): a new history entry, and after login a `join-room` (no reload). */
+  go(room: string | null, password?: string): void;
   /** The server says we are in `room`, spelled its way (`lobby` is the lobby): the URL follows. */
   entered(room: string | null): void;
 }
@@ -34,7 +34,7 @@ export function createRoomNavigation(options: RoomNavigationOptions): RoomNaviga
   window.addEventListener("popstate", () => {
     const target = appRoom(roomFromPath(location.pathname));
     if (target === room) return;
-    if (options.client()) void join(target, "replace");
+    if (options.client()) void join(target, "replace", undefined);
     else setRoom(target);
   });
 
@@ -43,18 +43,18 @@ export function createRoomNavigation(options: RoomNavigationOptions): RoomNaviga
     options.show(next, roomLink(location.origin, next));
   }
 
-  async function join(target: string | null, mode: "push" | "replace"): Promise<void> {
+  async function join(target: string | null, mode: "push" | "replace", password: string | undefined): Promise<void> {
     const client = options.client();
     if (!client) return;
     pending = mode;
     options.busy(true);
     try {
-      const joined = await client.joinRoom(serverRoom(target));
+      const joined = await client.joinRoom(serverRoom(target), password === undefined ? {} : { password });
       navigation.entered(joined.room);
     } catch (error) {
       // Back/forward already moved the URL: put it back where we still are.
       if (mode === "replace") history.replaceState(null, "", pathForRoom(room));
-      options.failed(`Could not open the room: ${error instanceof Error ? error.message : String(error)}`);
+      options.failed(error, target, password);
     } finally {
       pending = null;
       options.busy(false);
@@ -65,8 +65,8 @@ export function createRoomNavigation(options: RoomNavigationOptions): RoomNaviga
     get room() {
       return room;
     },
-    go(target) {
-      if (options.client()) return void join(target, "push");
+    go(target, password) {
+      if (options.client()) return void join(target, "push", password);
       if (target !== room) history.pushState(null, "", pathForRoom(target));
       setRoom(target);
     },

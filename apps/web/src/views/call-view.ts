@@ -30,6 +30,8 @@ export interface CallView {
   readonly screenShare: { button: ScreenShareButton; tiles: ScreenTiles };
   /** Puts another control into the toolbar, before Hang up. */
   addControl(control: HTMLElement): void;
+  /** Mutes the microphone as its button does (a moderator asked us to). */
+  muteMicrophone(): void;
 }
 
 /** Shown over the empty stage until the remote video plays. */
@@ -172,6 +174,9 @@ export function createCallView(controls: CallControls, devices?: CallViewDevices
     screenShare,
     addControl(control) {
       hangUpButton.before(control);
+    },
+    muteMicrophone() {
+      if (phase !== "idle" && !micMuted && !micButton.disabled) setMic(true);
     },
   };
 }

@@ -20,6 +20,8 @@ export interface GroupControls {
   readonly screenShare: ScreenShareButton;
   /** Puts another control into the bar, before Leave. */
   addControl(control: HTMLElement): void;
+  /** Mutes the microphone as its button does (a moderator asked us to). */
+  muteMicrophone(): void;
 }
 
 /** Mute, camera off and leave, fixed at the bottom of the screen: one tap away while in the call. */
@@ -81,6 +83,9 @@ export function createGroupControls(handlers: GroupControlHandlers, devicesMenu?
     screenShare,
     addControl(control) {
       leave.before(control);
+    },
+    muteMicrophone() {
+      if (micOn && !mic.disabled) setMic(false);
     },
   };
 }

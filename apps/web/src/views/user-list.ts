@@ -10,11 +10,15 @@ export interface UserEntry {
 export interface UserListHandlers {
   call(name: string): void;
   message(name: string): void;
+  /** A moderator's actions on a user (the buttons show only to moderators). */
+  askToMute(name: string): void;
+  remove(name: string): void;
 }
 
 export interface UserListView {
   readonly element: HTMLElement;
-  render(users: readonly UserEntry[], self: string | null, inCall: boolean): void;
+  /** `moderating`: we moderate the room, so each other user's row gets "Ask to mute" and "Remove…". */
+  render(users: readonly UserEntry[], self: string | null, inCall: boolean, moderating?: boolean): void;
 }
 
 /**
@@ -32,18 +36,18 @@ export function createUserList(handlers: UserListHandlers): UserListView {
 
   return {
     element,
-    render(users, self, inCall) {
+    render(users, self, inCall, moderating = false) {
       const sorted = [...users].sort((a, b) => {
         if (a.name === self) return -1;
         if (b.name === self) return 1;
         return a.name.localeCompare(b.name);
       });
       count.textContent = `(${users.length})`;
-      list.replaceChildren(...sorted.map((user) => row(user, user.name === self, inCall)));
+      list.replaceChildren(...sorted.map((user) => row(user, user.name === self, inCall, moderating)));
     },
   };
 
-  function row(user: UserEntry, isSelf: boolean, inCall: boolean): HTMLLIElement {
+  function row(user: UserEntry, isSelf: boolean, inCall: boolean, moderating: boolean): HTMLLIElement {
     const badges: HTMLElement[] = [];
     if (isSelf) badges.push(h("span", { className: "badge badge-self", text: "you" }));
     if (user.busy && !isSelf) badges.push(h("span", { className: "badge badge-busy", text: "busy" }));
@@ -78,7 +82,22 @@ export function createUserList(handlers: UserListHandlers): UserListView {
           attrs: { type: "button", "aria-label": `Message ${user.name}`, title: `Message ${user.name}` },
           on: { click: () => handlers.message(user.name) },
         });
-    return h("li", { className: "user-row", attrs: { "data-user": user.name, "data-status": status } }, [callButton, messageButton]);
+    const moderation = moderating && !isSelf ? moderatorActions(user) : null;
+    return h("li", { className: "user-row", attrs: { "data-user": user.name, "data-status": status } }, [callButton, messageButton, moderation]);
+  }
+
+  /** A basic (article) client cannot be asked to mute: it would not understand. */
+  function moderatorActions(user: UserEntry): HTMLElement {
+    const mute = user.legacy
+      ? null
+      : h("button", { className: "button button-small", text: "Ask to mute", attrs: { type: "button", "aria-label": `Ask ${user.name} to mute` }, on: { click: () => handlers.askToMute(user.name) } });
+    const remove = h("button", {
+      className: "button button-small button-danger",
+      text: "Remove…",
+      attrs: { type: "button", "aria-label": `Remove ${user.name}…`, "aria-haspopup": "dialog" },
+      on: { click: () => handlers.remove(user.name) },
+    });
+    return h("div", { className: "user-moderation" }, [mute, remove]);
   }
 }
 

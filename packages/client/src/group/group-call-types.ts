@@ -42,6 +42,11 @@ export type GroupLeaveReason =
    * its reason comes first, e.g. "group-call-full": others took the places meanwhile).
    */
   | "rejoin-refused"
+  /**
+   * A moderator ended the room's group call for everyone (`moderated` "end-call"): the server
+   * took everyone out, so no hang-up or `group-leave` is sent; every pair is closed all the same.
+   */
+  | "ended-by-moderator"
   /** The server no longer lists us in the call for no reason we know of. */
   | "error";
 

@@ -243,6 +243,25 @@ describe("GroupCall (scripted server)", () => {
     await vi.waitFor(() => expect(sentOf(socket, "video-offer").at(-1)).toMatchObject({ target: "erin", callId: "group:retro:alice|erin" }));
   });
 
+  it("a moderator's end-call: every pair's connection closed, the camera it opened stopped, no messages, available again", async () => {
+    const media = fakeStream();
+    const scripted = await alice(["bob", "carol"], { localMedia: async () => media.stream });
+    await joined(scripted);
+    const { socket, group } = scripted;
+    const connections = [...FakePeerConnection.instances];
+    expect(connections).toHaveLength(2);
+    const before = socket.sent.length;
+    socket.deliver({ type: "moderated", action: "end-call", by: "bob" });
+    expect(scripted.events.slice(-3)).toEqual(["peer-left:bob", "peer-left:carol", "left:ended-by-moderator"]);
+    expect(connections.map((pc) => pc.connectionState)).toEqual(["closed", "closed"]);
+    expect([media.audio.readyState, media.video.readyState]).toEqual(["ended", "ended"]);
+    expect(group.joined).toBe(false);
+    // The server took us out already: no hang-up, no group-leave; only our status back to available.
+    expect(socket.sent.slice(before).map((m) => m.type)).toEqual(["set-status"]);
+    socket.deliver({ type: "group-call", participants: [] });
+    expect(socket.sent.slice(before).map((m) => m.type)).toEqual(["set-status"]);
+  });
+
   it("ends the stay when the client closes", async () => {
     const scripted = await alice(["bob"]);
     await joined(scripted);

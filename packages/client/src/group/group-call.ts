@@ -31,7 +31,7 @@ export { DEFAULT_GROUP_CALL_OPTIONS, type GroupCallEvents, type GroupCallOptions
  * server; their ICE restarts wait in the send queue). A fresh session (a server restart, an
  * expired resume: the server forgot the call) does not end our stay either: we join the new
  * server's call again and keep the pairs of those who come back to it (see GroupRejoin). A
- * room switch, a closed client or our name coming back different ends it.
+ * room switch, a closed client, our name coming back different or a moderator's end-call ends it.
  */
 export class GroupCall {
   readonly options: Readonly<GroupCallOptions>;
@@ -78,6 +78,9 @@ export class GroupCall {
       }),
       signaling.on("state", (state) => {
         if (state === "closed") this.#endStay("signaling-lost", false);
+      }),
+      signaling.on("moderated", ({ action }) => {
+        if (action === "end-call" && this.joined) this.#endStay("ended-by-moderator", false);
       }),
       signaling.on("ice-servers", (iceServers) => {
         if (this.options.rtcConfiguration.iceServers) return;

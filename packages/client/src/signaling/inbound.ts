@@ -87,6 +87,14 @@ export class Inbound {
       case "message":
         this.events.emit("chat", chatEntry(message));
         return;
+      case "room-state":
+        this.view.roomStateChanged(message);
+        return;
+      case "moderated":
+        // Kept for the close that follows: it says who removed us, and why.
+        if (message.action === "remove" && message.target === this.session.name) this.session.removal = message;
+        this.events.emit("moderated", { action: message.action, by: message.by, target: message.target ?? null, reason: message.reason ?? null });
+        return;
       default: {
         const unreachable: never = message;
         this.#invalid(`Unhandled message ${JSON.stringify(unreachable)}`);

@@ -26,6 +26,8 @@ function forgeries(pendingRef: string | number): Record<string, Record<string, u
     pong: { type: "pong", ref: pendingRef },
     "ice-servers": { type: "ice-servers", iceServers: evilTurn, expiresAt: 1 },
     "group-call": { type: "group-call", participants: ["mallory", "alice"] },
+    "room-state": { type: "room-state", locked: true, passwordProtected: true, moderators: ["mallory"] },
+    moderated: { type: "moderated", action: "remove", by: "mallory", target: "alice", reason: "forged" },
   };
 }
 
@@ -35,6 +37,7 @@ function record(client: SignalingClient): { name: string; args: unknown[] }[] {
   const events: (keyof SignalingClientEvents)[] = [
     "state", "welcome", "users", "user-joined", "user-left", "user-status", "chat", "ice-servers",
     "history", "signal", "renamed", "error", "peer-message", "peer-message-invalid", "room", "group-call",
+    "identity", "room-state", "moderated", "ended",
   ];
   for (const name of events) client.on(name, ((...args: unknown[]) => seen.push({ name, args })) as never);
   return seen;
@@ -51,6 +54,9 @@ function snapshot(client: SignalingClient) {
     users: client.users,
     room: client.room,
     groupCall: client.groupCall,
+    roomState: client.roomState,
+    identity: client.identity,
+    end: client.end,
   };
 }
 

@@ -2,12 +2,12 @@ import type { AckMessage } from "@switchboard/protocol";
 import type { TypedEmitter } from "../typed-emitter.js";
 import { PresenceState, type PresenceMessage, type UserInfo } from "./presence.js";
 import { emitPresenceChanges } from "./signaling-events.js";
-import type { SignalingClientEvents } from "./signaling-types.js";
+import type { RoomState, SignalingClientEvents } from "./signaling-types.js";
 
 /**
- * What the client sees of its room: the room's name, who is in it, and who is in its group
- * call. Switching rooms (`join-room`) resets presence and the group call, then the new room's
- * snapshot (`userlist`, `group-call`) rebuilds them: a `sam` of the old room is not the `sam` of
+ * What the client sees of its room: the room's name, who is in it, who is in its group call,
+ * and its moderation state. Switching rooms (`join-room`) resets them all, then the new room's
+ * snapshot (`userlist`, `group-call`, `room-state`) rebuilds them: a `sam` of the old room is not the `sam` of
  * the new one, so each one leaves and the other joins.
  *
  * The server sends the `join-room` ack and the new room's snapshot in one go. The ack normally
@@ -18,6 +18,7 @@ export class RoomView {
   readonly #presence = new PresenceState();
   #room: string | null = null;
   #groupCall: readonly string[] = Object.freeze([]);
+  #roomState: RoomState | null = null;
   /** `join-room` requests sent and not yet answered. */
   #switches = 0;
   /** The new room's `userlist` came before the ack of the switch in progress. */
@@ -42,6 +43,11 @@ export class RoomView {
   /** The room's group call, in join order (empty: none). */
   get groupCall(): readonly string[] {
     return this.#groupCall;
+  }
+
+  /** The room's last `room-state`; null before one came (or the server sends none). */
+  get roomState(): RoomState | null {
+    return this.#roomState;
   }
 
   /** A welcome names the room the session logs into or, resumed, is in. */
@@ -94,14 +100,19 @@ export class RoomView {
     this.events.emit("group-call", this.#groupCall);
   }
 
+  roomStateChanged(state: RoomState): void {
+    this.#roomState = Object.freeze({ locked: state.locked, passwordProtected: state.passwordProtected, moderators: Object.freeze([...state.moderators]) });
+    this.events.emit("room-state", this.#roomState);
+  }
+
   /** The client closed: nobody is visible any more. */
   clear(): void {
-    this.#groupCall = Object.freeze([]);
-    emitPresenceChanges(this.events, this.#presence.clear(), this.#presence);
+    this.#reset();
   }
 
   #reset(): void {
     this.#groupCall = Object.freeze([]);
+    this.#roomState = null;
     emitPresenceChanges(this.events, this.#presence.clear(), this.#presence);
   }
 

@@ -1,4 +1,4 @@
-import { PROTOCOL_VERSION, type IceServer, type WelcomeMessage } from "@switchboard/protocol";
+import { PROTOCOL_VERSION, type IceServer, type ModeratedMessage, type WelcomeMessage } from "@switchboard/protocol";
 import type { OutgoingMessage } from "./signaling-types.js";
 
 /**
@@ -14,14 +14,29 @@ export class SessionMemory {
   welcome: WelcomeMessage | null = null;
   /** From the welcome, replaced by each `ice-servers` (fresh TURN credentials). */
   iceServers: IceServer[] = [];
+  /** The password of the room we log into (options.password, then joinRoom()'s or our own setPassword()'s). */
+  roomPassword: string | undefined;
+  /** The `moderated` that removed us, once it came (the close that follows says no more). */
+  removal: ModeratedMessage | null = null;
   #resumeToken: string | null = null;
   #received = 0;
   #counting = false;
 
-  /** The `hello` for a new connection: resuming when the server offered that, in `room` if given. */
-  hello(room: string | null): OutgoingMessage {
+  /**
+   * The `hello` for a new connection: resuming when the server offered that, in `room` if
+   * given, with the sign-in token and the room's password when there are.
+   */
+  hello(room: string | null, token?: string): OutgoingMessage {
     const resume = this.#resumeToken === null ? {} : { resume: this.#resumeToken, received: this.#received };
-    return { type: "hello", protocol: PROTOCOL_VERSION, ...resume, ...(room === null ? {} : { room }) };
+    const password = this.roomPassword;
+    return {
+      type: "hello",
+      protocol: PROTOCOL_VERSION,
+      ...resume,
+      ...(room === null ? {} : { room }),
+      ...(token === undefined ? {} : { token }),
+      ...(password === undefined ? {} : { password }),
+    };
   }
 
   /** The handshake's welcome arrived. */

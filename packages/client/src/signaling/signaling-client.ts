@@ -1,30 +1,32 @@
 import {
-  CLOSE_CODES,
   type AckMessage,
   type IceServer,
+  type Identity,
   type UserStatus,
   type WelcomeMessage,
 } from "@switchboard/protocol";
+import { Moderation } from "../moderation/moderation.js";
 import { TypedEmitter, type Disposer } from "../typed-emitter.js";
-import { RetrySchedule } from "./backoff.js";
 import { BusyHolds } from "./busy-holds.js";
-import { assertTransition, type ConnectionState } from "./connection-state.js";
-import { Heartbeat } from "./heartbeat.js";
+import { Connection } from "./connection.js";
+import type { ConnectionState } from "./connection-state.js";
 import { Inbound } from "./inbound.js";
-import { Outbound, type Reply } from "./outbound.js";
+import { Outbound } from "./outbound.js";
 import { appMessage } from "./peer-messages.js";
 import type { UserInfo } from "./presence.js";
 import { RoomView } from "./room-view.js";
+import { endError, type SessionEnd } from "./session-end.js";
 import { SessionMemory } from "./session-memory.js";
+import { SignIn } from "./sign-in.js";
 import { whenOpen } from "./signaling-events.js";
 import { SignalingError } from "./signaling-error.js";
 import {
   resolveSignalingOptions,
   type OutgoingMessage,
+  type RoomState,
   type SignalingClientEvents,
   type SignalingClientOptions,
 } from "./signaling-types.js";
-import { closeQuietly, detach, type WebSocketLike } from "./websocket-like.js";
 
 /**
  * The signaling connection: a WebSocket that reconnects by itself, speaks the modern protocol
@@ -37,6 +39,10 @@ import { closeQuietly, detach, type WebSocketLike } from "./websocket-like.js";
  * in again under the same name, in the same room; then it sends what was queued meanwhile. A
  * request in flight when the connection dropped fails ("connection-lost"; the server may have
  * acted on it).
+ *
+ * Some ends are final (see SessionEnd, the `ended` event): a moderator removed us (close 4403),
+ * AUTH=jwt and the token ran out (4401) or the sign-in was refused, another connection took
+ * the session (4001). Then the client closes and does not reconnect.
  */
 export class SignalingClient {
   readonly url: string;
@@ -44,25 +50,33 @@ export class SignalingClient {
   readonly #events = new TypedEmitter<SignalingClientEvents>();
   readonly #session = new SessionMemory();
   readonly #view = new RoomView(this.#events);
-  readonly #out: Outbound;
-  readonly #in: Inbound;
   readonly #busy = new BusyHolds((status) => this.send({ type: "set-status", status }));
-  readonly #retry: RetrySchedule | null;
-  #state: ConnectionState = "idle";
-  #socket: WebSocketLike | null = null;
-  #retryTimer: ReturnType<typeof setTimeout> | undefined;
-  readonly #heartbeat = new Heartbeat({
-    ping: () => this.#out.send({ type: "ping", received: this.#session.received }, true),
-    dead: () => this.#dropSocket(),
-  });
+  readonly #signIn: SignIn;
+  readonly #connection: Connection;
+  /** A moderator's requests for our room, and who moderates it (see Moderation). */
+  readonly moderation: Moderation;
 
   /** Throws a TypeError for a url that is not ws: or wss:, or when there is no WebSocket to use. */
   constructor(options: Partial<SignalingClientOptions> = {}) {
     this.options = resolveSignalingOptions(options);
     this.url = this.options.url;
-    this.#out = new Outbound(this.options.maxQueuedMessages, (error) => this.#events.emit("error", error));
-    this.#in = new Inbound(this.#events, this.#session, this.#view, this.#out.pending);
-    this.#retry = this.options.reconnect ? new RetrySchedule(this.options.reconnect) : null;
+    const out = new Outbound(this.options.maxQueuedMessages, (error) => this.#events.emit("error", error));
+    const inbound = new Inbound(this.#events, this.#session, this.#view, out.pending);
+    this.#session.roomPassword = this.options.password;
+    this.#signIn = new SignIn(this.options.token, {
+      open: () => this.state === "open",
+      renew: (token) => this.request({ type: "renew-token", token }),
+      identity: (identity) => this.#events.emit("identity", identity),
+      error: (error) => this.#events.emit("error", error),
+    });
+    const parts = { options: this.options, events: this.#events, session: this.#session, view: this.#view, out, inbound };
+    this.#connection = new Connection({ ...parts, signIn: this.#signIn, busy: this.#busy });
+    this.moderation = new Moderation({
+      request: (message) => this.request(message),
+      name: () => this.#session.name,
+      roomState: () => this.#view.roomState,
+      passwordSet: (password) => (this.#session.roomPassword = password ?? undefined),
+    });
   }
 
   /** Subscribes to an event; returns the disposer. */
@@ -75,7 +89,7 @@ export class SignalingClient {
   }
 
   get state(): ConnectionState {
-    return this.#state;
+    return this.#connection.state;
   }
 
   /** Our name once logged in (the server's final choice), else null. */
@@ -91,6 +105,16 @@ export class SignalingClient {
   /** The latest `welcome`: protocol features, limits and ICE servers. */
   get welcome(): WelcomeMessage | null {
     return this.#session.welcome;
+  }
+
+  /** AUTH=jwt: who the sign-in token says we are (the latest welcome, or renewal); null in open mode. */
+  get identity(): Identity | null {
+    return this.#signIn.identity;
+  }
+
+  /** Why the server ended this client for good (see the `ended` event); null while it has not. */
+  get end(): SessionEnd | null {
+    return this.#connection.end;
   }
 
   /** The ICE servers to use for new peer connections and ICE restarts (latest credentials). */
@@ -117,36 +141,55 @@ export class SignalingClient {
     return this.#view.groupCall;
   }
 
-  /** Opens the connection (once); resolves when it is open, rejects if the client closes first. */
-  connect(): Promise<void> {
-    if (this.#state === "idle") {
-      this.#transition("connecting");
-      this.#openSocket();
+  /** Our room's moderation state, from its last `room-state` (null before one came). */
+  get roomState(): RoomState | null {
+    return this.#view.roomState;
+  }
+
+  /**
+   * Opens the connection (once); resolves when it is open, rejects if the client closes first
+   * (with the server's error when it refused the sign-in, see `ended`).
+   */
+  async connect(): Promise<void> {
+    this.#connection.start();
+    try {
+      await whenOpen(this.state, (listener) => this.#events.on("state", listener));
+    } catch (error) {
+      const end = this.#connection.end;
+      throw end === null ? error : endError(end);
     }
-    return whenOpen(this.#state, (listener) => this.#events.on("state", listener));
   }
 
   /**
    * Logs in (connecting first if needed). Resolves with the name the server gave, which differs
-   * from `name` when that was taken (a `renamed` event says so too).
+   * from `name` when that was taken (a `renamed` event says so too). AUTH=jwt: the token gives
+   * the name; without `name`, the client connects and logs in as `identity.name`.
    */
-  async login(name: string): Promise<string> {
-    if (this.#state === "idle") void this.connect().catch(() => {});
-    const ack = await this.#request({ type: "username", name }, this.options.requestTimeoutMs, false);
-    return this.#adoptName(ack, name);
+  async login(name?: string): Promise<string> {
+    if (name === undefined) {
+      await this.connect();
+      name = this.identity?.name;
+      if (name === undefined) throw new TypeError("SignalingClient.login: give a name (this server signs in without tokens).");
+    } else if (this.state === "idle") void this.connect().catch(() => {});
+    const ack = await this.#connection.request({ type: "username", name }, this.options.requestTimeoutMs);
+    return this.#connection.adoptName(ack, name);
   }
 
   /**
    * Moves to another room without reconnecting: we leave our room (and any call in it) and log
    * into `room` under our name, renamed if it is taken there (`renamed`). Presence is reset and
    * rebuilt from the new room's snapshot; `room` is emitted. Before login it only chooses the
-   * room (`name` is then ""). Rejects with a SignalingError, e.g. "bad-room".
+   * room (`name` is then ""). `password`: the room's, when it has one. Rejects with a
+   * SignalingError, e.g. "bad-room", "bad-password", "room-locked", "room-forbidden".
    */
-  async joinRoom(room: string): Promise<{ room: string; name: string }> {
-    if (this.#state === "idle") void this.connect().catch(() => {});
+  async joinRoom(room: string, options: { password?: string } = {}): Promise<{ room: string; name: string }> {
+    if (this.state === "idle") void this.connect().catch(() => {});
     const switching = this.#view.switching();
+    const { password } = options;
     try {
-      const ack = await this.#request({ type: "join-room", room }, this.options.requestTimeoutMs, false);
+      const message = { type: "join-room", room, ...(password === undefined ? {} : { password }) };
+      const ack = await this.#connection.request(message, this.options.requestTimeoutMs);
+      this.#session.roomPassword = password;
       return { room: this.#view.room ?? room, name: ack.type === "ack" ? (ack.name ?? this.name ?? "") : (this.name ?? "") };
     } catch (error) {
       switching.failed();
@@ -160,17 +203,13 @@ export class SignalingClient {
    * "closed". Queued while not connected.
    */
   async request(message: OutgoingMessage, options: { timeoutMs?: number } = {}): Promise<AckMessage> {
-    const reply = await this.#request(message, options.timeoutMs ?? this.options.requestTimeoutMs, false);
+    const reply = await this.#connection.request(message, options.timeoutMs ?? this.options.requestTimeoutMs);
     return reply as AckMessage;
   }
 
   /** Sends without waiting for an answer; queued while not connected. Failures arrive as `error` events. */
   send(message: OutgoingMessage): void {
-    if (this.#state === "closed") {
-      this.#events.emit("error", SignalingError.client("closed", `Not sent (${message.type}): the client is closed.`));
-      return;
-    }
-    this.#out.send(message, this.#state === "open");
+    this.#connection.send(message);
   }
 
   /** Public chat when `target` is absent; else private, shown to us as a `chat` event once acked. */
@@ -217,146 +256,6 @@ export class SignalingClient {
 
   /** Stops everything: the socket, retries, pending and queued requests ("closed"). Final. */
   close(): void {
-    if (this.#state === "closed") return;
-    this.#shutdown(SignalingError.client("closed", "The client was closed."));
-  }
-
-  // --- sending --------------------------------------------------------------------------------
-
-  /** Requests go out now when open (or when they are the handshake itself), else queue. */
-  #request(message: OutgoingMessage, timeoutMs: number, handshake: boolean): Promise<Reply> {
-    if (this.#state === "closed") {
-      return Promise.reject(SignalingError.client("closed", `Not sent (${message.type}): the client is closed.`));
-    }
-    return this.#out.request(message, timeoutMs, handshake || this.#state === "open");
-  }
-
-  // --- connection life ------------------------------------------------------------------------
-
-  #openSocket(): void {
-    let socket: WebSocketLike;
-    try {
-      socket = new this.options.WebSocket(this.url);
-    } catch (cause) {
-      this.#events.emit("error", SignalingError.client("connection-lost", `Cannot open ${this.url}.`, undefined, cause));
-      this.#scheduleRetry();
-      return;
-    }
-    this.#socket = this.#out.socket = socket;
-    socket.onopen = () => {
-      if (this.#socket === socket) void this.#handshake(socket);
-    };
-    socket.onmessage = (event) => {
-      if (this.#socket !== socket) return;
-      this.#heartbeat.activity();
-      this.#in.receive(event.data);
-    };
-    socket.onerror = () => {}; // `close` follows and carries the decision.
-    socket.onclose = (event) => {
-      if (this.#socket !== socket) return;
-      // Someone else resumed our session with our token: fighting back would only trade it.
-      if (event.code !== CLOSE_CODES.sessionReplaced) return this.#socketLost();
-      const replaced = SignalingError.client("session-replaced", "This session was taken over by another connection.");
-      this.#events.emit("error", replaced);
-      this.#shutdown(replaced);
-    };
-  }
-
-  /** `hello`, then (after a reconnect) the same login again; only then is the client "open". */
-  async #handshake(socket: WebSocketLike): Promise<void> {
-    const timeoutMs = this.options.handshakeTimeoutMs;
-    try {
-      const room = this.#view.room ?? this.options.room ?? null;
-      const welcome = await this.#request(this.#session.hello(room), timeoutMs, true);
-      if (this.#socket !== socket || welcome.type !== "welcome") return;
-      this.#session.welcomed(welcome);
-      const heartbeatMs = welcome.limits.heartbeatIntervalMs;
-      if (heartbeatMs !== undefined && heartbeatMs > 0) this.#heartbeat.start(heartbeatMs);
-      this.#events.emit("welcome", welcome);
-      const name = this.#session.name;
-      if (name !== null && welcome.resumed !== true) {
-        const ack = await this.#request({ type: "username", name }, timeoutMs, true);
-        if (this.#socket !== socket) return;
-        this.#adoptName(ack, name);
-        this.#busy.freshSession(); // Queued: goes out right after the login.
-      }
-    } catch (error) {
-      if (this.#socket !== socket) return; // The socket dropped; #socketLost already acted.
-      const failure = error instanceof SignalingError ? error : SignalingError.client("connection-lost", String(error));
-      this.#events.emit("error", failure);
-      // A server that does not speak our protocol will not learn it by retrying.
-      if (failure.code === "unsupported-protocol") this.#shutdown(failure);
-      else this.#dropSocket();
-      return;
-    }
-    this.#transition("open");
-    this.#retry?.reset();
-    this.#out.flush();
-  }
-
-  /** The login's ack carries the name the server gave, which may differ from the one asked for. */
-  #adoptName(ack: Reply, requested: string): string {
-    const given = ack.type === "ack" && ack.name !== undefined ? ack.name : requested;
-    this.#session.name = given;
-    if (given !== requested) this.#events.emit("renamed", { requested, name: given });
-    return given;
-  }
-
-  #dropSocket(): void {
-    const socket = this.#socket;
-    if (!socket) return;
-    detach(socket);
-    this.#socketLost();
-  }
-
-  /** The socket is gone: fail what was in flight, then retry or give up. */
-  #socketLost(): void {
-    const socket = this.#socket;
-    this.#socket = this.#out.socket = null;
-    this.#heartbeat.stop();
-    this.#session.stopCounting();
-    if (socket) {
-      detach(socket);
-      // Still open when the heartbeat or the handshake gave up on it: we will be back at once.
-      closeQuietly(socket, CLOSE_CODES.reconnecting);
-    }
-    this.#out.failInFlight();
-    if (this.#state === "closed") return;
-    this.#scheduleRetry();
-  }
-
-  #scheduleRetry(): void {
-    const delay = this.#retry?.next() ?? null;
-    if (delay === null) {
-      this.#shutdown(SignalingError.client("closed", "The connection is lost and reconnecting gave up."));
-      return;
-    }
-    if (this.#state !== "reconnecting") this.#transition("reconnecting");
-    this.#retryTimer = setTimeout(() => {
-      this.#retryTimer = undefined;
-      this.#openSocket();
-    }, delay);
-  }
-
-  #shutdown(reason: SignalingError): void {
-    this.#heartbeat.stop();
-    clearTimeout(this.#retryTimer);
-    this.#retryTimer = undefined;
-    const socket = this.#socket;
-    this.#socket = this.#out.socket = null;
-    if (socket) {
-      detach(socket);
-      closeQuietly(socket, CLOSE_CODES.normalClosure);
-    }
-    this.#out.failAll(reason);
-    this.#transition("closed");
-    this.#view.clear();
-  }
-
-  #transition(to: ConnectionState): void {
-    const from = this.#state;
-    assertTransition(from, to);
-    this.#state = to;
-    this.#events.emit("state", to, from);
+    this.#connection.close(SignalingError.client("closed", "The client was closed."));
   }
 }

@@ -13,7 +13,13 @@ export type ClientErrorCode =
   /** The server sent something that is not a valid protocol message. */
   | "invalid-server-message"
   /** Another connection resumed this session (with its token): this client stopped (close code 4001). */
-  | "session-replaced";
+  | "session-replaced"
+  /** AUTH=jwt: the server ended the session, its token expired (close code 4401). Sign in with a new token. */
+  | "sign-in-required"
+  /** A moderator removed us from the room (close code 4403): this client stopped. */
+  | "removed"
+  /** The token function failed (threw, or rejected) when a renewal was due. */
+  | "token-renewal-failed";
 
 /**
  * Every error the SDK reports. `source` tells who decided: "server" errors carry the server's

@@ -1,8 +1,10 @@
-import type { IceServer, RelayedCallMessage, UserStatus, WelcomeMessage } from "@switchboard/protocol";
+import type { IceServer, Identity, ModerationAction, RelayedCallMessage, UserStatus, WelcomeMessage } from "@switchboard/protocol";
 import { ExponentialBackoff, type ReconnectPolicy } from "./backoff.js";
 import type { ConnectionState } from "./connection-state.js";
 import type { InvalidPeerMessage, PeerMessage } from "./peer-messages.js";
 import type { UserInfo } from "./presence.js";
+import type { SessionEnd } from "./session-end.js";
+import type { TokenOption } from "./sign-in.js";
 import type { SignalingError } from "./signaling-error.js";
 import { defaultSignalingUrl, globalWebSocket, type WebSocketConstructor } from "./websocket-like.js";
 
@@ -23,6 +25,27 @@ export interface ChatEntry {
   readonly to: string | null;
   /** Public chat: its place in the room's history (1, 2, ...), when the server numbers it. */
   readonly seq?: number;
+}
+
+/** The room's moderation state (the server's `room-state`). */
+export interface RoomState {
+  /** No new joins (its moderators still get in). */
+  readonly locked: boolean;
+  /** New joins need the room's password. */
+  readonly passwordProtected: boolean;
+  /** Who may moderate the room (open mode: its longest-present user; AUTH=jwt: the tokens' role). */
+  readonly moderators: readonly string[];
+}
+
+/** A moderator acted (the server's `moderated`): see ModerationAction. */
+export interface ModeratedEvent {
+  readonly action: ModerationAction;
+  /** The moderator. */
+  readonly by: string;
+  /** Whom it was about ("remove", "mute"). */
+  readonly target: string | null;
+  /** The moderator's reason ("remove"). */
+  readonly reason: string | null;
 }
 
 export interface SignalingClientEvents {
@@ -70,6 +93,29 @@ export interface SignalingClientEvents {
    */
   "group-call": (participants: readonly string[]) => void;
   /**
+   * AUTH=jwt: who the sign-in token says we are, from each welcome and after each renewal
+   * (`expiresAt` moved on). In jwt mode our name is `identity.name`, whatever login() asked for.
+   */
+  identity: (identity: Identity) => void;
+  /**
+   * The room's moderation state: at login (after `group-call`), after a room switch, and at
+   * every change (e.g. the moderator role passed on). A room switch forgets the old one (see
+   * `roomState`), and the new room's follows.
+   */
+  "room-state": (state: RoomState) => void;
+  /**
+   * A moderator acted in our room. Everyone hears of remove, lock, unlock, end-call and
+   * set-password; only its target hears of "mute" (a request: the app mutes the microphone).
+   * A "remove" whose target is us comes right before the `ended` it causes.
+   */
+  moderated: (event: ModeratedEvent) => void;
+  /**
+   * The server ended this client for good: removed by a moderator, a sign-in token that ran out
+   * or was refused, or another connection took the session. No reconnect: state "closed"
+   * follows at once, and requests still waiting fail.
+   */
+  ended: (end: SessionEnd) => void;
+  /**
    * A server error no request is waiting for, or an invalid frame from the server itself
    * ("invalid-server-message"; never a peer's message). Never thrown.
    */
@@ -94,6 +140,13 @@ export interface SignalingClientOptions {
    * asks for the room it is in (see joinRoom()), not this one.
    */
   room: string | undefined;
+  /**
+   * AUTH=jwt: the sign-in token sent in every `hello` (see TokenOption). A function is called
+   * for each `hello` and again to renew the token before it expires (`renew-token`).
+   */
+  token: TokenOption | undefined;
+  /** The password of `room`, when it has one (see joinRoom() for other rooms). */
+  password: string | undefined;
 }
 
 export const DEFAULT_SIGNALING_OPTIONS = Object.freeze({
@@ -101,6 +154,8 @@ export const DEFAULT_SIGNALING_OPTIONS = Object.freeze({
   handshakeTimeoutMs: 10_000,
   maxQueuedMessages: 1000,
   room: undefined,
+  token: undefined,
+  password: undefined,
 });
 
 /** The client's options with their defaults, checked and frozen; throws a TypeError for bad ones. */
