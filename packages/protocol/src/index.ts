@@ -2,5 +2,8 @@ export * from "./version.js";
 export * from "./errors.js";
 export * from "./names.js";
 export * from "./messages.js";
+export * from "./sign-in.js";
+export * from "./moderation.js";
+export * from "./call-metrics.js";
 export * from "./relayed.js";
 export * from "./file-transfer.js";

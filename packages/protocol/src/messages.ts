@@ -9,18 +9,12 @@
 import { z } from "zod";
 import { ERROR_CODES, type ErrorCode } from "./errors.js";
 
-/** A request id chosen by the client; the server echoes it in `ack` and `error`. */
-export const Ref = z.union([z.string().max(64), z.number().int()]);
-export type Ref = z.infer<typeof Ref>;
+import { Ref, RoomName, RoomPassword, SignInToken, Target, UserName } from "./fields.js";
+import { ModerateMessage, ModeratedMessage, RoomStateMessage } from "./moderation.js";
+import { Identity, RenewTokenMessage } from "./sign-in.js";
+import { CallMetricsMessage } from "./call-metrics.js";
 
-const UserName = z.string().max(256);
-const Target = z.string().max(256);
-/** A room's name as sent; the server checks it like a user name (`checkRoomName`). */
-const RoomName = z.string().max(256);
-/** A sign-in token (a JWT, compact form) as sent; the server verifies it (AUTH=jwt). */
-const SignInToken = z.string().max(8192);
-/** A room password as sent (open mode: a moderator sets one with `moderate`). */
-const RoomPassword = z.string().max(256);
+export { Ref } from "./fields.js";
 
 // ---------------------------------------------------------------------------------------------
 // Client -> server messages that the server interprets. Extra fields are kept (the article's
@@ -101,53 +95,6 @@ export const PingMessage = z.looseObject({
   ref: Ref.optional(),
 });
 export type PingMessage = z.infer<typeof PingMessage>;
-
-/**
- * AUTH=jwt: replaces the session's token before it expires (`welcome.identity.expiresAt`), with
- * one for the same name; acked with the new `expiresAt`. The session, its calls included, goes on.
- */
-export const RenewTokenMessage = z.looseObject({
-  type: z.literal("renew-token"),
-  token: SignInToken,
-  ref: Ref.optional(),
-});
-export type RenewTokenMessage = z.infer<typeof RenewTokenMessage>;
-
-export const ModerationAction = z.enum(["remove", "mute", "lock", "unlock", "end-call", "set-password"]);
-export type ModerationAction = z.infer<typeof ModerationAction>;
-
-/**
- * A moderator's request (anyone else gets `not-moderator`):
- * - `remove` `target` from the room, with an optional `reason` it is shown;
- * - ask `target` to `mute` its microphone;
- * - `lock` the room against new joins, `unlock` it;
- * - `end-call`: end the room's group call for everyone in it;
- * - `set-password`: `password` for new joins from now on (null: none).
- * Acked; everyone in the room hears of it as `moderated` (only `target` for `mute`).
- */
-export const ModerateMessage = z.looseObject({
-  type: z.literal("moderate"),
-  action: ModerationAction,
-  target: UserName.optional(),
-  reason: z.string().max(200).optional(),
-  password: RoomPassword.min(1).nullable().optional(),
-  ref: Ref.optional(),
-});
-export type ModerateMessage = z.infer<typeof ModerateMessage>;
-
-/**
- * How long a call took to connect, as the client measured it: from the call's start (invite
- * sent or received, or the first offer) to its RTCPeerConnection first reaching "connected".
- * Sent once per call (a group call: once per pair) to a server whose `welcome.features` lists
- * "call-metrics"; the server counts a few per session per minute and ignores the rest.
- */
-export const CallMetricsMessage = z.looseObject({
-  type: z.literal("call-metrics"),
-  setupMs: z.number().min(0).max(600_000),
-  kind: z.enum(["direct", "group"]),
-  ref: Ref.optional(),
-});
-export type CallMetricsMessage = z.infer<typeof CallMetricsMessage>;
 
 /** The client messages the server interprets; every other type is relayed. */
 export const ControlMessage = z.discriminatedUnion("type", [
@@ -313,21 +260,6 @@ export const Limits = z.object({
 });
 export type Limits = z.infer<typeof Limits>;
 
-export const Role = z.enum(["member", "moderator"]);
-export type Role = z.infer<typeof Role>;
-
-/** AUTH=jwt: who the sign-in token says this user is. */
-export const Identity = z.object({
-  /** The name the session logs in under (a `username`'s `name` is ignored). */
-  name: z.string(),
-  role: Role,
-  /** The rooms it may join; absent: any room. */
-  rooms: z.array(z.string()).optional(),
-  /** When the token expires (ms since the epoch): renew it before with `renew-token`. */
-  expiresAt: z.number(),
-});
-export type Identity = z.infer<typeof Identity>;
-
 export const IdMessage = z.object({ type: z.literal("id"), id: z.string() });
 export const WelcomeMessage = z.object({
   type: z.literal("welcome"),
@@ -417,33 +349,6 @@ export const PongMessage = z.looseObject({ type: z.literal("pong"), ref: Ref.opt
  */
 export const GroupCallMessage = z.object({ type: z.literal("group-call"), participants: z.array(z.string()) });
 export type GroupCallMessage = z.infer<typeof GroupCallMessage>;
-
-/**
- * The room's moderation state, sent to modern clients at login (after `group-call`) and whenever
- * it changes. `moderators`: who may moderate (open mode: the room's longest-present modern user).
- */
-export const RoomStateMessage = z.object({
-  type: z.literal("room-state"),
-  locked: z.boolean(),
-  passwordProtected: z.boolean(),
-  moderators: z.array(z.string()),
-});
-export type RoomStateMessage = z.infer<typeof RoomStateMessage>;
-
-/**
- * A moderator (`by`) acted: `remove` (`target` removed, with `reason`; the target's connection
- * closes next with `removed`), `mute` (sent to `target` alone: please mute your microphone),
- * `lock`, `unlock`, `end-call` (the group call is over), `set-password` (`reason` absent; the
- * room now has a password or, per `room-state`, none).
- */
-export const ModeratedMessage = z.object({
-  type: z.literal("moderated"),
-  action: ModerationAction,
-  by: z.string(),
-  target: z.string().optional(),
-  reason: z.string().optional(),
-});
-export type ModeratedMessage = z.infer<typeof ModeratedMessage>;
 
 /** Every message the server itself originates. */
 export const ServerOriginatedMessage = z.discriminatedUnion("type", [

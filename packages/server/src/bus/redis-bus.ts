@@ -1,20 +1,8 @@
 import type { DeliveredChatMessage } from "@switchboard/protocol";
 import type { Redis } from "ioredis";
 import { pino, type Logger } from "pino";
-import {
-  BusUnavailableError,
-  type Bus,
-  type BusListener,
-  type ClaimRequest,
-  type ClaimResult,
-  type Delivery,
-  type GroupCallState,
-  type ResumableRecord,
-  type ResumableSession,
-  type RoomSettings,
-  type SettingsChange,
-  type UnnumberedChat,
-} from "./bus.js";
+import { BusUnavailableError, type Bus, type BusListener, type ClaimRequest, type ClaimResult, type Delivery, type GroupCallState } from "./bus.js";
+import type { ResumableRecord, ResumableSession, RoomSettings, SettingsChange, UnnumberedChat } from "./bus.js";
 import type { NodeTiming } from "./memory-bus.js";
 import { quit, redisConnection, unavailable, type RedisBusOptions } from "./redis-connection.js";
 import { RedisStore } from "./redis-store.js";

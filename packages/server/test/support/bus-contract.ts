@@ -1,17 +1,7 @@
 import { usernameKeys } from "@switchboard/protocol";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import {
-  BusUnavailableError,
-  type Bus,
-  type BusListener,
-  type ClaimRequest,
-  type ClusterEvent,
-  type ClusterSnapshot,
-  type Delivery,
-  type LocalState,
-  type MemberRecord,
-  type SessionHandover,
-} from "../../src/bus/bus.js";
+import { BusUnavailableError, type Bus, type BusListener, type ClaimRequest, type ClusterEvent, type ClusterSnapshot } from "../../src/bus/bus.js";
+import type { Delivery, LocalState, MemberRecord, SessionHandover } from "../../src/bus/bus.js";
 import type { NodeTiming } from "../../src/bus/memory-bus.js";
 import { removedKey } from "../../src/bus/removed-key.js";
 
