@@ -1,7 +1,7 @@
 // Issue 13: sign-in and moderation across the nodes of a cluster (real node processes, real Redis).
 import { CLOSE_CODES } from "@switchboard/protocol";
 import { Redis } from "ioredis";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mintToken } from "../src/auth/mint-token.js";
 import { startCluster, type Cluster, type ClusterNode } from "./support/cluster-nodes.js";
 import { startRedis, type RunningRedis } from "./support/redis-server.js";
@@ -30,16 +30,6 @@ afterAll(async () => {
   await redis?.stop();
 });
 
-/** The answer to the request `ref`: "ack", or the error's code. */
-async function answerTo(client: TestClient, ref: string): Promise<string> {
-  const answer = await vi.waitFor(() => {
-    const found = client.received.find((m) => (m.type === "ack" || m.type === "error") && m.ref === ref);
-    if (!found) throw new Error(`no answer to ${ref}`);
-    return found;
-  });
-  return answer.type === "ack" ? "ack" : (answer.code as string);
-}
-
 /** Signs in on `node` with a token for `name` and tries to log into `room`: the client, and the login's answer. */
 async function signIn(node: ClusterNode, name: string, room: string, extra: { role?: "moderator"; password?: string } = {}) {
   const client = await TestClient.connect(`ws://127.0.0.1:${node.port}/ws`);
@@ -50,13 +40,7 @@ async function signIn(node: ClusterNode, name: string, room: string, extra: { ro
   await client.next("welcome");
   client.send({ type: "username", name: "ignored", ref: "login" });
   client.name = name;
-  return { client, answer: await answerTo(client, "login") };
-}
-
-async function moderate(client: TestClient, request: Record<string, unknown>): Promise<string> {
-  const ref = `m${Math.random()}`;
-  client.send({ type: "moderate", ...request, ref });
-  return answerTo(client, ref);
+  return { client, answer: await client.answer("login") };
 }
 
 describe("moderation in a cluster", () => {
@@ -66,25 +50,25 @@ describe("moderation in a cluster", () => {
     const carol = (await signIn(n2, "carol", "team")).client;
     // The token's role crossed the store: the other node knows who moderates.
     await carol.next("room-state", (m) => (m.moderators as string[]).includes("ann"));
-    expect(await moderate(bob, { action: "lock" })).toBe("not-moderator");
+    expect(await bob.request({ type: "moderate", action: "lock" })).toBe("not-moderator");
 
-    expect(await moderate(ann, { action: "mute", target: "bob" })).toBe("ack");
+    expect(await ann.request({ type: "moderate", action: "mute", target: "bob" })).toBe("ack");
     expect(await bob.next("moderated")).toEqual({ type: "moderated", action: "mute", by: "ann", target: "bob" });
 
-    expect(await moderate(ann, { action: "lock" })).toBe("ack");
+    expect(await ann.request({ type: "moderate", action: "lock" })).toBe("ack");
     await carol.next("room-state", (m) => m.locked === true);
     expect((await signIn(n2, "dan", "team")).answer).toBe("room-locked");
     // A moderator's token gets into a locked room; a moderator cannot be removed.
     const mod = (await signIn(n2, "mod", "team", { role: "moderator" })).client;
-    expect(await answerTo(mod, "login")).toBe("ack");
-    expect(await moderate(ann, { action: "remove", target: "mod" })).toBe("not-moderator");
+    expect(await mod.answer("login")).toBe("ack");
+    expect(await ann.request({ type: "moderate", action: "remove", target: "mod" })).toBe("not-moderator");
 
     // Removing a user of the other node: its node ends its session.
-    expect(await moderate(ann, { action: "remove", target: "bob", reason: "trolling" })).toBe("ack");
+    expect(await ann.request({ type: "moderate", action: "remove", target: "bob", reason: "trolling" })).toBe("ack");
     expect(await bob.next("moderated", (m) => m.action === "remove")).toMatchObject({ by: "ann", target: "bob", reason: "trolling" });
     expect((await bob.closed).code).toBe(CLOSE_CODES.removed);
     await carol.next("user-left", (m) => (m.users as string[]).includes("bob"));
-    expect(await moderate(ann, { action: "unlock" })).toBe("ack");
+    expect(await ann.request({ type: "moderate", action: "unlock" })).toBe("ack");
     await carol.next("room-state", (m) => m.locked === false);
     expect((await signIn(n1, "bob", "team")).answer).toBe("room-locked");
     expect((await signIn(n2, "dan", "team")).answer).toBe("ack");
@@ -92,14 +76,14 @@ describe("moderation in a cluster", () => {
     // End the group call, whose participants are on both nodes.
     for (const client of [ann, carol]) {
       client.send({ type: "group-join", ref: "join" });
-      expect(await answerTo(client, "join")).toBe("ack");
+      expect(await client.answer("join")).toBe("ack");
     }
-    expect(await moderate(ann, { action: "end-call" })).toBe("ack");
+    expect(await ann.request({ type: "moderate", action: "end-call" })).toBe("ack");
     await carol.next("moderated", (m) => m.action === "end-call");
     await carol.next("group-call", (m) => (m.participants as string[]).length === 0);
 
     // A password set on one node holds on the other; Redis keeps only its hash.
-    expect(await moderate(ann, { action: "set-password", password: "open sesame" })).toBe("ack");
+    expect(await ann.request({ type: "moderate", action: "set-password", password: "open sesame" })).toBe("ack");
     await carol.next("room-state", (m) => m.passwordProtected === true);
     expect((await signIn(n2, "eve", "team")).answer).toBe("bad-password");
     expect((await signIn(n2, "eve", "team", { password: "open sesame" })).answer).toBe("ack");
@@ -126,10 +110,10 @@ describe("moderation in a cluster", () => {
     expect(await again.next("welcome")).toMatchObject({ resumed: true, identity: { name: "ann2", role: "moderator", expiresAt: (welcome.identity as { expiresAt: number }).expiresAt } });
     again.name = "ann2";
     // Still the room's moderator, now on the other node.
-    expect(await moderate(again, { action: "mute", target: "bob2" })).toBe("ack");
+    expect(await again.request({ type: "moderate", action: "mute", target: "bob2" })).toBe("ack");
     expect(await bob.next("moderated")).toMatchObject({ action: "mute", by: "ann2" });
     again.send({ type: "renew-token", token, ref: "renew" });
-    expect(await answerTo(again, "renew")).toBe("ack");
+    expect(await again.answer("renew")).toBe("ack");
   }, 30_000);
 
   it("keeps a removed name of any length in a form every node and the store read back", async () => {
@@ -137,8 +121,8 @@ describe("moderation in a cluster", () => {
     const long = "\uFDFA".repeat(32);
     const ann = (await signIn(n1, "ann3", "long", { role: "moderator" })).client;
     await signIn(n2, long, "long");
-    expect(await moderate(ann, { action: "remove", target: long })).toBe("ack");
-    expect(await moderate(ann, { action: "lock" })).toBe("ack");
+    expect(await ann.request({ type: "moderate", action: "remove", target: long })).toBe("ack");
+    expect(await ann.request({ type: "moderate", action: "lock" })).toBe("ack");
     for (const node of [n1, n2]) expect((await fetch(`${node.url}/readyz`)).status).toBe(200);
     expect((await signIn(n2, long, "long")).answer).toBe("room-locked");
     const store = new Redis(redis.url);

@@ -1,6 +1,6 @@
 // Moderation where a node dies or a session moves between nodes: servers of one process sharing
 // an in-memory store (MemoryBroker), so that a node can be crashed at an exact point.
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { MemoryBroker, MemoryBus } from "../src/bus/memory-bus.js";
 import { mintToken } from "../src/auth/mint-token.js";
 import { createServer, type ConfigInput, type SwitchboardServer } from "../src/index.js";
@@ -36,21 +36,6 @@ async function startNodes(count: number, config: ConfigInput = {}): Promise<Test
 
 const track = (client: TestClient) => (clients.push(client), client);
 
-async function answerTo(client: TestClient, ref: string): Promise<string> {
-  const answer = await vi.waitFor(() => {
-    const found = client.received.find((m) => (m.type === "ack" || m.type === "error") && m.ref === ref);
-    if (!found) throw new Error(`no answer to ${ref}`);
-    return found;
-  });
-  return answer.type === "ack" ? "ack" : (answer.code as string);
-}
-
-async function moderate(client: TestClient, request: Record<string, unknown>): Promise<string> {
-  const ref = `m${Math.random()}`;
-  client.send({ type: "moderate", ...request, ref });
-  return answerTo(client, ref);
-}
-
 const sinceWelcome = (client: TestClient) => client.received.length - client.received.findIndex((m) => m.type === "welcome") - 1;
 
 /** Reconnects through `node` with `client`'s resume token (and `token`, in AUTH=jwt). */
@@ -68,13 +53,13 @@ describe("moderation across nodes", () => {
     const troll = track(await TestClient.modern(a!.wsUrl, "Troll", "r"));
     await mod.next("user-joined", (m) => (m.users as string[]).includes("Troll"));
     a!.bus.crash();
-    expect(await moderate(mod, { action: "remove", target: "Troll" })).toBe("ack");
+    expect(await mod.request({ type: "moderate", action: "remove", target: "Troll" })).toBe("ack");
     troll.socket.terminate();
     // Its node is gone: the resume gives a fresh session in its place, which must not get back in.
     const again = await resume(b!, troll);
     expect(await again.next("welcome")).toMatchObject({ resumed: false, room: "r" });
     again.send({ type: "username", name: "Troll", ref: "login" });
-    expect(await answerTo(again, "login")).toBe("room-locked");
+    expect(await again.answer("login")).toBe("room-locked");
   });
 
   it("lets a user of a node that died back into a locked room it was in", async () => {
@@ -82,13 +67,13 @@ describe("moderation across nodes", () => {
     const mod = track(await TestClient.modern(b!.wsUrl, "Mod", "r"));
     const kim = track(await TestClient.modern(a!.wsUrl, "Kim", "r"));
     await mod.next("user-joined", (m) => (m.users as string[]).includes("Kim"));
-    expect(await moderate(mod, { action: "lock" })).toBe("ack");
+    expect(await mod.request({ type: "moderate", action: "lock" })).toBe("ack");
     a!.bus.crash();
     kim.socket.terminate();
     const again = await resume(b!, kim);
     await again.next("welcome");
     again.send({ type: "username", name: "Kim", ref: "login" });
-    expect(await answerTo(again, "login")).toBe("ack");
+    expect(await again.answer("login")).toBe("ack");
   });
 
   it("keeps a moderator's role, as every node sees it, when its session moves to another node", async () => {
@@ -100,7 +85,7 @@ describe("moderation across nodes", () => {
       await client.next("welcome");
       client.send({ type: "username", name, ref: "login" });
       client.name = name;
-      expect(await answerTo(client, "login")).toBe("ack");
+      expect(await client.answer("login")).toBe("ack");
       return client;
     };
     const ann = await signIn(a!, "ann", "moderator");
@@ -110,7 +95,7 @@ describe("moderation across nodes", () => {
     const again = await resume(b!, ann, await mintToken({ name: "ann", secret: SECRET, role: "moderator" }));
     expect(await again.next("welcome")).toMatchObject({ resumed: true });
     // The node it left and the one beside it still count it a moderator.
-    expect(await moderate(mod2, { action: "remove", target: "ann" })).toBe("not-moderator");
+    expect(await mod2.request({ type: "moderate", action: "remove", target: "ann" })).toBe("not-moderator");
     await bob.expectNone("room-state", (m) => (m.moderators as string[]).length !== 2);
     expect(mod2.all("room-state").at(-1)).toMatchObject({ moderators: ["ann", "mod2"] });
   });

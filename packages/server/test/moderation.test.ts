@@ -1,6 +1,6 @@
 // Issue 13: moderation between real clients on real sockets (AUTH=open: the first member moderates).
 import { CLOSE_CODES } from "@switchboard/protocol";
-import { describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import { useServer } from "./support/fixture.js";
 import { capturedLogs } from "./support/log-capture.js";
 import type { TestClient } from "./support/test-client.js";
@@ -9,23 +9,6 @@ const running = useServer();
 
 const users = (message: Record<string, unknown>) => message.users as string[];
 
-/** The answer to the request `ref` ("ack", or the error's code), leaving the client's other messages unread. */
-async function answerTo(client: TestClient, ref: string): Promise<string> {
-  const answer = await vi.waitFor(() => {
-    const found = client.received.find((m) => (m.type === "ack" || m.type === "error") && m.ref === ref);
-    if (!found) throw new Error(`no answer to ${ref}`);
-    return found;
-  });
-  return answer.type === "ack" ? "ack" : (answer.code as string);
-}
-
-/** Sends a `moderate` request and resolves with its answer. */
-async function moderate(client: TestClient, request: Record<string, unknown>): Promise<string> {
-  const ref = `m${Math.random()}`;
-  client.send({ type: "moderate", ...request, ref });
-  return answerTo(client, ref);
-}
-
 /** Connects, says hello (with `fields`) and tries to log in as `name`: the login's error code, or the client. */
 async function tryLogin(name: string, fields: Record<string, unknown> = {}): Promise<{ client: TestClient; refused?: string }> {
   const client = await running.connect();
@@ -33,7 +16,7 @@ async function tryLogin(name: string, fields: Record<string, unknown> = {}): Pro
   client.send({ type: "hello", protocol: 1, ...fields });
   await client.next("welcome");
   client.send({ type: "username", name, ref: "login" });
-  const answer = await answerTo(client, "login");
+  const answer = await client.answer("login");
   return answer === "ack" ? { client } : { client, refused: answer };
 }
 
@@ -48,13 +31,13 @@ describe("moderation", () => {
     const bob = await running.modern("bob");
     expect(lastState(ann)).toEqual({ type: "room-state", locked: false, passwordProtected: false, moderators: ["ann"] });
     expect(lastState(bob)).toMatchObject({ moderators: ["ann"] });
-    expect(await moderate(bob, { action: "end-call" })).toBe("not-moderator");
+    expect(await bob.request({ type: "moderate", action: "end-call" })).toBe("not-moderator");
     await ann.close();
     await bob.next("room-state", (m) => (m.moderators as string[])[0] === "bob");
-    expect(await moderate(bob, { action: "end-call" })).toBe("ack");
+    expect(await bob.request({ type: "moderate", action: "end-call" })).toBe("ack");
     // The lobby, where the article's clients are, is never locked nor given a password.
-    expect(await moderate(bob, { action: "lock" })).toBe("invalid-message");
-    expect(await moderate(bob, { action: "set-password", password: "x" })).toBe("invalid-message");
+    expect(await bob.request({ type: "moderate", action: "lock" })).toBe("invalid-message");
+    expect(await bob.request({ type: "moderate", action: "set-password", password: "x" })).toBe("invalid-message");
   });
 
   it("removes a user, who is told why, is closed for good and cannot come back under that name", async () => {
@@ -63,11 +46,11 @@ describe("moderation", () => {
     const ann = await running.modern("ann", "team");
     const bob = await running.modern("bob", "team");
     const carol = await running.modern("carol", "team");
-    expect(await moderate(ann, { action: "remove", target: "nobody" })).toBe("unknown-target");
-    expect(await moderate(ann, { action: "remove", target: "ann" })).toBe("invalid-message");
-    expect(await moderate(ann, { action: "remove" })).toBe("invalid-message");
+    expect(await ann.request({ type: "moderate", action: "remove", target: "nobody" })).toBe("unknown-target");
+    expect(await ann.request({ type: "moderate", action: "remove", target: "ann" })).toBe("invalid-message");
+    expect(await ann.request({ type: "moderate", action: "remove" })).toBe("invalid-message");
     const bobWelcome = bob.all("welcome")[0]!;
-    expect(await moderate(ann, { action: "remove", target: "bob", reason: "spam" })).toBe("ack");
+    expect(await ann.request({ type: "moderate", action: "remove", target: "bob", reason: "spam" })).toBe("ack");
     const notice = { type: "moderated", action: "remove", by: "ann", target: "bob", reason: "spam" };
     expect(await bob.next("moderated")).toEqual(notice);
     expect(await bob.closed).toEqual({ code: CLOSE_CODES.removed, reason: expect.stringContaining("moderator") });
@@ -91,10 +74,10 @@ describe("moderation", () => {
     const ann = await running.modern("ann");
     const bob = await running.modern("bob");
     const carol = await running.modern("carol");
-    expect(await moderate(ann, { action: "mute", target: "bob" })).toBe("ack");
+    expect(await ann.request({ type: "moderate", action: "mute", target: "bob" })).toBe("ack");
     expect(await bob.next("moderated")).toEqual({ type: "moderated", action: "mute", by: "ann", target: "bob" });
     await carol.expectNone("moderated");
-    expect(await moderate(bob, { action: "mute", target: "carol" })).toBe("not-moderator");
+    expect(await bob.request({ type: "moderate", action: "mute", target: "carol" })).toBe("not-moderator");
   });
 
   it("locks a room against new logins and room switches, and unlocks it", async () => {
@@ -102,7 +85,7 @@ describe("moderation", () => {
     const ann = await running.modern("ann", "team");
     const bob = await running.modern("bob", "team");
     const eve = await running.modern("eve", "elsewhere");
-    expect(await moderate(ann, { action: "lock" })).toBe("ack");
+    expect(await ann.request({ type: "moderate", action: "lock" })).toBe("ack");
     // The state first (as every node gets it from the store), then who changed it.
     expect(await bob.next("room-state", (m) => m.locked === true)).toMatchObject({ moderators: ["ann"] });
     expect(await bob.next("moderated")).toEqual({ type: "moderated", action: "lock", by: "ann" });
@@ -112,7 +95,7 @@ describe("moderation", () => {
     // Refused, eve is still where she was.
     eve.send({ type: "message", text: "still here", ref: "chat" });
     await eve.next("ack", (m) => m.ref === "chat");
-    expect(await moderate(ann, { action: "unlock" })).toBe("ack");
+    expect(await ann.request({ type: "moderate", action: "unlock" })).toBe("ack");
     await bob.next("room-state", (m) => m.locked === false);
     expect((await tryLogin("dan", { room: "team" })).refused).toBeUndefined();
   });
@@ -121,8 +104,8 @@ describe("moderation", () => {
     await running.start();
     const ann = await running.modern("ann", "team");
     const team = { room: "team" };
-    expect(await moderate(ann, { action: "set-password" })).toBe("invalid-message");
-    expect(await moderate(ann, { action: "set-password", password: "correct horse" })).toBe("ack");
+    expect(await ann.request({ type: "moderate", action: "set-password" })).toBe("invalid-message");
+    expect(await ann.request({ type: "moderate", action: "set-password", password: "correct horse" })).toBe("ack");
     expect(await ann.next("room-state", (m) => m.passwordProtected === true)).toBeTruthy();
     expect((await tryLogin("bob", team)).refused).toBe("bad-password");
     expect((await tryLogin("bob", { ...team, password: "wrong" })).refused).toBe("bad-password");
@@ -133,7 +116,7 @@ describe("moderation", () => {
     expect(await eve.next("error", (m) => m.ref === "switch")).toMatchObject({ code: "bad-password" });
     eve.send({ type: "join-room", room: "team", password: "correct horse", ref: "switch2" });
     expect(await eve.next("ack", (m) => m.ref === "switch2")).toMatchObject({ room: "team" });
-    expect(await moderate(ann, { action: "set-password", password: null })).toBe("ack");
+    expect(await ann.request({ type: "moderate", action: "set-password", password: null })).toBe("ack");
     await ann.next("room-state", (m) => m.passwordProtected === false);
     expect((await tryLogin("carol", team)).refused).toBeUndefined();
   });
@@ -148,7 +131,7 @@ describe("moderation", () => {
       await client.next("ack", (m) => m.ref === "join");
     }
     await carol.next("group-call", (m) => (m.participants as string[]).length === 2);
-    expect(await moderate(ann, { action: "end-call" })).toBe("ack");
+    expect(await ann.request({ type: "moderate", action: "end-call" })).toBe("ack");
     for (const client of [ann, bob, carol]) {
       expect(await client.next("moderated")).toEqual({ type: "moderated", action: "end-call", by: "ann" });
       await client.next("group-call", (m) => (m.participants as string[]).length === 0);

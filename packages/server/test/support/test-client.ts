@@ -11,6 +11,7 @@ export class TestClient {
   readonly socket: WebSocket;
   #cursor = 0;
   #waiters: (() => void)[] = [];
+  #requests = 0;
   readonly opened: Promise<void>;
   readonly closed: Promise<{ code: number; reason: string }>;
 
@@ -94,6 +95,35 @@ export class TestClient {
         });
       });
     }
+  }
+
+  /**
+   * The answer to the request `ref`: "ack", or its error's code. Read wherever it is, leaving
+   * the other messages to `next`.
+   */
+  async answer(ref: string, timeoutMs = 5000): Promise<string> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const found = this.received.find((m) => (m.type === "ack" || m.type === "error") && m.ref === ref);
+      if (found) return found.type === "ack" ? "ack" : (found.code as string);
+      if (this.socket.readyState === WebSocket.CLOSED) throw new Error(`closed while waiting for the answer to ${ref}`);
+      const remaining = deadline - Date.now();
+      if (remaining <= 0) throw new Error(`timed out waiting for the answer to ${ref}`);
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, remaining);
+        this.#waiters.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
+  }
+
+  /** Sends `message` with a fresh `ref` and resolves with its answer (see `answer`). */
+  request(message: Record<string, unknown>): Promise<string> {
+    const ref = `r${++this.#requests}`;
+    this.send({ ...message, ref });
+    return this.answer(ref);
   }
 
   /** Every message of `type` received so far, consumed or not. */
