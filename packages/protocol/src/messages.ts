@@ -278,6 +278,11 @@ export const WelcomeMessage = z.object({
   auth: z.enum(["open", "jwt"]).optional(),
   /** AUTH=jwt: who the token says this user is. */
   identity: Identity.optional(),
+  /**
+   * AUTH=jwt: a path on this origin (JWT_RENEW_URL) where a signed-in browser gets a fresh
+   * token (GET, with its cookies; the token as the body, or `{"token": …}`), to renew with.
+   */
+  tokenUrl: z.string().optional(),
   ref: Ref.optional(),
 });
 export type WelcomeMessage = z.infer<typeof WelcomeMessage>;

@@ -77,6 +77,9 @@ describe("config", () => {
     expect(() => loadConfig({ JWT_SECRET: secret }, [])).toThrow(/JWT_\* settings need AUTH=jwt/);
     expect(() => loadConfig({ AUTH: "jwt", JWT_SECRET: "short" }, [])).toThrow(/at least 32 characters/);
     expect(() => loadConfig({ AUTH: "ldap" }, [])).toThrow(ConfigError);
+    expect(loadConfig({ AUTH: "jwt", JWT_SECRET: secret, JWT_RENEW_URL: "/auth/token" }, []).jwtRenewUrl).toBe("/auth/token");
+    expect(() => loadConfig({ AUTH: "jwt", JWT_SECRET: secret, JWT_RENEW_URL: "https://idp.example/token" }, [])).toThrow(/path on this origin/);
+    expect(() => loadConfig({ AUTH: "jwt", JWT_SECRET: secret, JWT_RENEW_URL: "//idp.example/token" }, [])).toThrow(/path on this origin/);
   });
 
   it("rejects unknown flags", () => {

@@ -143,6 +143,8 @@ export const ConfigSchema = z
     jwtIssuer: z.string().min(1).optional(),
     /** ...and this `aud`. */
     jwtAudience: z.string().min(1).optional(),
+    /** AUTH=jwt: a path of this origin where the web app fetches a fresh token (your identity service, behind your proxy). */
+    jwtRenewUrl: z.string().regex(/^\/(?!\/)\S*$/, "must be a path on this origin, like /auth/token").optional(),
     /** How often a node says it is alive... */
     nodeHeartbeatMs: z.coerce.number().int().min(100).default(1000),
     /** ...and how long after its last beat the other nodes remove its users. */
@@ -193,7 +195,7 @@ export const ConfigSchema = z
     if (config.auth === "jwt" && jwtKeys !== 1) {
       ctx.addIssue({ code: "custom", path: ["auth"], message: "AUTH=jwt needs one of JWT_SECRET, JWT_PUBLIC_KEY or JWT_JWKS_URL" });
     }
-    if (config.auth === "open" && (jwtKeys > 0 || config.jwtIssuer || config.jwtAudience)) {
+    if (config.auth === "open" && (jwtKeys > 0 || config.jwtIssuer || config.jwtAudience || config.jwtRenewUrl)) {
       ctx.addIssue({ code: "custom", path: ["auth"], message: "JWT_* settings need AUTH=jwt" });
     }
     if (config.turnSecret && config.turnUrls.length === 0) {
@@ -260,6 +262,7 @@ const ENV_NAMES: Record<keyof Config, string> = {
   jwtJwksUrl: "JWT_JWKS_URL",
   jwtIssuer: "JWT_ISSUER",
   jwtAudience: "JWT_AUDIENCE",
+  jwtRenewUrl: "JWT_RENEW_URL",
 };
 const KEYS = Object.keys(ENV_NAMES) as (keyof Config)[];
 const flagName = (key: string) => key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);

@@ -105,6 +105,7 @@ export function createServer(input: ConfigInput = {}, observers: ServerObservers
         iceServers: session.name ? iceServers.forUser(session.name).iceServers : iceServers.shared(),
         room: session.room,
         auth: config.auth,
+        ...(config.jwtRenewUrl && { tokenUrl: config.jwtRenewUrl }),
         ...(session.identity && { identity: session.identity }),
       }),
     },
