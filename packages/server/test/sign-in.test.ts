@@ -48,6 +48,7 @@ describe("AUTH=jwt", () => {
     expect(ann.all("userlist")[0]!.users).toEqual(["ann"]);
     expect(ann.all("room-state")[0]).toMatchObject({ moderators: ["ann"] });
 
+    expect(welcome.tokenUrl).toBeUndefined();
     const bob = await signedIn(await token("bob"), {}, "ann");
     expect(bob.name).toBe("bob");
     expect(bob.all("room-state")[0]).toMatchObject({ moderators: ["ann"] });
@@ -76,6 +77,11 @@ describe("AUTH=jwt", () => {
     // A client that cannot sign in can still be told why; the connection stays for a retry.
     anonymous.send({ type: "hello", protocol: 1, token: await mintToken({ name: "ann", ...good }), ref: "again" });
     expect(await anonymous.next("welcome")).toMatchObject({ identity: { name: "ann" }, ref: "again" });
+  });
+
+  it("tells clients where to get a fresh token, when JWT_RENEW_URL says", async () => {
+    await running.start({ jwtRenewUrl: "/auth/token" });
+    expect(await (await hello(await token("ann"))).next("welcome")).toMatchObject({ tokenUrl: "/auth/token" });
   });
 
   it("closes the article's client, which cannot send a token, with a clear reason", async () => {

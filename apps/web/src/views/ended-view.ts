@@ -13,7 +13,8 @@ export interface EndedView {
 export function createEndedView(): EndedView {
   const title = h("h1", { attrs: { id: "ended-title" } });
   const text = h("p", { className: "ended-text", attrs: { "data-testid": "ended-text" } });
-  const action = h("button", { className: "button button-primary", attrs: { type: "button" } });
+  // Named before it is shown, like every control (`show` says where it leads).
+  const action = h("button", { className: "button button-primary", text: "Continue", attrs: { type: "button" } });
   let run: () => void = () => {};
   action.addEventListener("click", () => run());
   const element = h("section", { className: "ended", attrs: { "aria-labelledby": "ended-title", role: "alert", hidden: true } }, [

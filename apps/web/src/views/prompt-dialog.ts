@@ -27,10 +27,11 @@ export interface PromptDialog {
 export function createPromptDialog(): PromptDialog {
   let settle: ((value: string | null) => void) | null = null;
   const title = h("h2", { attrs: { id: "prompt-title" } });
-  const label = h("label", { attrs: { for: "prompt-input" } });
+  // Named before the first question, like every control (`ask` says what it is about).
+  const label = h("label", { text: "Your answer", attrs: { for: "prompt-input" } });
   const input = h("input", { attrs: { id: "prompt-input", type: "text", autocomplete: "off" } });
   const cancel = h("button", { className: "button", text: "Cancel", attrs: { type: "button" }, on: { click: () => finish(null) } });
-  const confirm = h("button", { className: "button button-primary", attrs: { type: "submit" } });
+  const confirm = h("button", { className: "button button-primary", text: "OK", attrs: { type: "submit" } });
   const form = h("form", { className: "prompt-form", attrs: { method: "dialog" } }, [label, input, h("div", { className: "dialog-actions" }, [cancel, confirm])]);
   const element = h("dialog", { className: "dialog", attrs: { "aria-labelledby": "prompt-title" } }, [title, form]);
   form.addEventListener("submit", (event) => {
