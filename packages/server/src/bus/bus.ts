@@ -101,6 +101,8 @@ export interface MemberRecord {
   busy: boolean;
   /** Signed in with a moderator's token (AUTH=jwt). */
   moderator?: boolean;
+  /** Its place in the room's login order, the store's (a move keeps it): every node orders the room alike. */
+  place?: number;
 }
 
 /** What a room's moderators set; it goes with the room. */

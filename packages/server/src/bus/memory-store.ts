@@ -27,6 +27,8 @@ interface StoredRoom {
   group: Set<string>;
   groupVersion: number;
   seq: number;
+  /** Logins and group-call joins so far, as the scripts count them: the next login's `place`. */
+  joins: number;
   history: DeliveredChatMessage[];
   /** Absent until a moderator sets them. */
   settings?: RoomSettings;
@@ -61,6 +63,7 @@ export class MemoryStore {
       const previous = room.members.get(request.name)!;
       // The same session on another node (handed over) is still busy; a new one starts out available.
       if (previous.session === member.session) member.busy = previous.busy;
+      if (previous.place !== undefined) member.place = previous.place;
       room.members.set(request.name, { ...member, keys: previous.keys });
       this.#sessions.delete(previous.session);
       this.#sessions.set(member.session, { room: room.name, name: member.name });
@@ -71,6 +74,7 @@ export class MemoryStore {
     // The room may have closed with the replaced user.
     const target = this.#rooms.get(room.name) ?? this.#openRoom(room.name, room.keys);
     for (const key of request.nameKeys) target.names.set(key, request.name);
+    member.place = ++target.joins;
     target.members.set(request.name, { ...member, keys: request.nameKeys });
     this.#sessions.set(member.session, { room: target.name, name: member.name });
     this.publish(node, { kind: "joined", member });
@@ -116,6 +120,7 @@ export class MemoryStore {
     if (room.group.has(name)) return this.#groupState(room);
     if (room.group.size >= capacity) return "full";
     room.group.add(name);
+    room.joins++;
     return this.#groupChanged(origin, room);
   }
 
@@ -220,6 +225,7 @@ export class MemoryStore {
       for (const name of local) {
         if (room.members.get(name)?.node !== node || room.group.has(name)) continue;
         room.group.add(name);
+        room.joins++;
         changed = true;
       }
       if (changed) this.#groupChanged(node, room);
@@ -280,7 +286,7 @@ export class MemoryStore {
   }
 
   #openRoom(name: string, keys: readonly string[]): StoredRoom {
-    const room: StoredRoom = { name, keys, names: new Map(), members: new Map(), group: new Set(), groupVersion: 0, seq: 0, history: [] };
+    const room: StoredRoom = { name, keys, names: new Map(), members: new Map(), group: new Set(), groupVersion: 0, seq: 0, joins: 0, history: [] };
     this.#rooms.set(name, room);
     for (const key of keys) this.#roomByKey.set(key, room);
     return room;

@@ -50,7 +50,8 @@ local function member(room, name) return decoded(redis.call("HGET", k("members",
 local function whereIs(session) return decoded(redis.call("HGET", P .. "sessions", session)) end
 local function put(m) redis.call("HSET", k("members", m.room), m.name, cjson.encode(m)) end
 local function public(m)
-  return {room = m.room, name = m.name, session = m.session, node = m.node, modern = m.modern, busy = m.busy, moderator = m.moderator}
+  return {room = m.room, name = m.name, session = m.session, node = m.node, modern = m.modern, busy = m.busy, moderator = m.moderator,
+    place = m.place}
 end
 local function hold(m)
   redis.call("HSET", P .. "sessions", m.session, cjson.encode({room = m.room, name = m.name}))
@@ -126,7 +127,7 @@ local function setBusy(from, room, name, session, busy)
   emit(from, {kind = "status", room = room, name = name, session = session, busy = busy})
 end
 
--- {1, room, moved (0/1), busy (0/1)} or {0, room, taken keys}
+-- {1, room, moved (0/1), busy (0/1), place} or {0, room, taken keys}
 local function claim(from, c)
   local room = false
   for _, key in ipairs(c.roomKeys) do
@@ -151,11 +152,12 @@ local function claim(from, c)
     -- The same session on another node (handed over) is still busy; a new one starts out available.
     if previous.session == c.session then m.busy = previous.busy end
     m.keys = previous.keys
+    m.place = previous.place or tonumber(redis.call("ZSCORE", k("order", room), c.name))
     put(m)
     unhold(previous)
     hold(m)
     emit(from, {kind = "moved", member = public(m), previousSession = previous.session})
-    return {1, room, 1, m.busy and 1 or 0}
+    return {1, room, 1, m.busy and 1 or 0, m.place}
   end
   if replaced then
     -- The room may close with the replaced user: it opens again with the same keys.
@@ -165,11 +167,12 @@ local function claim(from, c)
   end
   for _, key in ipairs(c.nameKeys) do redis.call("HSET", names, key, c.name) end
   m.keys = c.nameKeys
+  m.place = nextPlace(room)
   put(m)
-  redis.call("ZADD", k("order", room), nextPlace(room), c.name)
+  redis.call("ZADD", k("order", room), m.place, c.name)
   hold(m)
   emit(from, {kind = "joined", member = public(m)})
-  return {1, room, 0, 0}
+  return {1, room, 0, 0, m.place}
 end
 
 -- Releases every user of a node, as if each had logged out.

@@ -21,7 +21,7 @@ import { MemberRecordSchema, RoomSettingsSchema, parseJson } from "./wire-envelo
 // The scripts' replies, checked: Redis is a trust boundary.
 const Flag = z.union([z.literal(0), z.literal(1)]);
 const ClaimReply = z.union([
-  z.tuple([z.literal(1), z.string(), Flag, Flag]),
+  z.tuple([z.literal(1), z.string(), Flag, Flag, z.number().int()]),
   z.tuple([z.literal(0), z.string(), z.array(z.string())]),
 ]);
 /** The version, then the participants. */
@@ -85,7 +85,7 @@ export class RedisStore {
     const args = { room: room.name, roomKeys: room.keys, name, nameKeys, session, modern, replaces, moderator: moderator || undefined };
     const reply = ClaimReply.parse(await this.#run("claim", args));
     if (reply[0] === 0) return { ok: false, room: reply[1], takenKeys: reply[2] };
-    const member: MemberRecord = { room: reply[1], name, session, node: this.node, modern, busy: reply[3] === 1 };
+    const member: MemberRecord = { room: reply[1], name, session, node: this.node, modern, busy: reply[3] === 1, place: reply[4] };
     if (moderator) member.moderator = true;
     return { ok: true, member, moved: reply[2] === 1 };
   }

@@ -27,6 +27,7 @@ export const MemberRecordSchema = z.object({
   modern: z.boolean(),
   busy: z.boolean(),
   moderator: z.literal(true).optional(),
+  place: z.number().int().nonnegative().optional(),
 }) satisfies z.ZodType<MemberRecord>;
 
 export const RoomSettingsSchema = z.object({

@@ -131,7 +131,7 @@ export class Hub {
           throw new ProtocolError("not-logged-in", "The connection closed during login.");
         }
         try {
-          target.admit(peer, chosen, result.moved, admitted && ((given) => admitted(given, target.name)));
+          target.admit(peer, { ...chosen, place: result.member.place }, result.moved, admitted && ((given) => admitted(given, target.name)));
         } catch (error) {
           this.bus.release(target.name, chosen.name, peer.id);
           this.closeIfEmpty(target);

@@ -25,6 +25,8 @@ export class RoomMembers {
   readonly #roster = new Roster();
   /** `,"name":<name>,"from":<name>}` per local user, for relaying without re-serializing (see `stampSender`). */
   readonly #senderStamps = new Map<string, Buffer>();
+  /** The store's login order (`MemberRecord.place`), where known. */
+  readonly #places = new Map<string, number>();
 
   get size(): number {
     return this.#users.size;
@@ -56,9 +58,10 @@ export class RoomMembers {
     return holder !== undefined && holder !== except;
   }
 
-  /** `keys`: `usernameKeys(name)`, when the caller has them. */
-  add(name: string, peer: Peer, busy: boolean, keys: readonly string[] = usernameKeys(name)): void {
+  /** `keys`: `usernameKeys(name)`, when the caller has them; `place`: in the store's login order. */
+  add(name: string, peer: Peer, busy: boolean, keys: readonly string[] = usernameKeys(name), place?: number): void {
     this.#users.set(name, peer);
+    if (place !== undefined) this.#places.set(name, place);
     if (peer.node === undefined) this.#local.set(name, peer);
     for (const key of keys) this.#nameKeys.set(key, name);
     if (busy) this.#busy.add(name);
@@ -86,7 +89,13 @@ export class RoomMembers {
     this.#busy.delete(name);
     this.#legacy.delete(name);
     this.#senderStamps.delete(name);
+    this.#places.delete(name);
     this.#roster.invalidate();
+  }
+
+  /** Where `name` is in the store's login order (undefined: not known, e.g. in unit tests). */
+  placeOf(name: string): number | undefined {
+    return this.#places.get(name);
   }
 
   isBusy(name: string): boolean {

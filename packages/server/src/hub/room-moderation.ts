@@ -12,10 +12,14 @@ import type { Peer } from "./peer.js";
  */
 export type ModeratorRule = "first-member" | "token-role";
 
-/** The room's users, in login order, as moderation sees them. */
+/** The room's users, as moderation sees them. */
 export interface ModeratedMembers {
+  /** In this node's order of arrival (the store's login order, but for events that crossed). */
   all(): Iterable<Peer>;
   local(): Iterable<Peer>;
+  get(name: string): Peer | undefined;
+  /** The store's login order, which every node has alike (undefined: unknown). */
+  placeOf(name: string): number | undefined;
 }
 
 /**
@@ -70,25 +74,42 @@ export class RoomModeration {
   }
 
   /**
-   * The room's users changed: its moderators may have. Everyone here hears of a change; else
-   * `newcomer` (a modern user just logged in) gets the state alone.
+   * The room's users changed (`joined` arrived, or someone left or moved): its moderators may
+   * have. Everyone here hears of a change; else `joined`, if `tell`ing it (a modern user of this
+   * node just logged in), gets the state alone.
    */
-  membersChanged(newcomer?: Peer): void {
-    const moderators = this.#currentModerators();
+  membersChanged(joined?: Peer, tell = false): void {
+    const moderators = this.rule === "token-role" ? this.#tokenModerators(joined) : this.#firstMember(joined);
     if (moderators.length !== this.#moderators.length || moderators.some((name, i) => name !== this.#moderators[i])) {
       this.#moderators = moderators;
       return this.#announce();
     }
-    newcomer?.send(this.#stateFrame(), true);
+    if (tell) joined?.send(this.#stateFrame(), true);
   }
 
-  #currentModerators(): string[] {
-    const moderators: string[] = [];
-    for (const peer of this.members.all()) {
-      if (this.rule === "first-member" && peer.modern) return [peer.name!];
-      if (this.rule === "token-role" && peer.moderator) moderators.push(peer.name!);
-    }
+  /** Those still here with a moderator's token, and `joined` if it has one. */
+  #tokenModerators(joined: Peer | undefined): string[] {
+    const moderators = this.#moderators.filter((name) => this.members.get(name)?.moderator === true);
+    if (joined?.moderator && !moderators.includes(joined.name!)) moderators.push(joined.name!);
     return moderators;
+  }
+
+  /**
+   * The modern user first in the store's login order, so that every node names the same one
+   * whatever order the logins reached it in. Only the moderator's leaving needs a scan.
+   */
+  #firstMember(joined: Peer | undefined): string[] {
+    const current = this.#moderators[0];
+    const holder = current === undefined ? undefined : this.members.get(current);
+    if (holder?.modern) return joined?.modern && this.#before(joined, holder) ? [joined.name!] : this.#moderators;
+    let first: Peer | undefined;
+    for (const peer of this.members.all()) if (peer.modern && (first === undefined || this.#before(peer, first))) first = peer;
+    return first ? [first.name!] : [];
+  }
+
+  /** `a` logged in before `b`, as the store ordered them (an unknown place counts as later). */
+  #before(a: Peer, b: Peer): boolean {
+    return (this.members.placeOf(a.name!) ?? Infinity) < (this.members.placeOf(b.name!) ?? Infinity);
   }
 
   #announce(): void {

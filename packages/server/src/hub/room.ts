@@ -103,14 +103,14 @@ export class Room {
    * the room's presence, history and group call. All or nothing: if anything fails, the name is
    * given back before the error goes on.
    */
-  admit(peer: Peer, { name, keys, requested }: ChosenName, movedHere: boolean, admitted?: (name: string) => void): void {
+  admit(peer: Peer, { name, keys, requested, place }: ChosenName & { place?: number }, movedHere: boolean, admitted?: (name: string) => void): void {
     const present = this.#members.get(name);
     const moved = movedHere && present !== undefined;
     const wasBusy = moved && this.#members.isBusy(name);
     // The store gave us the name: a user still here under it left elsewhere, and its event is late.
     if (!moved && present?.node !== undefined) this.remove(name, present.id);
     if (moved) this.#members.replace(name, peer);
-    else this.#members.add(name, peer, false, keys);
+    else this.#members.add(name, peer, false, keys, place);
     try {
       admitted?.(name);
       if (name !== requested) peer.send(encodeMessage({ type: "rejectusername", name }));
@@ -127,7 +127,7 @@ export class Room {
     // A moved user's session starts out available, as a fresh one does.
     if (wasBusy) this.#statusChanged(name, false);
     if (!moved) this.#presence.joined(name, !peer.modern);
-    this.moderation.membersChanged(peer.modern ? peer : undefined);
+    this.moderation.membersChanged(peer, peer.modern);
   }
 
   /** `peer`'s name, when it is this room's user. */
@@ -163,9 +163,9 @@ export class Room {
       if (current.node === undefined) return;
       this.remove(current.name!, current.id);
     }
-    this.#members.add(peer.name, peer, busy);
+    this.#members.add(peer.name, peer, busy, undefined, peer.member.place);
     this.#presence.joined(peer.name, !peer.modern);
-    this.moderation.membersChanged();
+    this.moderation.membersChanged(peer);
   }
 
   /**
