@@ -135,6 +135,10 @@ describe("AUTH=jwt", () => {
     expect(closed.code).toBe(CLOSE_CODES.signInRequired);
     expect(bob.all("error").map((m) => m.code)).not.toContain("internal-error");
     await watcher.next("user-left", (m) => (m.users as string[]).includes("bob"));
+    // A resume token is not enough: the token must be the session's user's.
+    const watcherWelcome = watcher.all("welcome")[0]!;
+    const thief = await hello(await token("mallory"), { resume: watcherWelcome.resumeToken, received: 0 });
+    expect(await thief.next("welcome")).toMatchObject({ resumed: false, identity: { name: "mallory" } });
     // The ended session cannot be resumed: its client must sign in again.
     const again = await hello(await token("bob"), { resume: welcome.resumeToken, received: 0 });
     expect(await again.next("welcome")).toMatchObject({ resumed: false });

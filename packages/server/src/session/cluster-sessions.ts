@@ -50,10 +50,12 @@ export class ClusterSessions {
   }
 
   /** A token this node does not hold (in a cluster): see the class comment. `adopt` takes a handed-over session. */
-  async resumeElsewhere(token: string, adopt: (handedOver: HandedOver) => boolean): Promise<ResumeOutcome> {
+  async resumeElsewhere(token: string, adopt: (handedOver: HandedOver) => boolean, signedInAs?: string): Promise<ResumeOutcome> {
     try {
       const record = await this.bus.findResumable(tokenHash(token));
       if (!record || record.node === this.bus.nodeId) return "fresh";
+      // With sign-in, only the same user takes its session back (`Session`'s check, on this side).
+      if (signedInAs !== undefined && record.name !== signedInAs) return "fresh";
       if (record.alive) {
         const handover = await this.bus.takeSession(record.node, token);
         if (handover === undefined) return "fresh";

@@ -32,9 +32,10 @@ export interface SessionContext<S> {
   registerResumable(session: S): void;
   /**
    * Moves the session of `token` onto `connection` ("resumed"), or says how this one starts
-   * instead: "fresh", or in the place of a session whose node is gone (`replaces`).
+   * instead: "fresh", or in the place of a session whose node is gone (`replaces`). `signedInAs`
+   * (AUTH=jwt): the name of the `hello`'s token; a session of another name is not resumed.
    */
-  resume(token: string, received: number, connection: Connection<S>, ref?: Ref): ResumeOutcome | Promise<ResumeOutcome>;
+  resume(token: string, received: number, connection: Connection<S>, ref?: Ref, signedInAs?: string): ResumeOutcome | Promise<ResumeOutcome>;
   /** Counts a login from `address` against its per-minute allowance. */
   allowLogin(address: string): boolean;
   /** A detached session got more than it may keep: it can no longer resume. */

@@ -259,7 +259,7 @@ export class Session implements Peer {
   #helloSignedIn(hello: HelloMessage, room: string | undefined, ref: Ref | undefined): Promise<void> | undefined {
     // One resume per connection: each try elsewhere costs the store a lookup.
     if (!hello.resume || this.resumeToken !== null) return this.#welcome(room, ref);
-    const outcome = this.context.resume(hello.resume, hello.received ?? 0, this.#connection, ref);
+    const outcome = this.context.resume(hello.resume, hello.received ?? 0, this.#connection, ref, this.#signIn.identity?.name);
     if (!(outcome instanceof Promise)) return this.#resumeOr(outcome, room, ref);
     return outcome.then((settled) => this.#resumeOr(settled, room, ref));
   }

@@ -109,7 +109,7 @@ export class WebSocketEndpoint {
         this.#registry.register(session);
         options.cluster.remember(session);
       },
-      resume: (token, received, connection, ref) => this.#resume(token, received, connection as SocketConnection, ref),
+      resume: (token, received, connection, ref, signedInAs) => this.#resume(token, received, connection as SocketConnection, ref, signedInAs),
       allowLogin: (address) => this.#loginLimits.allowLogin(address),
       // Deferred: this is called while the hub is sending, and ending a session sends too.
       overflowed: (session) => setImmediate(() => this.#registry.expire(session)),
@@ -246,11 +246,13 @@ export class WebSocketEndpoint {
     }
   }
 
-  #resume(token: string, received: number, connection: SocketConnection, ref?: Ref): ResumeOutcome | Promise<ResumeOutcome> {
+  #resume(token: string, received: number, connection: SocketConnection, ref?: Ref, signedInAs?: string): ResumeOutcome | Promise<ResumeOutcome> {
     const session = this.#registry.find(token);
     const { cluster } = this.options;
     if (!session && !cluster.clustered) return "fresh";
-    if (!session) return cluster.resumeElsewhere(token, (handedOver) => this.#adopt(handedOver, token, received, connection, ref));
+    if (!session) return cluster.resumeElsewhere(token, (handedOver) => this.#adopt(handedOver, token, received, connection, ref), signedInAs);
+    // A resume token alone is not enough with sign-in: the token must be for the same user.
+    if (signedInAs !== undefined && session.name !== signedInAs) return "fresh";
     return this.#resumeHere(session, received, connection, ref) ? "resumed" : "fresh";
   }
 
