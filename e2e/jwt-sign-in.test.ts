@@ -47,6 +47,13 @@ describe("sign-in tokens (AUTH=jwt)", () => {
     await page.locator('#app[data-phase="workspace"][data-self-name="erin"]').waitFor();
   });
 
+  it("a sign-in this server cannot renew (no JWT_RENEW_URL) is announced before it runs out", async () => {
+    // Less than the minute of warning is left: the notice comes at once.
+    const page = await users.visit(`/r/${ROOM}#token=${await mintToken("fay", { rooms: [ROOM], expiresIn: "40s" })}`);
+    await page.locator('#app[data-phase="workspace"][data-self-name="fay"]').waitFor();
+    await page.locator(".notice-text").filter({ hasText: /^Your sign-in runs out in \d+ s; the server will then end your session/ }).waitFor();
+  });
+
   it("a token for other rooms is refused with room-forbidden, said plainly", async () => {
     const page = await users.visit(`/r/${ROOM}#token=${await mint("dan", ["elsewhere"])}`);
     await page.getByRole("alert").filter({ hasText: `Your sign-in token does not let you into the room “${ROOM}”.` }).waitFor();
