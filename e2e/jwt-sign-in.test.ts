@@ -1,25 +1,17 @@
 // AUTH=jwt in the web app: users open it with a sign-in token in the link (#token=...), minted
 // here with jose (HS256) as a deployment's identity provider would; the token names them.
-import { SignJWT } from "jose";
 import { describe, expect, it } from "vitest";
 import { appUsersPerFile } from "./support/app-users.js";
 import { expectMediaFlowing } from "./support/scenario.js";
+import { JWT_SECRET, mintToken } from "./support/tokens.js";
 
-const SECRET = "e2e-secret-of-at-least-thirty-two-bytes!";
 const ROOM = "board";
 
-/** A token for `name` (as `sub`) that lets it into `rooms`, valid for ten minutes. */
-function mint(name: string, rooms: string[], role: "member" | "moderator" = "member"): Promise<string> {
-  return new SignJWT({ rooms, role })
-    .setProtectedHeader({ alg: "HS256" })
-    .setSubject(name)
-    .setIssuedAt()
-    .setExpirationTime("10m")
-    .sign(new TextEncoder().encode(SECRET));
-}
+/** A token for `name` that lets it into `rooms`, valid for ten minutes. */
+const mint = (name: string, rooms: string[], role: "member" | "moderator" = "member") => mintToken(name, { rooms, role });
 
 describe("sign-in tokens (AUTH=jwt)", () => {
-  const users = appUsersPerFile({ auth: "jwt", jwtSecret: SECRET });
+  const users = appUsersPerFile({ auth: "jwt", jwtSecret: JWT_SECRET });
 
   it("two users signed in by their tokens' names call each other; media flows both ways", async () => {
     const [annToken, bobToken] = await Promise.all([mint("ann", [ROOM], "moderator"), mint("bob", [ROOM])]);
@@ -53,6 +45,13 @@ describe("sign-in tokens (AUTH=jwt)", () => {
     await page.getByLabel("Sign-in token").fill(await mint("erin", [ROOM]));
     await page.getByRole("button", { name: "Join" }).click();
     await page.locator('#app[data-phase="workspace"][data-self-name="erin"]').waitFor();
+  });
+
+  it("a sign-in this server cannot renew (no JWT_RENEW_URL) is announced before it runs out", async () => {
+    // Less than the minute of warning is left: the notice comes at once.
+    const page = await users.visit(`/r/${ROOM}#token=${await mintToken("fay", { rooms: [ROOM], expiresIn: "40s" })}`);
+    await page.locator('#app[data-phase="workspace"][data-self-name="fay"]').waitFor();
+    await page.locator(".notice-text").filter({ hasText: /^Your sign-in runs out in \d+ s; the server will then end your session/ }).waitFor();
   });
 
   it("a token for other rooms is refused with room-forbidden, said plainly", async () => {

@@ -18,13 +18,19 @@ export interface AppUsers {
   /**
    * A new user (as `open`) who opens the app at `path` with `#token=<token>` (AUTH=jwt): the app
    * signs in with it by itself; resolves once in the workspace, under the token's name. Its
-   * camera is capped at 320x240 (see useSmallCamera): 1:1 calls ask for more.
+   * camera is capped at 320x240 (see useSmallCamera): 1:1 calls ask for more. `options.origin`:
+   * as for `open`; `options.cookies`: set for that origin first (e.g. a front's login session).
    */
-  signIn(token: string, path?: string): Promise<AppPage>;
+  signIn(token: string, path?: string, options?: SignInOptions): Promise<AppPage>;
   /** A new user's page (as `open`) at `path`, not logged in: for sign-ins meant to fail. */
   visit(path?: string): Promise<Page>;
   /** Closes every page opened so far. */
   closeAll(): Promise<void>;
+}
+
+export interface SignInOptions {
+  origin?: string;
+  cookies?: Record<string, string>;
 }
 
 /**
@@ -69,8 +75,9 @@ export function appUsersPerFile(config: ConfigInput = {}): AppUsers {
       expect(app.name).toBe(name);
       return app;
     },
-    async signIn(token, path = "/") {
-      const { page, from } = await newPage();
+    async signIn(token, path = "/", { origin, cookies = {} } = {}) {
+      const { page, from } = await newPage(origin);
+      await page.context().addCookies(Object.entries(cookies).map(([name, value]) => ({ name, value, url: from })));
       await useSmallCamera(page);
       return AppPage.signIn(page, from, token, path);
     },

@@ -1,5 +1,7 @@
 import { SignalingClient, type ChatEntry, type SessionEnd, type UserInfo } from "@switchboard/client";
 import { loginFailure } from "./auth/login-errors.js";
+import { renewalFailureText } from "./auth/sign-in-expiry.js";
+import { createSignInRenewal } from "./auth/sign-in-renewal.js";
 import { keepSignInToken, noteTokenSignIn, signsInByToken, takeSignInToken } from "./auth/sign-in-token.js";
 import { createChatDedupe } from "./chat-dedupe.js";
 import { endedText } from "./ended-text.js";
@@ -63,6 +65,7 @@ export function startApp(root: HTMLElement): void {
   /** The client of the last login attempt (kept for a retry into the same room). */
   let attempt: SignalingClient | null = null;
   let attemptRoom: string | null = null;
+  let attemptToken: string | null = null;
   let me: string | null = null;
   let users: readonly UserInfo[] = [];
   let calls: CallController | null = null;
@@ -173,7 +176,9 @@ export function startApp(root: HTMLElement): void {
     signaling.on("error", (error) => {
       // A frame the server got wrong is nothing the user can act on: the console, not a notice.
       if (error.code === "invalid-server-message") return console.warn("switchboard:", error.message);
-      if (me !== null) notices.show(error.message, "error");
+      if (me === null) return;
+      const renewal = renewalFailureText(error, signaling.state === "open", signaling.identity?.expiresAt ?? null, Date.now());
+      notices.show(renewal ?? error.message, "error");
     });
     // Other users' malformed or forged messages: dropped by the SDK, never shown.
     signaling.on("peer-message-invalid", (invalid) => console.debug("switchboard: dropped a message from", invalid.from, invalid.reason));
@@ -191,9 +196,9 @@ export function startApp(root: HTMLElement): void {
     login.setBusy(true);
     if (request.token !== undefined) setSignInToken(request.token);
     const room = navigation.room;
+    const token = signInToken;
     const options = {
       ...(room === null ? {} : { room }),
-      ...(signInToken === null ? {} : { token: signInToken }),
       ...(request.password === undefined ? {} : { password: request.password }),
     };
     // The same room, sign-in and password: retry on the same client; else a fresh one.
@@ -201,17 +206,18 @@ export function startApp(root: HTMLElement): void {
       attempt !== null &&
       attempt.state !== "closed" &&
       attemptRoom === room &&
-      attempt.options.token === options.token &&
+      attemptToken === token &&
       attempt.options.password === options.password;
     if (attempt && !same) {
       const abandoned = attempt;
       attempt = null;
       abandoned.close();
     }
-    const signaling = attempt ?? new SignalingClient(options);
+    const signaling = attempt ?? signingIn(options, token);
     if (signaling !== attempt) listen(signaling);
     attempt = signaling;
     attemptRoom = room;
+    attemptToken = token;
     try {
       // With a token the server names us (identity.name); login() without a name takes it.
       const given = await signaling.login(signInToken === null ? request.name : undefined);
@@ -225,6 +231,15 @@ export function startApp(root: HTMLElement): void {
     } catch (error) {
       loginFailed(error, room, request);
     }
+  }
+
+  /** A new client; with a sign-in token, one that renews it (see createSignInRenewal). */
+  function signingIn(options: { room?: string; password?: string }, token: string | null): SignalingClient {
+    if (token === null) return new SignalingClient(options);
+    const renewal = createSignInRenewal({ notices, current: () => signInToken, renewed: (fresh) => setSignInToken(fresh) });
+    const signaling = new SignalingClient({ ...options, token: renewal.token });
+    renewal.follow(signaling);
+    return signaling;
   }
 
   function loginFailed(error: unknown, room: string | null, request: LoginRequest): void {

@@ -26,7 +26,7 @@ export {
   type ModeratedEvent,
 } from "./signaling/signaling-types.js";
 export { type SessionEnd } from "./signaling/session-end.js";
-export { type TokenOption, renewalDelayMs } from "./signaling/sign-in.js";
+export { type TokenOption, type TokenRequest, renewalDelayMs } from "./signaling/sign-in.js";
 export { Moderation } from "./moderation/moderation.js";
 export { SignalingError, type ClientErrorCode } from "./signaling/signaling-error.js";
 export { type PeerMessage, type InvalidPeerMessage } from "./signaling/peer-messages.js";

@@ -2,7 +2,8 @@
  * The sign-in token (AUTH=jwt) the app signs in with. A link such as `/r/standup#token=<jwt>`
  * hands it over: read once at start, then taken out of the address bar (so it is not
  * bookmarked, shared or left in the history) and kept in sessionStorage, which survives
- * reloads of this tab only. A token typed on the login view is kept the same way.
+ * reloads of this tab only. A token typed on the login view is kept the same way, and so is a
+ * renewed one (see RenewingToken), which a reload then signs in with.
  */
 const STORAGE_KEY = "switchboard.signInToken";
 /** Set once this tab met a server that signs in by token: a reload asks for one at once. */
@@ -30,13 +31,18 @@ export function takeSignInToken(): string | null {
     keepSignInToken(fromUrl);
     return fromUrl;
   }
-  return storage()?.getItem(STORAGE_KEY) ?? null;
+  return keptSignInToken();
 }
 
-/** Keeps `token` for reloads of this tab; null forgets it (refused or expired). */
-export function keepSignInToken(token: string | null): void {
-  if (token === null) storage()?.removeItem(STORAGE_KEY);
-  else storage()?.setItem(STORAGE_KEY, token);
+/** The token kept for this tab (see keepSignInToken), or null. */
+export function keptSignInToken(store: TokenStore | null = storage()): string | null {
+  return store?.getItem(STORAGE_KEY) ?? null;
+}
+
+/** Keeps `token` for reloads of this tab, in place of the one before; null forgets it (refused or expired). */
+export function keepSignInToken(token: string | null, store: TokenStore | null = storage()): void {
+  if (token === null) store?.removeItem(STORAGE_KEY);
+  else store?.setItem(STORAGE_KEY, token);
 }
 
 /** The server signs in by token (welcome.auth "jwt"): noted for this tab's reloads. */
@@ -49,6 +55,9 @@ export function noteTokenSignIn(byToken: boolean): void {
 export function signsInByToken(): boolean {
   return storage()?.getItem(JWT_SEEN_KEY) === "1";
 }
+
+/** The part of Storage a token is kept with (sessionStorage in the app). */
+export type TokenStore = Pick<Storage, "getItem" | "setItem" | "removeItem">;
 
 /** sessionStorage, or null where the browser refuses it (some private modes). */
 function storage(): Storage | null {

@@ -142,7 +142,7 @@ export class Connection {
     try {
       const room = this.parts.view.room ?? options.room ?? null;
       // Awaited only when it is a promise: a `hello` without one goes out at once.
-      const pending = signIn.token();
+      const pending = signIn.token("hello");
       const token = pending instanceof Promise ? await pending : pending;
       if (this.#socket !== socket) return;
       const welcome = await this.request(session.hello(room, token), timeoutMs, true);

@@ -112,6 +112,21 @@ describe("SignalingClient sign-in tokens (scripted server)", () => {
     expect(renewals(socket)).toEqual([]);
   });
 
+  it("tells the token function what it is asked for; a renewal answered with undefined is skipped quietly", async () => {
+    const asked: string[] = [];
+    const { socket, errors, identities } = await signedIn(identity(MINUTE), {
+      token: ({ purpose }: { purpose: string }) => {
+        asked.push(purpose);
+        return purpose === "hello" ? "t1" : undefined;
+      },
+    });
+    await vi.advanceTimersByTimeAsync(2 * MINUTE);
+    expect(asked).toEqual(["hello", "renewal"]);
+    expect(renewals(socket)).toEqual([]);
+    expect(errors).toEqual([]);
+    expect(identities).toHaveLength(1);
+  });
+
   it("never renews a fixed token, but sends it in every hello", async () => {
     const { client, socket } = await signedIn(identity(MINUTE), { token: "fixed" });
     await vi.advanceTimersByTimeAsync(2 * MINUTE);

@@ -1,12 +1,19 @@
 import type { AckMessage, Identity, WelcomeMessage } from "@switchboard/protocol";
 import { SignalingError } from "./signaling-error.js";
 
+/** What a token function is asked for: the token of a `hello`, or a fresh one to renew with. */
+export interface TokenRequest {
+  readonly purpose: "hello" | "renewal";
+}
+
 /**
  * A sign-in token (AUTH=jwt): the token itself, or a function that gets a current one. A
  * function is called for every `hello` (reconnects too) and again to renew the token before it
- * expires; a fixed token cannot be renewed, so the session ends when it runs out.
+ * expires; a fixed token cannot be renewed, so the session ends when it runs out. A function
+ * that has no fresh token to offer answers a renewal with `undefined`: no renewal then, and no
+ * error (the session ends at expiry, as with a fixed token).
  */
-export type TokenOption = string | (() => string | Promise<string>);
+export type TokenOption = string | ((request: TokenRequest) => string | undefined | Promise<string | undefined>);
 
 /** Renew this share of the token's remaining life from now... */
 const RENEW_AT_SHARE = 0.8;
@@ -56,11 +63,11 @@ export class SignIn {
   }
 
   /**
-   * The token for a `hello` (undefined without one): at once unless the token function is
-   * async. Throws (or rejects with) what the token function throws.
+   * The token for a `hello` or a renewal (undefined without one): at once unless the token
+   * function is async. Throws (or rejects with) what the token function throws.
    */
-  token(): string | undefined | Promise<string> {
-    return typeof this.option === "function" ? this.option() : this.option;
+  token(purpose: TokenRequest["purpose"]): string | undefined | Promise<string | undefined> {
+    return typeof this.option === "function" ? this.option({ purpose }) : this.option;
   }
 
   /** A handshake's welcome: the identity it carries, and the next renewal. */
@@ -97,7 +104,8 @@ export class SignIn {
     if (!this.host.open()) return;
     let ack: AckMessage;
     try {
-      const token = await this.token();
+      const token = await this.token("renewal");
+      // No fresh token to offer: nothing is renewed, and the session ends at expiry.
       if (token === undefined || generation !== this.#generation) return;
       ack = await this.host.renew(token);
     } catch (cause) {

@@ -142,7 +142,8 @@ export interface SignalingClientOptions {
   room: string | undefined;
   /**
    * AUTH=jwt: the sign-in token sent in every `hello` (see TokenOption). A function is called
-   * for each `hello` and again to renew the token before it expires (`renew-token`).
+   * for each `hello` and again to renew the token before it expires (`renew-token`), told which
+   * (TokenRequest).
    */
   token: TokenOption | undefined;
   /** The password of `room`, when it has one (see joinRoom() for other rooms). */
