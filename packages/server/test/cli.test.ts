@@ -1,11 +1,10 @@
 // Points 1 and 7 of the server issue: `npm start`'s server process, its config and its logs.
 import { spawn, type ChildProcess } from "node:child_process";
-import { once } from "node:events";
-import { createServer as createNetServer, type AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createTokenVerifier } from "../src/auth/token-verifier.js";
 import { builtCli } from "./support/cli-process.js";
+import { freePort } from "./support/free-port.js";
 
 const root = fileURLToPath(new URL("../../..", import.meta.url));
 let cli: string;
@@ -37,14 +36,6 @@ function start(args: string[], env: Record<string, string> = {}): Run {
   });
   child.stderr!.on("data", (chunk: Buffer) => (run.stderr += chunk.toString()));
   return run;
-}
-
-async function freePort(): Promise<number> {
-  const probe = createNetServer().listen(0, "127.0.0.1");
-  await once(probe, "listening");
-  const { port } = probe.address() as AddressInfo;
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
 }
 
 /** Waits for the JSON log line saying the server listens and returns it. */

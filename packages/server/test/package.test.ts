@@ -3,7 +3,6 @@
 import { execFile, spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
-import { createServer as createNetServer, type AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { setTimeout } from "node:timers/promises";
 import { basename, delimiter, dirname, join } from "node:path";
@@ -12,6 +11,7 @@ import { promisify } from "node:util";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { cleanUpOnExit } from "./support/exit-cleanup.js";
 import { TestClient } from "./support/test-client.js";
+import { freePort } from "./support/free-port.js";
 
 const root = fileURLToPath(new URL("../../..", import.meta.url));
 const run = promisify(execFile);
@@ -46,14 +46,6 @@ afterAll(() => {
   rmSync(work, { recursive: true, force: true });
   forget();
 });
-
-async function freePort(): Promise<number> {
-  const probe = createNetServer().listen(0, "127.0.0.1");
-  await once(probe, "listening");
-  const { port } = probe.address() as AddressInfo;
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
 
 interface Started {
   child: ChildProcess;

@@ -1,7 +1,7 @@
 // The moderation API against a scripted server: who moderates (room-state), the requests and
 // their answers, room passwords in hello and join-room.
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { FakeSocket, scriptedClient } from "../../test/support/scripted-socket.js";
+import { FakeSocket, loggedInScripted, scriptedClient } from "../../test/support/scripted-socket.js";
 import type { SignalingClient } from "../signaling/signaling-client.js";
 import type { RoomState } from "../signaling/signaling-types.js";
 
@@ -11,16 +11,8 @@ afterEach(() => {
 });
 
 async function loggedIn(name: string, options = {}) {
-  const client = scriptedClient({ room: "standup", reconnect: { nextRetryDelayMs: () => 1 }, ...options });
-  clients.push(client);
-  const login = client.login(name);
-  const socket = FakeSocket.last!;
-  socket.open();
-  socket.welcome({ room: "standup", resumeToken: "r1" });
-  await vi.waitFor(() => expect(socket.sent.some((m) => m.type === "username")).toBe(true));
-  socket.ack("username", { name });
-  await login;
-  return { client, socket };
+  const logged = await loggedInScripted(name, { reconnect: { nextRetryDelayMs: () => 1 }, ...options }, (client) => clients.push(client));
+  return logged;
 }
 
 const lastSent = (socket: FakeSocket) => socket.sent.at(-1)!;

@@ -2,7 +2,7 @@
 // moderator (4403), signed out (4401), a sign-in the server refused.
 import { CLOSE_CODES } from "@switchboard/protocol";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { FakeSocket, scriptedClient } from "../../test/support/scripted-socket.js";
+import { FakeSocket, loggedInScripted, scriptedClient } from "../../test/support/scripted-socket.js";
 import type { ConnectionState } from "./connection-state.js";
 import type { SessionEnd } from "./session-end.js";
 import type { SignalingClient } from "./signaling-client.js";
@@ -17,19 +17,13 @@ afterEach(() => {
 
 /** Logged in as `name` in room "standup", recording its ends and states. */
 async function loggedIn(name = "carol") {
-  const client = scriptedClient({ room: "standup", reconnect: quickRetry });
-  clients.push(client);
   const ends: SessionEnd[] = [];
   const states: ConnectionState[] = [];
-  client.on("ended", (end) => ends.push(end));
-  client.on("state", (state) => states.push(state));
-  const login = client.login(name);
-  const socket = FakeSocket.last!;
-  socket.open();
-  socket.welcome({ room: "standup", resumeToken: "r1" });
-  await vi.waitFor(() => expect(socket.sent.some((m) => m.type === "username")).toBe(true));
-  socket.ack("username", { name });
-  await login;
+  const { client, socket } = await loggedInScripted(name, { reconnect: quickRetry }, (client) => {
+    clients.push(client);
+    client.on("ended", (end) => ends.push(end));
+    client.on("state", (state) => states.push(state));
+  });
   return { client, socket, ends, states };
 }
 

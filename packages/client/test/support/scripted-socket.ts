@@ -1,4 +1,5 @@
 // A scripted in-memory WebSocket for the client's unit tests: the cases a real server will not produce.
+import { expect, vi } from "vitest";
 import { SignalingClient } from "../../src/signaling/signaling-client.js";
 import type { WebSocketLike } from "../../src/signaling/websocket-like.js";
 
@@ -51,4 +52,18 @@ export async function opened(options = {}): Promise<{ client: SignalingClient; s
   socket.welcome();
   await connected;
   return { client: c, socket };
+}
+
+/** A client logged in as `name` in room "standup" against a scripted server; `setUp` runs before it connects (to listen). */
+export async function loggedInScripted(name: string, options = {}, setUp: (client: SignalingClient) => void = () => {}): Promise<{ client: SignalingClient; socket: FakeSocket }> {
+  const client = scriptedClient({ room: "standup", ...options });
+  setUp(client);
+  const login = client.login(name);
+  const socket = FakeSocket.last!;
+  socket.open();
+  socket.welcome({ room: "standup", resumeToken: "r1" });
+  await vi.waitFor(() => expect(socket.sent.some((m) => m.type === "username")).toBe(true));
+  socket.ack("username", { name });
+  await login;
+  return { client, socket };
 }

@@ -1,12 +1,12 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer, type AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as delay } from "node:timers/promises";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll } from "vitest";
 import { cleanUpOnExit } from "./exit-cleanup.js";
+import { freePort } from "./free-port.js";
 
 /**
  * A real redis-server (the Debian package) on 127.0.0.1 and a free port, for the cluster tests.
@@ -194,14 +194,6 @@ async function untilPingAnswers(port: number, failure: () => string | null, logs
     if (Date.now() > deadline) throw new Error(`redis-server did not answer PING on ${port} within ${START_TIMEOUT_MS} ms:\n${logs()}`);
     await delay(20);
   }
-}
-
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve, reject) => probe.once("error", reject).listen(0, "127.0.0.1", resolve));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
 }
 
 /**
