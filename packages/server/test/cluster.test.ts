@@ -126,6 +126,8 @@ describe("a cluster", () => {
     const [n1, n2, n3] = await startAll(3, { NODE_HEARTBEAT_MS: "1000", NODE_TIMEOUT_MS: "5000" });
     const alice = await legacy(n1!, "alice");
     const bob = await modern(n2!, "bob");
+    // Until n1 has heard of bob's login, bob is unknown there.
+    await alice.next("userlist", includes("bob"));
     alice.send({ type: "video-offer", target: "bob", sdp: { type: "offer", sdp: "v=0" } });
     await bob.next("video-offer");
     await n1!.kill();
