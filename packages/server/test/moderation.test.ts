@@ -49,6 +49,10 @@ describe("moderation", () => {
     expect(await ann.request({ type: "moderate", action: "remove", target: "nobody" })).toBe("unknown-target");
     expect(await ann.request({ type: "moderate", action: "remove", target: "ann" })).toBe("invalid-message");
     expect(await ann.request({ type: "moderate", action: "remove" })).toBe("invalid-message");
+    // Bounded fields: a reason past 200 characters, a target past 256, an unknown action.
+    expect(await ann.request({ type: "moderate", action: "remove", target: "bob", reason: "x".repeat(201) })).toBe("invalid-message");
+    expect(await ann.request({ type: "moderate", action: "mute", target: "b".repeat(300) })).toBe("invalid-message");
+    expect(await ann.request({ type: "moderate", action: "ban", target: "bob" })).toBe("invalid-message");
     const bobWelcome = bob.all("welcome")[0]!;
     expect(await ann.request({ type: "moderate", action: "remove", target: "bob", reason: "spam" })).toBe("ack");
     const notice = { type: "moderated", action: "remove", by: "ann", target: "bob", reason: "spam" };

@@ -7,6 +7,7 @@ import { exportJWK, SignJWT } from "jose";
 import { afterEach, describe, expect, it } from "vitest";
 import { mintToken } from "../src/auth/mint-token.js";
 import { useServer } from "./support/fixture.js";
+import { capturedLogs } from "./support/log-capture.js";
 import type { TestClient } from "./support/test-client.js";
 
 const SECRET = "a-test-secret-of-more-than-32-characters";
@@ -69,6 +70,9 @@ describe("AUTH=jwt", () => {
     // An unsigned token ("alg": "none") is never taken.
     const unsigned = `${Buffer.from('{"alg":"none","typ":"JWT"}').toString("base64url")}.${Buffer.from(JSON.stringify({ name: "ann", exp: Date.now() / 1000 + 60, iss: good.issuer, aud: good.audience })).toString("base64url")}.`;
     expect(await errorCode(await hello(unsigned), "h")).toBe("invalid-token");
+    // Bounded before any verification: a huge token is not a token.
+    expect(await errorCode(await hello("x".repeat(9000)), "h")).toBe("invalid-message");
+    expect(await errorCode(await hello({ nested: [[[["deep"]]]] } as unknown as string), "h")).toBe("invalid-message");
     // Without a valid hello, no login.
     const anonymous = await hello(undefined);
     await anonymous.next("error");
@@ -82,6 +86,19 @@ describe("AUTH=jwt", () => {
   it("tells clients where to get a fresh token, when JWT_RENEW_URL says", async () => {
     await running.start({ jwtRenewUrl: "/auth/token" });
     expect(await (await hello(await token("ann"))).next("welcome")).toMatchObject({ tokenUrl: "/auth/token" });
+  });
+
+  it("logs a refused sign-in as a JSON line, and a client's flood of them only up to a bound", async () => {
+    const logs = capturedLogs();
+    await running.start({}, { logger: logs.logger });
+    const client = await running.connect();
+    await client.next("id");
+    for (let i = 0; i < 40; i++) client.send({ type: "hello", protocol: 1, token: "not.a.jwt", ref: `h${i}` });
+    await client.next("error", (m) => m.ref === "h39");
+    const refused = logs.lines.filter((line) => line.msg === "sign-in refused");
+    expect(refused[0]).toMatchObject({ code: "invalid-token", address: "127.0.0.1" });
+    expect(refused).toHaveLength(20);
+    expect(logs.lines.filter((line) => line.msg === "more refusals of this session are not logged")).toHaveLength(1);
   });
 
   it("closes the article's client, which cannot send a token, with a clear reason", async () => {
