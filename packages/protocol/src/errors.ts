@@ -35,6 +35,8 @@ export const ERROR_CODES = {
   "room-locked": "The room is locked: nobody new can join it now.",
   "bad-password": "That room needs a password, and this is not it.",
   "not-moderator": "Only a moderator of this room can do that.",
+  "media-unavailable": "The media server cannot be reached, and the call is too large for a mesh.",
+  "media-failed": "The media server failed this request; try again.",
 } as const satisfies Record<string, string>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -2,6 +2,8 @@ export * from "./version.js";
 export * from "./errors.js";
 export * from "./names.js";
 export * from "./messages.js";
+export * from "./webrtc.js";
+export * from "./sfu.js";
 export * from "./sign-in.js";
 export * from "./moderation.js";
 export * from "./call-metrics.js";

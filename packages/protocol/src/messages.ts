@@ -13,6 +13,8 @@ import { Ref, RoomName, RoomPassword, SignInToken, Target, UserName } from "./fi
 import { ModerateMessage, ModeratedMessage, RoomStateMessage } from "./moderation.js";
 import { Identity, RenewTokenMessage } from "./sign-in.js";
 import { CallMetricsMessage } from "./call-metrics.js";
+import { GroupCallMedia, SFU_CLIENT_MESSAGES, SFU_SERVER_MESSAGES } from "./sfu.js";
+import { IceCandidate, SessionDescription } from "./webrtc.js";
 
 export { Ref } from "./fields.js";
 
@@ -109,6 +111,7 @@ export const ControlMessage = z.discriminatedUnion("type", [
   RenewTokenMessage,
   ModerateMessage,
   CallMetricsMessage,
+  ...SFU_CLIENT_MESSAGES,
 ]);
 export type ControlMessage = z.infer<typeof ControlMessage>;
 /** The client messages the server interprets itself (never relayed). */
@@ -125,17 +128,6 @@ export const CLIENT_CONTROL_TYPES: ReadonlySet<string> = new Set(ControlMessage.
  */
 const CallId = z.string().min(1).max(300);
 
-export const SessionDescription = z.looseObject({
-  type: z.enum(["offer", "answer", "pranswer", "rollback"]),
-  sdp: z.string().optional(),
-});
-
-export const IceCandidate = z.looseObject({
-  candidate: z.string(),
-  sdpMid: z.string().nullable().optional(),
-  sdpMLineIndex: z.number().int().nullable().optional(),
-  usernameFragment: z.string().nullable().optional(),
-});
 
 const routed = { name: UserName.optional(), target: Target.optional().nullable() };
 
@@ -257,6 +249,8 @@ export const Limits = z.object({
   maxNestingDepth: z.number().int().optional(),
   /** Most people in one room's group call (each pair has its own connection). */
   maxMeshParticipants: z.number().int().optional(),
+  /** With a media server (features "sfu"): most people in one group call through it. */
+  maxSfuParticipants: z.number().int().optional(),
 });
 export type Limits = z.infer<typeof Limits>;
 
@@ -352,7 +346,12 @@ export const PongMessage = z.looseObject({ type: z.literal("pong"), ref: Ref.opt
  * the room at login (after `history`) and whenever it changes. Each pair of participants
  * connects with call messages (`callId` starting `group:`).
  */
-export const GroupCallMessage = z.object({ type: z.literal("group-call"), participants: z.array(z.string()) });
+export const GroupCallMessage = z.object({
+  type: z.literal("group-call"),
+  participants: z.array(z.string()),
+  /** Absent: "mesh". "sfu": media goes through the media server (see sfu.ts). */
+  media: GroupCallMedia.optional(),
+});
 export type GroupCallMessage = z.infer<typeof GroupCallMessage>;
 
 /** Every message the server itself originates. */
@@ -373,6 +372,7 @@ export const ServerOriginatedMessage = z.discriminatedUnion("type", [
   GroupCallMessage,
   RoomStateMessage,
   ModeratedMessage,
+  ...SFU_SERVER_MESSAGES,
 ]);
 export type ServerOriginatedMessage = z.infer<typeof ServerOriginatedMessage>;
 
