@@ -106,3 +106,8 @@ export type SfuStatusMessage = z.infer<typeof SfuStatusMessage>;
 
 export const SFU_CLIENT_MESSAGES = [SfuPublishMessage, SfuSubscribeAnswerMessage, SfuCandidateMessage, SfuLayerMessage] as const;
 export const SFU_SERVER_MESSAGES = [SfuAnswerMessage, SfuOfferMessage, SfuStatusMessage] as const;
+
+/** Any of the client's SFU messages (the server interprets them; they are never relayed). */
+export const SfuClientMessage = z.discriminatedUnion("type", [...SFU_CLIENT_MESSAGES]);
+export type SfuClientMessage = z.infer<typeof SfuClientMessage>;
+export type SfuServerMessage = SfuAnswerMessage | SfuOfferMessage | SfuStatusMessage;

@@ -107,6 +107,12 @@ export const ConfigSchema = z
      * other one, so uplink and CPU grow with the count; 6 is about what a laptop holds.
      */
     maxMeshParticipants: z.coerce.number().int().min(2).default(6),
+    /** Janus's WebSocket API (ws:// or wss://): group calls go through its videoroom. Unset: meshes only. */
+    janusUrl: z.string().regex(/^wss?:\/\/\S+$/, "must be ws://host:port (or wss://), Janus's WebSocket API").optional(),
+    /** With JANUS_URL: "all" group calls go through Janus, or only "large" ones (past MAX_MESH_PARTICIPANTS). */
+    sfuCalls: z.enum(["all", "large"]).default("all"),
+    /** Most people in one group call through Janus (each uploads once, so far more than a mesh). */
+    maxSfuParticipants: z.coerce.number().int().min(2).max(500).default(50),
     /**
      * On shutdown, how long to wait for queued messages to reach clients, and in a cluster for
      * modern clients to resume on other nodes (which take their sessions over).
@@ -195,6 +201,9 @@ export const ConfigSchema = z
     if (config.auth === "jwt" && jwtKeys !== 1) {
       ctx.addIssue({ code: "custom", path: ["auth"], message: "AUTH=jwt needs one of JWT_SECRET, JWT_PUBLIC_KEY or JWT_JWKS_URL" });
     }
+    if (config.janusUrl && config.maxSfuParticipants < config.maxMeshParticipants) {
+      ctx.addIssue({ code: "custom", path: ["maxSfuParticipants"], message: "must be at least MAX_MESH_PARTICIPANTS" });
+    }
     if (config.auth === "open" && (jwtKeys > 0 || config.jwtIssuer || config.jwtAudience || config.jwtRenewUrl)) {
       ctx.addIssue({ code: "custom", path: ["auth"], message: "JWT_* settings need AUTH=jwt" });
     }
@@ -243,6 +252,9 @@ const ENV_NAMES: Record<keyof Config, string> = {
   maxChatTextLength: "MAX_CHAT_TEXT_LENGTH",
   maxNestingDepth: "MAX_NESTING_DEPTH",
   maxMeshParticipants: "MAX_MESH_PARTICIPANTS",
+  janusUrl: "JANUS_URL",
+  sfuCalls: "SFU_CALLS",
+  maxSfuParticipants: "MAX_SFU_PARTICIPANTS",
   drainTimeoutMs: "DRAIN_TIMEOUT_MS",
   staticDir: "STATIC_DIR",
   stunUrls: "STUN_URLS",

@@ -20,6 +20,8 @@ import { createLogger, type Logger } from "./logger.js";
 import { Metrics } from "./metrics.js";
 import { createMetricsRegistry } from "./telemetry/registry.js";
 import { WebSocketEndpoint } from "./transport/websocket.js";
+import { SfuCalls } from "./media/sfu-calls.js";
+import { deliverSfuMessage, sfuGroupMedia } from "./media/sfu-wiring.js";
 
 /** Hooks for tests and diagnostics; none is needed to run a server. */
 export interface ServerObservers {
@@ -61,7 +63,18 @@ export function createServer(input: ConfigInput = {}, observers: ServerObservers
   const logger = parts.logger ?? createLogger(config);
   const metrics = new Metrics();
   const bus = parts.bus ?? createBus(config, logger);
-  const hub = new Hub({ ...config, moderatorRule: config.auth === "jwt" ? "token-role" : "first-member" }, bus, {
+  // JANUS_URL: group calls through Janus (all, or those past the mesh's size: SFU_CALLS).
+  const sfu =
+    config.janusUrl === undefined
+      ? undefined
+      : new SfuCalls({
+          janusUrl: config.janusUrl,
+          logger,
+          maxParticipants: config.maxSfuParticipants,
+          deliver: (room, name, message) => deliverSfuMessage(hub, room, name, message),
+        });
+  const groupMedia = sfu && sfuGroupMedia(sfu, config);
+  const hub = new Hub({ ...config, groupMedia, moderatorRule: config.auth === "jwt" ? "token-role" : "first-member" }, bus, {
     lost: (peer, removed) => (removed ? websocket.closeRemoved(peer) : websocket.closeLost(peer)),
   });
   const replica = new HubReplica(hub, 2 * config.nodeTimeoutMs);
@@ -75,7 +88,9 @@ export function createServer(input: ConfigInput = {}, observers: ServerObservers
     maxChatTextLength: config.maxChatTextLength,
     maxNestingDepth: config.maxNestingDepth,
     maxMeshParticipants: config.maxMeshParticipants,
+    ...(sfu && { maxSfuParticipants: config.maxSfuParticipants }),
   };
+  const features = sfu ? [...FEATURES, "sfu"] : FEATURES;
   const addresses = clientAddresses(config.trustProxy);
   const connectionLimits = new ConnectionLimits(config);
   const clusterSessions = new ClusterSessions(bus, hub, config.redisUrl !== undefined || parts.bus !== undefined, logger);
@@ -94,11 +109,12 @@ export function createServer(input: ConfigInput = {}, observers: ServerObservers
       config,
       iceServers,
       tokens: createTokenVerifier(config),
+      sfu,
       welcome: (session) => ({
         type: "welcome",
         protocol: PROTOCOL_VERSION,
         id: session.id,
-        features: FEATURES,
+        features,
         limits,
         // A resumed session is logged in and gets its own credentials; before login, only
         // what anyone may know (no relay for strangers).
@@ -137,7 +153,12 @@ export function createServer(input: ConfigInput = {}, observers: ServerObservers
     detachedSessions: websocket.detachedSessionCount,
     rooms: hub.roomCount,
   });
-  const health = () => ({ node: bus.nodeId, store: bus.up ? "reachable" : "unreachable", storeOutages: bus.outages });
+  const health = () => ({
+    node: bus.nodeId,
+    store: bus.up ? "reachable" : "unreachable",
+    storeOutages: bus.outages,
+    ...(sfu && { mediaServer: sfu.available ? "reachable" : "unreachable" }),
+  });
   const registry = createMetricsRegistry(metrics, {
     connections: () => websocket.connectionCount,
     users: () => hub.userCount,
@@ -206,6 +227,7 @@ export function createServer(input: ConfigInput = {}, observers: ServerObservers
     listen: async () => {
       // The node routes from its replica of the cluster: it listens once it has one.
       await bus.start(listener);
+      sfu?.start();
       const address = await listenOn(http, config.port, config.host);
       const metricsAddress = metricsHttp && (await listenOn(metricsHttp, config.metricsPort!, config.metricsHost));
       ready = true;
@@ -223,6 +245,7 @@ export function createServer(input: ConfigInput = {}, observers: ServerObservers
       await websocket.drain(config.drainTimeoutMs);
       hub.close();
       replica.close();
+      await sfu?.close();
       await bus.close();
       http.closeAllConnections();
       metricsHttp?.closeAllConnections();

@@ -94,7 +94,10 @@ describe("Redis scripts", () => {
         case "join":
         case "leave": {
           const [room, name] = someone && random() < 0.9 ? [someone.room, someone.name] : [pick(rooms), pick(names)];
-          if (operation === "join") await compare(memory.groupJoin(node, room, name, 2), store.groupJoin(room, name, 2));
+          // Meshes of 2, or with a media server (up or down) for every call or for those past 2.
+          const sfu = random() < 0.3 ? undefined : { calls: pick(["all", "large"] as const), capacity: 3, available: random() < 0.7 };
+          const policy = { meshCapacity: 2, ...(sfu && { sfu }) };
+          if (operation === "join") await compare(memory.groupJoin(node, room, name, policy), store.groupJoin(room, name, policy));
           else await compare(memory.groupLeave(node, room, name), store.groupLeave(room, name));
           break;
         }
@@ -134,7 +137,7 @@ describe("Redis scripts", () => {
           if (random() < 0.5) held.push({ room: pick(rooms), name: pick(names), session: `s${++sessions}`, node, modern: true, busy: random() < 0.5 });
           const state: LocalState = {
             members: held.map((member) => ({ ...member, busy: member.busy || random() < 0.3, roomKeys: usernameKeys(member.room), nameKeys: usernameKeys(member.name) })),
-            groupCalls: held.map((member) => ({ room: member.room, participants: held.filter(() => random() < 0.6).map((other) => other.name) })),
+            groupCalls: held.map((member) => ({ room: member.room, participants: held.filter(() => random() < 0.6).map((other) => other.name), media: pick(["mesh", "sfu"] as const) })),
             histories: [{ room: pick(rooms), messages: [{ type: "message", name: "ann", text: "kept", date: 1, seq: 20 + step } satisfies DeliveredChatMessage] }],
             settings: [{ room: pick(rooms), settings: { version: step, locked: random() < 0.5, password: "scrypt$a$b" } }],
           };

@@ -1,4 +1,5 @@
-import type { DeliveredChatMessage, Ref } from "@switchboard/protocol";
+import type { DeliveredChatMessage, GroupCallMedia, Ref } from "@switchboard/protocol";
+import type { GroupCallPolicy, GroupRefusal } from "./group-admission.js";
 
 /**
  * The fan-out between nodes, the way socket.io's Adapter is: one interface, an in-memory
@@ -43,8 +44,8 @@ export interface Bus {
    */
   changeSettings(room: string, change: SettingsChange): Promise<RoomSettings | undefined>;
   setBusy(room: string, name: string, session: string, busy: boolean): void;
-  /** Joins the room's group call; "full" past `capacity`. Rejects while unreachable. */
-  groupJoin(room: string, name: string, capacity: number): Promise<GroupCallState | "full">;
+  /** Joins the room's group call, as `policy` admits (see group-admission.ts). Rejects while unreachable. */
+  groupJoin(room: string, name: string, policy: GroupCallPolicy): Promise<GroupCallState | GroupRefusal>;
   groupLeave(room: string, name: string): Promise<GroupCallState>;
   /** Numbers a public chat message in its room's history and keeps the last `historySize`. */
   postChat(room: string, message: UnnumberedChat, historySize: number): Promise<DeliveredChatMessage>;
@@ -162,6 +163,8 @@ export interface GroupCallState {
   participants: string[];
   /** Orders the states of one room's group call: a later one replaces an earlier. */
   version: number;
+  /** How the call carries media ("mesh" when nobody is in it). */
+  media: GroupCallMedia;
 }
 
 export interface UnnumberedChat {
@@ -238,7 +241,7 @@ export interface LocalMember extends MemberRecord {
 export interface LocalState {
   members: LocalMember[];
   /** Group calls with a user of this node: who of this node is in them. */
-  groupCalls: { room: string; participants: string[] }[];
+  groupCalls: { room: string; participants: string[]; media: GroupCallMedia }[];
   /** The public chat this node has seen, per room of its users: seeds a history the store lost. */
   histories: { room: string; messages: DeliveredChatMessage[] }[];
   /** The settings of the rooms of its users: restored where the store lost them. */

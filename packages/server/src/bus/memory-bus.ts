@@ -1,3 +1,4 @@
+import type { GroupCallPolicy, GroupRefusal } from "./group-admission.js";
 import { randomUUID } from "node:crypto";
 import type { DeliveredChatMessage } from "@switchboard/protocol";
 import {
@@ -195,9 +196,9 @@ export class MemoryBus implements Bus {
     if (this.#up) this.broker.store.setBusy(this.nodeId, room, name, session, busy);
   }
 
-  async groupJoin(room: string, name: string, capacity: number): Promise<GroupCallState | "full"> {
+  async groupJoin(room: string, name: string, policy: GroupCallPolicy): Promise<GroupCallState | GroupRefusal> {
     this.#checkUp();
-    return this.broker.store.groupJoin(this.nodeId, room, name, capacity);
+    return this.broker.store.groupJoin(this.nodeId, room, name, policy);
   }
 
   async groupLeave(room: string, name: string): Promise<GroupCallState> {

@@ -1,4 +1,5 @@
-import type { DeliveredChatMessage } from "@switchboard/protocol";
+import type { DeliveredChatMessage, GroupCallMedia } from "@switchboard/protocol";
+import { admitToGroupCall, type GroupCallPolicy, type GroupRefusal } from "./group-admission.js";
 import type {
   ClaimRequest,
   ClaimResult,
@@ -26,6 +27,8 @@ interface StoredRoom {
   members: Map<string, MemberRecord & { keys: readonly string[] }>;
   group: Set<string>;
   groupVersion: number;
+  /** The group call's media while anyone is in it. */
+  groupMedia: GroupCallMedia;
   seq: number;
   /** Logins and group-call joins so far, as the scripts count them: the next login's `place`. */
   joins: number;
@@ -114,11 +117,13 @@ export class MemoryStore {
     return { ...settings };
   }
 
-  groupJoin(origin: string, roomName: string, name: string, capacity: number): GroupCallState | "full" {
+  groupJoin(origin: string, roomName: string, name: string, policy: GroupCallPolicy): GroupCallState | GroupRefusal {
     const room = this.#rooms.get(roomName);
-    if (!room?.members.has(name)) return { room: roomName, participants: [], version: room?.groupVersion ?? 0 };
+    if (!room?.members.has(name)) return { room: roomName, participants: [], version: room?.groupVersion ?? 0, media: "mesh" };
     if (room.group.has(name)) return this.#groupState(room);
-    if (room.group.size >= capacity) return "full";
+    const admission = admitToGroupCall(room.group.size, room.groupMedia, policy);
+    if (typeof admission === "string") return admission;
+    room.groupMedia = admission.media;
     room.group.add(name);
     room.joins++;
     return this.#groupChanged(origin, room);
@@ -126,7 +131,7 @@ export class MemoryStore {
 
   groupLeave(origin: string, roomName: string, name: string): GroupCallState {
     const room = this.#rooms.get(roomName);
-    if (!room) return { room: roomName, participants: [], version: 0 };
+    if (!room) return { room: roomName, participants: [], version: 0, media: "mesh" };
     if (!room.group.delete(name)) return this.#groupState(room);
     return this.#groupChanged(origin, room);
   }
@@ -215,9 +220,11 @@ export class MemoryStore {
       this.setBusy(node, member.room, member.name, member.session, member.busy);
     }
     // The group calls as this node has them: its users in them joined or left meanwhile.
-    const inGroupCalls = new Map(state.groupCalls.map(({ room, participants }) => [room, new Set(participants)]));
+    const inGroupCalls = new Map(state.groupCalls.map((call) => [call.room, call]));
     for (const room of this.#rooms.values()) {
-      const local = inGroupCalls.get(room.name) ?? new Set<string>();
+      const call = inGroupCalls.get(room.name);
+      const local = new Set(call?.participants);
+      if (call && room.group.size === 0) room.groupMedia = call.media;
       let changed = false;
       for (const name of room.group) {
         if (room.members.get(name)?.node === node && !local.has(name)) changed = room.group.delete(name) || changed;
@@ -265,7 +272,8 @@ export class MemoryStore {
   }
 
   #groupState(room: StoredRoom): GroupCallState {
-    return { room: room.name, participants: [...room.group], version: room.groupVersion };
+    const media = room.group.size > 0 ? room.groupMedia : "mesh";
+    return { room: room.name, participants: [...room.group], version: room.groupVersion, media };
   }
 
   #memberOfSession(session: string): { room: string; name: string } | undefined {
@@ -286,7 +294,7 @@ export class MemoryStore {
   }
 
   #openRoom(name: string, keys: readonly string[]): StoredRoom {
-    const room: StoredRoom = { name, keys, names: new Map(), members: new Map(), group: new Set(), groupVersion: 0, seq: 0, joins: 0, history: [] };
+    const room: StoredRoom = { name, keys, names: new Map(), members: new Map(), group: new Set(), groupVersion: 0, groupMedia: "mesh", seq: 0, joins: 0, history: [] };
     this.#rooms.set(name, room);
     for (const key of keys) this.#roomByKey.set(key, room);
     return room;

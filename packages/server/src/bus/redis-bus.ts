@@ -1,5 +1,6 @@
 import type { DeliveredChatMessage } from "@switchboard/protocol";
 import type { Redis } from "ioredis";
+import type { GroupCallPolicy, GroupRefusal } from "./group-admission.js";
 import { pino, type Logger } from "pino";
 import { BusUnavailableError, type Bus, type BusListener, type ClaimRequest, type ClaimResult, type Delivery, type GroupCallState } from "./bus.js";
 import type { ResumableRecord, ResumableSession, RoomSettings, SettingsChange, UnnumberedChat } from "./bus.js";
@@ -140,8 +141,8 @@ export class RedisBus implements Bus {
     this.#write("setBusy", () => this.#store.setBusy(room, name, session, busy));
   }
 
-  groupJoin(room: string, name: string, capacity: number): Promise<GroupCallState | "full"> {
-    return this.#ask(() => this.#store.groupJoin(room, name, capacity));
+  groupJoin(room: string, name: string, policy: GroupCallPolicy): Promise<GroupCallState | GroupRefusal> {
+    return this.#ask(() => this.#store.groupJoin(room, name, policy));
   }
 
   groupLeave(room: string, name: string): Promise<GroupCallState> {

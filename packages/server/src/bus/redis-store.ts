@@ -1,4 +1,5 @@
-import { DeliveredChatMessage } from "@switchboard/protocol";
+import { DeliveredChatMessage, GroupCallMedia } from "@switchboard/protocol";
+import type { GroupCallPolicy, GroupRefusal } from "./group-admission.js";
 import type { Redis } from "ioredis";
 import { z } from "zod";
 import type {
@@ -24,9 +25,9 @@ const ClaimReply = z.union([
   z.tuple([z.literal(1), z.string(), Flag, Flag, z.number().int()]),
   z.tuple([z.literal(0), z.string(), z.array(z.string())]),
 ]);
-/** The version, then the participants. */
-const GroupStateReply = z.tuple([z.number().int()], z.string());
-const GroupReply = z.union([z.literal("full"), GroupStateReply]);
+/** The version, the media, then the participants. */
+const GroupStateReply = z.tuple([z.number().int(), GroupCallMedia], z.string());
+const GroupReply = z.union([z.literal("full"), z.literal("media-unavailable"), GroupStateReply]);
 const ResumableReply = z.union([z.null(), z.tuple([z.string(), z.string(), z.string(), z.string(), Flag])]);
 const HeartbeatReply = z.tuple([Flag, z.array(z.string())]);
 const jsonText = <T>(schema: z.ZodType<T>) =>
@@ -46,6 +47,7 @@ const SnapshotReply = z.tuple(
     z.array(jsonText(DeliveredChatMessage)),
     // A room's settings that do not parse are that room's loss, not the snapshot's.
     z.union([z.null(), jsonText(RoomSettingsSchema)]).catch(null),
+    GroupCallMedia,
   ]),
 );
 
@@ -103,9 +105,9 @@ export class RedisStore {
     await this.#run("setBusy", { room, name, session, busy });
   }
 
-  async groupJoin(room: string, name: string, capacity: number): Promise<GroupCallState | "full"> {
-    const reply = GroupReply.parse(await this.#run("groupJoin", { room, name, capacity }));
-    return reply === "full" ? reply : groupState(room, reply);
+  async groupJoin(room: string, name: string, policy: GroupCallPolicy): Promise<GroupCallState | GroupRefusal> {
+    const reply = GroupReply.parse(await this.#run("groupJoin", { room, name, policy }));
+    return typeof reply === "string" ? reply : groupState(room, reply);
   }
 
   async groupLeave(room: string, name: string): Promise<GroupCallState> {
@@ -167,7 +169,7 @@ export class RedisStore {
         busy,
         moderator: moderator || undefined,
       })),
-      groupCalls: state.groupCalls.map(({ room, participants }) => ({ room, participants })),
+      groupCalls: state.groupCalls.map(({ room, participants, media }) => ({ room, participants, media })),
       histories: state.histories.map(({ room, messages }) => ({
         room,
         messages: messages.map((message) => ({ seq: message.seq ?? 0, json: JSON.stringify(message) })),
@@ -183,10 +185,10 @@ export class RedisStore {
     return {
       version,
       snapshot: {
-        rooms: rooms.map(([room, groupVersion, participants, members, history, settings]) => ({
+        rooms: rooms.map(([room, groupVersion, participants, members, history, settings, media]) => ({
           room,
           members,
-          group: { room, participants, version: groupVersion },
+          group: { room, participants, version: groupVersion, media },
           history,
           settings: settings ?? NO_SETTINGS,
         })),
@@ -199,6 +201,6 @@ export class RedisStore {
   }
 }
 
-function groupState(room: string, [version, ...participants]: [number, ...string[]]): GroupCallState {
-  return { room, participants, version };
+function groupState(room: string, [version, media, ...participants]: [number, GroupCallMedia, ...string[]]): GroupCallState {
+  return { room, participants, version, media };
 }

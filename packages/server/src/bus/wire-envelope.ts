@@ -1,4 +1,4 @@
-import { DeliveredChatMessage, Ref } from "@switchboard/protocol";
+import { DeliveredChatMessage, GroupCallMedia, Ref } from "@switchboard/protocol";
 import { z } from "zod";
 import type { ClusterEvent, Delivery, MemberRecord, RoomSettings, SessionHandover } from "./bus.js";
 
@@ -42,7 +42,7 @@ const Event = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("left"), room: z.string(), name: z.string(), session: z.string(), removed: z.literal(true).optional() }),
   z.object({ kind: z.literal("moved"), member: MemberRecordSchema, previousSession: z.string() }),
   z.object({ kind: z.literal("status"), room: z.string(), name: z.string(), session: z.string(), busy: z.boolean() }),
-  z.object({ kind: z.literal("group"), room: z.string(), participants: list(z.string()), version: z.number().int() }),
+  z.object({ kind: z.literal("group"), room: z.string(), participants: list(z.string()), version: z.number().int(), media: GroupCallMedia }),
   // The message or the frame is the body.
   z.object({ kind: z.literal("chat"), room: z.string() }),
   z.object({ kind: z.literal("broadcast"), room: z.string() }),

@@ -81,7 +81,7 @@ export class HubReplica {
         if (inCall) inGroupCall.push(name);
       }
       if (room.localUserCount === 0) continue;
-      state.groupCalls.push({ room: room.name, participants: inGroupCall });
+      state.groupCalls.push({ room: room.name, participants: inGroupCall, media: room.groupCallMedia });
       state.histories.push({ room: room.name, messages: room.recentChat() });
       state.settings.push({ room: room.name, settings: room.moderation.settings });
     }

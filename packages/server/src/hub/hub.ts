@@ -3,7 +3,8 @@ import { roomPasswordMatches } from "../auth/room-password.js";
 import { BusUnavailableError, type Bus, type Delivery } from "../bus/bus.js";
 import type { DecodedMessage } from "../wire/codec.js";
 import { ProtocolError } from "../wire/protocol-error.js";
-import { groupCallFull } from "./group-call.js";
+import { groupCallRefused } from "./group-call.js";
+import { meshOnly } from "./group-media.js";
 import { moderate } from "./moderator-actions.js";
 import type { Peer } from "./peer.js";
 import { Room, type RoomOptions } from "./room.js";
@@ -224,8 +225,9 @@ export class Hub {
     const room = this.#roomOfSender(sender);
     const name = room.checkGroupJoin(sender);
     if (name === undefined) return;
-    const state = await untilStored(() => this.bus.groupJoin(room.name, name, this.options.maxMeshParticipants));
-    if (state === "full") throw groupCallFull(this.options.maxMeshParticipants);
+    const policy = (this.options.groupMedia ?? meshOnly(this.options.maxMeshParticipants)).policy();
+    const state = await untilStored(() => this.bus.groupJoin(room.name, name, policy));
+    if (typeof state === "string") throw groupCallRefused(state, room.groupCallMedia, policy);
     room.groupCallIs(state);
   }
 

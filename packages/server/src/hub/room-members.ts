@@ -36,6 +36,16 @@ export class RoomMembers {
     return this.#local.size;
   }
 
+  /** The peer a message is addressed to, or undefined when it has no target (the article's test). */
+  recipientOf(message: Record<string, unknown>): Peer | undefined {
+    const target = message.target;
+    if (target === undefined || target === null || target === "") return undefined;
+    if (typeof target !== "string") throw new ProtocolError("invalid-message", '"target" must be a string.');
+    const recipient = this.get(target);
+    if (!recipient) throw new ProtocolError("unknown-target", `"${target.slice(0, 64)}" is not in this room.`);
+    return recipient;
+  }
+
   get(name: string): Peer | undefined {
     return this.#users.get(name);
   }

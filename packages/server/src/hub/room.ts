@@ -5,6 +5,7 @@ import {
   SERVER_MESSAGE_TYPES,
   type ChatMessage,
   type DeliveredChatMessage,
+  type GroupCallMedia,
   type Ref,
   type UserStatus,
 } from "@switchboard/protocol";
@@ -16,6 +17,7 @@ import { ProtocolError } from "../wire/protocol-error.js";
 import { CallGraph } from "./call-graph.js";
 import { ChatHistory } from "./chat-history.js";
 import { GroupCall } from "./group-call.js";
+import { meshOnly, type GroupMedia } from "./group-media.js";
 import { forRecipient } from "./html-escape.js";
 import type { Peer } from "./peer.js";
 import { PresenceFeed } from "./presence-feed.js";
@@ -31,8 +33,10 @@ export interface RoomOptions {
   historyMaxBytes: number;
   /** Longest chat text, in UTF-16 code units (what JavaScript's `length` counts). */
   maxChatTextLength: number;
-  /** Most participants in the room's group call. */
+  /** Most participants in a mesh group call... */
   maxMeshParticipants: number;
+  /** ...and the media server, for larger calls or all of them (default: none, meshes only). */
+  groupMedia?: GroupMedia;
   moderatorRule: ModeratorRule;
 }
 
@@ -67,7 +71,7 @@ export class Room {
     readonly name: string,
     options: RoomOptions,
   ) {
-    this.#groupCall = new GroupCall(options.maxMeshParticipants);
+    this.#groupCall = new GroupCall(name, options.groupMedia ?? meshOnly(options.maxMeshParticipants));
     this.#history = new ChatHistory({ size: options.historySize, maxBytes: options.historyMaxBytes });
     this.#maxChatTextLength = options.maxChatTextLength;
     this.moderation = new RoomModeration(this.#members, options.moderatorRule);
@@ -84,6 +88,10 @@ export class Room {
 
   get groupCallSize(): number {
     return this.#groupCall.size;
+  }
+
+  get groupCallMedia(): GroupCallMedia {
+    return this.#groupCall.media;
   }
 
   /**
@@ -209,12 +217,11 @@ export class Room {
   /** The store's group call: an older state than the last is ignored, unless `fresh` (after an outage, versions restart). */
   groupCallIs(state: GroupCallState, fresh = false): void {
     const present = state.participants.filter((name) => this.#members.get(name));
-    if (this.#groupCall.adopt(state.version, present, fresh)) this.#groupCallChanged();
+    if (this.#groupCall.adopt(state.version, present, state.media, fresh)) this.#groupCallChanged();
   }
 
   #groupCallChanged(): void {
-    const frame = this.#groupCall.frame();
-    for (const peer of this.#members.local()) if (peer.modern) peer.send(frame, true);
+    this.#groupCall.announce(this.#members.local());
   }
 
   /**
@@ -229,7 +236,7 @@ export class Room {
     if (message.text.length > this.#maxChatTextLength) {
       throw new ProtocolError("text-too-long", `${message.text.length} characters; the limit is ${this.#maxChatTextLength}.`);
     }
-    const recipient = this.#recipientOf(message);
+    const recipient = this.#members.recipientOf(message);
     const date = message.date ?? Date.now();
     if (!recipient) return { type: "message", name, text: message.text, date };
     const delivered: DeliveredChatMessage = { type: "message", name, text: message.text, date, target: recipient.name };
@@ -262,7 +269,7 @@ export class Room {
     const reusable = source !== undefined && !Object.hasOwn(message, "name") && !Object.hasOwn(message, "from") ? source : undefined;
     message.name = name;
     message.from = name;
-    const recipient = this.#recipientOf(message);
+    const recipient = this.#members.recipientOf(message);
     // The payload is the sender's, passed through: only its envelope is the server's to type.
     const frame = reusable === undefined ? JSON.stringify(message) : stampSender(reusable, this.#members.stampOf(name));
     if (recipient) {
@@ -364,7 +371,9 @@ export class Room {
   }
 
   #relayToPartners(sender: Peer, name: string, type: string, text: string | Buffer, ref: Ref | undefined): void {
-    const partners = this.#calls.partnersOf(name);
+    // Through the media server there are no pairs: a participant's media state is for the whole call.
+    const wholeCall = type === "media-state" && this.#groupCall.media === "sfu" && this.#groupCall.has(name);
+    const partners = wholeCall ? this.#groupCall.participants().filter((other) => other !== name) : this.#calls.partnersOf(name);
     if (partners.length === 0) {
       // The article's client sends its hang-up untargeted after every call, and a lone group-call
       // participant may toggle its camera: nothing to do.
@@ -383,15 +392,5 @@ export class Room {
   #trackCall(type: string, from: string, to: string): void {
     if (CALL_OPENING_TYPES.has(type)) this.#calls.link(from, to);
     else if (CALL_CLOSING_TYPES.has(type)) this.#calls.unlink(from, to);
-  }
-
-  /** The peer a message is addressed to, or undefined when it has no target (the article's test). */
-  #recipientOf(message: Record<string, unknown>): Peer | undefined {
-    const target = message.target;
-    if (target === undefined || target === null || target === "") return undefined;
-    if (typeof target !== "string") throw new ProtocolError("invalid-message", '"target" must be a string.');
-    const recipient = this.#members.get(target);
-    if (!recipient) throw new ProtocolError("unknown-target", `"${target.slice(0, 64)}" is not in this room.`);
-    return recipient;
   }
 }

@@ -1,4 +1,4 @@
-import type { Ref, WelcomeMessage } from "@switchboard/protocol";
+import type { Ref, SfuClientMessage, WelcomeMessage } from "@switchboard/protocol";
 import type { TokenVerifier } from "../auth/token-verifier.js";
 import type { Config } from "../config.js";
 import type { Hub } from "../hub/hub.js";
@@ -45,4 +45,11 @@ export interface SessionContext<S> {
   tokens?: TokenVerifier;
   /** The session's sign-in token ran out: it ends, and its client is told to sign in again. */
   signInExpired(session: S): void;
+  /** With JANUS_URL: the server's side of SFU calls. */
+  sfu?: SfuRequests;
+}
+
+/** What sessions need of the media server's adapter: a participant's `sfu-*` message, done (or a ProtocolError). */
+export interface SfuRequests {
+  handle(room: string, name: string, message: SfuClientMessage): Promise<void>;
 }

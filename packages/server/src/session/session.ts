@@ -34,6 +34,7 @@ import { SIGN_IN_REFUSALS, SignIn } from "./sign-in.js";
 import { IceRenewal } from "./ice-renewal.js";
 import { InboundMessages } from "./inbound.js";
 import { moderationRequest } from "./moderation-request.js";
+import { sfuRequest } from "./sfu-request.js";
 import type { Connection as ConnectionOf, SessionContext as SessionContextOf } from "./session-context.js";
 
 type Connection = ConnectionOf<Session>;
@@ -228,6 +229,11 @@ export class Session implements Peer {
         if (request.action === "set-password" && request.password) this.#countLogin();
         return this.#acknowledged(moderationRequest(hub, this.context.logger, this, request, (entry, message) => this.#warn(entry, message)), ref);
       }
+      case "sfu-publish":
+      case "sfu-subscribe-answer":
+      case "sfu-candidate":
+      case "sfu-layer":
+        return this.#acknowledged(sfuRequest(this.context.sfu, this, message), ref);
       case "call-metrics":
         this.context.metrics.callSetup.report(this, message);
         break;

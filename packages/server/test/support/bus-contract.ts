@@ -164,19 +164,45 @@ export function busContract(label: string, makeCluster: (timing: NodeTiming) => 
       const a = await startNode("a");
       const b = await startNode("b");
       for (const [bus, name] of [[a.bus, "alice"], [b.bus, "bob"], [a.bus, "carol"]] as const) await bus.claim(request(name, `s-${name}`));
-      const first = await a.bus.groupJoin("Lobby", "alice", 2);
-      const second = await b.bus.groupJoin("Lobby", "bob", 2);
+      const first = await a.bus.groupJoin("Lobby", "alice", { meshCapacity: 2 });
+      const second = await b.bus.groupJoin("Lobby", "bob", { meshCapacity: 2 });
       expect(second).toMatchObject({ participants: ["alice", "bob"] });
       expect(first !== "full" && second !== "full" && second.version > first.version).toBe(true);
-      expect(await a.bus.groupJoin("Lobby", "carol", 2)).toBe("full");
-      expect(await b.bus.groupJoin("Lobby", "bob", 2)).toMatchObject({ participants: ["alice", "bob"] });
+      expect(await a.bus.groupJoin("Lobby", "carol", { meshCapacity: 2 })).toBe("full");
+      expect(await b.bus.groupJoin("Lobby", "bob", { meshCapacity: 2 })).toMatchObject({ participants: ["alice", "bob"] });
       const left = await a.bus.groupLeave("Lobby", "alice");
       expect(left).toMatchObject({ participants: ["bob"] });
       await vi.waitFor(() => expect(b.listener.events.filter((event) => event.kind === "group")).toHaveLength(2));
       // A user who logs out leaves the group call with its name.
       b.bus.release("Lobby", "bob", "s-bob");
       await vi.waitFor(() => expect(a.listener.events.at(-1)).toMatchObject({ kind: "left", name: "bob" }));
-      expect(await a.bus.groupJoin("Lobby", "carol", 2)).toMatchObject({ participants: ["carol"] });
+      expect(await a.bus.groupJoin("Lobby", "carol", { meshCapacity: 2 })).toMatchObject({ participants: ["carol"] });
+    });
+
+    it("decides a group call's media at its start, takes it to the media server past the mesh, and starts afresh once empty", async () => {
+      const a = await startNode("a");
+      const b = await startNode("b");
+      const names = ["ann", "ben", "cat", "dan"];
+      for (const [i, name] of names.entries()) await (i % 2 ? b : a).bus.claim(request(name, `s-${name}`));
+      const large = (available: boolean) => ({ meshCapacity: 2, sfu: { calls: "large" as const, capacity: 3, available } });
+      expect(await a.bus.groupJoin("Lobby", "ann", large(true))).toMatchObject({ media: "mesh", participants: ["ann"] });
+      expect(await b.bus.groupJoin("Lobby", "ben", large(true))).toMatchObject({ media: "mesh" });
+      // Past the mesh with the media server down: refused as such, not as full.
+      expect(await a.bus.groupJoin("Lobby", "cat", large(false))).toBe("media-unavailable");
+      expect(await a.bus.groupJoin("Lobby", "cat", large(true))).toMatchObject({ media: "sfu", participants: ["ann", "ben", "cat"] });
+      await vi.waitFor(() => expect(b.listener.events.filter((event) => event.kind === "group").at(-1)).toMatchObject({ media: "sfu" }));
+      expect(await b.bus.groupJoin("Lobby", "dan", large(true))).toBe("full");
+      // Shrinking does not take it back to a mesh...
+      expect(await a.bus.groupLeave("Lobby", "cat")).toMatchObject({ media: "sfu", participants: ["ann", "ben"] });
+      await a.bus.groupLeave("Lobby", "ann");
+      expect(await b.bus.groupLeave("Lobby", "ben")).toMatchObject({ media: "mesh", participants: [] });
+      // ...its end does; SFU_CALLS=all starts through the media server when it is up, else as a mesh.
+      const all = (available: boolean) => ({ meshCapacity: 2, sfu: { calls: "all" as const, capacity: 3, available } });
+      expect(await b.bus.groupJoin("Lobby", "dan", all(false))).toMatchObject({ media: "mesh" });
+      await b.bus.groupLeave("Lobby", "dan");
+      expect(await b.bus.groupJoin("Lobby", "dan", all(true))).toMatchObject({ media: "sfu" });
+      const c = await startNode("c");
+      expect(c.listener.resets[0]!.snapshot.rooms.find((room) => room.room === "Lobby")!.group).toMatchObject({ media: "sfu", participants: ["dan"] });
     });
 
     it("numbers public chat across nodes and keeps the last messages for nodes that start later", async () => {
@@ -199,7 +225,7 @@ export function busContract(label: string, makeCluster: (timing: NodeTiming) => 
     it("starts a node from the cluster's state: users in login order, the group call, the room's settings", async () => {
       const a = await startNode("a");
       for (const name of ["zoe", "adam", "mia"]) await a.bus.claim(request(name, `s-${name}`, { modern: name !== "adam", ...(name === "mia" && { moderator: true }) }));
-      await a.bus.groupJoin("Lobby", "mia", 5);
+      await a.bus.groupJoin("Lobby", "mia", { meshCapacity: 5 });
       const settings = { version: 1, locked: true, password: "scrypt$salt$key", removed: [removedKey("bob")] };
       expect(await a.bus.changeSettings("Lobby", { locked: true, password: "scrypt$salt$key", removed: [removedKey("bob")] })).toEqual(settings);
       const b = await startNode("b");
@@ -306,7 +332,7 @@ export function busContract(label: string, makeCluster: (timing: NodeTiming) => 
       const a = await startNode("a");
       const b = await startNode("b");
       await a.bus.claim(request("alice", "s1"));
-      await a.bus.groupJoin("Lobby", "alice", 4);
+      await a.bus.groupJoin("Lobby", "alice", { meshCapacity: 4 });
       a.bus.rememberResumable("hash-1", { room: "Lobby", name: "alice", session: "s1" });
       await cluster.crash(a.bus);
       const crashedAt = Date.now();
