@@ -1,5 +1,5 @@
 import { fileURLToPath } from "node:url";
-import { defineConfig } from "vitest/config";
+import { configDefaults, defineConfig } from "vitest/config";
 
 const source = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 
@@ -9,6 +9,9 @@ const alias = {
   "@switchboard/client": source("./packages/client/src/index.ts"),
   "@switchboard/server": source("./packages/server/src/index.ts"),
 };
+
+// Real Janus and Chromium in a network namespace: browser tests, though they test the server.
+const SFU_TESTS = "packages/server/test/sfu-*.test.ts";
 
 export default defineConfig({
   resolve: { alias },
@@ -23,6 +26,8 @@ export default defineConfig({
         test: {
           name: "integration",
           include: ["packages/*/test/**/*.test.ts"],
+          // The SFU tests run browsers: with the e2e project, one file at a time.
+          exclude: [...configDefaults.exclude, SFU_TESTS],
           testTimeout: 20_000,
           // Builds packages/server once for the tests that run its CLI process.
           globalSetup: ["packages/server/test/support/build-server.ts"],
@@ -34,7 +39,7 @@ export default defineConfig({
         resolve: { alias },
         test: {
           name: "e2e",
-          include: ["e2e/**/*.test.ts"],
+          include: ["e2e/**/*.test.ts", SFU_TESTS],
           testTimeout: 120_000,
           hookTimeout: 120_000,
           // Each browser test runs several Chromium instances: one file at a time.

@@ -10,6 +10,8 @@ command -v chromium >/dev/null || missing+=(chromium)
 command -v openssl >/dev/null || missing+=(openssl)
 command -v turnserver >/dev/null || missing+=(coturn)
 command -v redis-server >/dev/null || missing+=(redis-server)
+command -v janus >/dev/null || missing+=(janus)
+command -v ip >/dev/null || missing+=(iproute2)
 if ((${#missing[@]} > 0)); then
   echo "test: installing Debian packages: ${missing[*]}"
   sudo=""

@@ -1,24 +1,14 @@
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { CHROMIUM_BASE_ARGS, CHROMIUM_EXECUTABLE, fakeMediaArgs } from "../../packages/server/test/support/chromium.js";
 
 export const CHROMIUM_ARGS = [
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
+  ...CHROMIUM_BASE_ARGS,
   // Three fake cameras, for device switches: fake_device_0 and fake_device_2 (MJPEG); _1 is a depth camera (Y16) that WebRTC sends no frames of.
-  "--use-fake-device-for-media-stream=device-count=3",
-  "--use-fake-ui-for-media-stream",
+  ...fakeMediaArgs(3),
   "--allow-loopback-in-peer-connection",
   // The article client's page is fulfilled by page.route (no real network fetch), so Chromium
   // cannot tell it is a loopback page and would block its WebSocket to 127.0.0.1.
   "--disable-features=LocalNetworkAccessChecks",
-  // Pages of other users are background tabs of the same browser: keep them decoding video.
-  "--disable-background-timer-throttling",
-  "--disable-renderer-backgrounding",
-  "--disable-backgrounding-occluded-windows",
 ];
 
 export interface TestUser {
@@ -40,7 +30,7 @@ export interface TestBrowser {
  * temporary profile; separate contexts are separate users that share no storage.
  */
 export async function launchBrowser(): Promise<TestBrowser> {
-  const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", headless: true, args: CHROMIUM_ARGS });
+  const browser = await chromium.launch({ executablePath: CHROMIUM_EXECUTABLE, headless: true, args: CHROMIUM_ARGS });
   return {
     browser,
     async newUser(origin) {
