@@ -187,6 +187,8 @@ export class Room {
     this.moderation.membersChanged();
     if (busy !== undefined) this.#statusChanged(name, busy);
     for (const partner of partners) if (this.#members.get(partner)) this.#calls.link(name, partner);
+    // Through the media server, its handles are its node's: the node it left lets go, the new one takes it on.
+    if (this.#groupCall.has(name) && this.#groupCall.media === "sfu") this.#groupCallChanged();
   }
 
   /** Who `name` is in a call with, as this node tracks it. */
