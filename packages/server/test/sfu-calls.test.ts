@@ -72,4 +72,18 @@ describe("SFU calls through a real Janus", () => {
       await each.untilDecoding(others);
     }
   });
+
+  it("switches the simulcast layer a participant receives on sfu-layer: the frames' width follows", async () => {
+    const ann = driver("ann");
+    const mid = ann.cameraOf("bob");
+    const width = async () => (await ann.endpoint.receivedVideo()).find((video) => video.mid === mid)?.frameWidth;
+    // Janus relays the top layer unless told otherwise.
+    await expect.poll(width, { timeout: 10_000 }).toBe(320);
+    await calls.handle(ROOM, "ann", { type: "sfu-layer", mid, layer: 0, ref: "small" });
+    await expect.poll(width, { timeout: 10_000 }).toBe(80);
+    await calls.handle(ROOM, "ann", { type: "sfu-layer", mid, layer: 1, ref: "medium" });
+    await expect.poll(width, { timeout: 10_000 }).toBe(160);
+    await calls.handle(ROOM, "ann", { type: "sfu-layer", mid, layer: 2, ref: "large" });
+    await expect.poll(width, { timeout: 10_000 }).toBe(320);
+  });
 });

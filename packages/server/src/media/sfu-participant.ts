@@ -11,6 +11,7 @@ import type { Session } from "janode";
 import type { Logger } from "pino";
 import { ProtocolError } from "../wire/protocol-error.js";
 import { withDeadline } from "./deadline.js";
+import { LayerSwitches } from "./layer-switches.js";
 import { RequestQueue } from "./request-queue.js";
 import type { StreamRef } from "./room-feeds.js";
 import { activeStreams, offeredStreams, subscriptionChange } from "./subscription.js";
@@ -55,6 +56,9 @@ export class SfuParticipant {
   private syncPending = false;
   private readonly publisherQueue = new RequestQueue(MAX_QUEUED_REQUESTS);
   private readonly subscriberQueue = new RequestQueue(MAX_QUEUED_REQUESTS);
+  private readonly layerSwitches = new LayerSwitches((mid, layer) => {
+    void this.subscriberQueue.enqueue(() => this.askLayer(mid, layer)).catch(() => undefined);
+  });
 
   constructor(
     readonly name: string,
@@ -101,7 +105,8 @@ export class SfuParticipant {
       const handle = this.joinedPublisher();
       // `configure` publishes, and publishes again (renegotiation); the descriptions reach the others' publisher lists.
       const descriptions = message.tracks.map(({ mid, source }) => ({ mid, description: source }));
-      return handle.request({ request: "configure", descriptions }, this.room.timeoutMs, { type: "offer", sdp: message.sdp.sdp });
+      // The camera's rids go from the smallest layer up (q, h, f: sfu.ts), Janus's substreams 0 to 2; it assumes the reverse order unless told.
+      return handle.request({ request: "configure", descriptions }, this.room.timeoutMs, { type: "offer", sdp: message.sdp.sdp, rid_order: "lmh" });
     });
     Configured.parse(reply.data);
     const answer = Jsep.parse(reply.jsep);
@@ -134,9 +139,8 @@ export class SfuParticipant {
   async layer(message: SfuLayerMessage): Promise<void> {
     const video = this.subscribed.some((stream) => stream.mid === message.mid && stream.type === "video" && stream.active);
     if (!video) throw new ProtocolError("media-failed", `No received video has mid "${message.mid}".`);
-    await this.queued(this.subscriberQueue, () =>
-      this.offeredSubscriber().request({ request: "configure", streams: [{ mid: message.mid, substream: message.layer }] }, this.room.timeoutMs),
-    );
+    await this.queued(this.subscriberQueue, () => this.askLayer(message.mid, message.layer));
+    this.layerSwitches.asked(message.mid, message.layer);
   }
 
   /** Brings the subscription in line with the room's publishers and the call's participants (coalesced). */
@@ -153,16 +157,23 @@ export class SfuParticipant {
       });
   }
 
+  private async askLayer(mid: string, layer: number): Promise<void> {
+    if (this.state !== "ready") return;
+    await this.offeredSubscriber().request({ request: "configure", streams: [{ mid, substream: layer }] }, this.room.timeoutMs);
+  }
+
   /** Leaves: detaches both handles (Janus unpublishes and tells the others). Requests in flight fail. */
   async close(): Promise<void> {
     if (this.state === "closed" || this.state === "abandoned") return;
     this.state = "closed";
+    this.layerSwitches.clear();
     await Promise.all([this.publisher, this.subscriber].map((handle) => handle && this.detach(handle)));
   }
 
   /** The session is gone, and the handles with it. */
   abandon(): void {
     this.state = "abandoned";
+    this.layerSwitches.clear();
   }
 
   private async updateSubscription(): Promise<void> {
@@ -190,6 +201,8 @@ export class SfuParticipant {
 
   /** A subscriber reply or event: the subscription's layout, and a new offer for the client when it comes with one. */
   private onSubscription(message: VideoroomMessage): void {
+    const { mid, substream } = message.data;
+    if (typeof mid === "string" && typeof substream === "number") this.layerSwitches.reached(mid, substream);
     const subscription = Subscription.safeParse(message.data);
     if (!subscription.success) return;
     if (subscription.data.streams) {

@@ -49,7 +49,7 @@ export class VideoroomHandle extends Handle {
   }
 
   /** A request to the plugin (with an SDP for some); resolves with its reply, rejects with the plugin's or Janus's error. */
-  async request(body: Record<string, unknown>, timeoutMs: number, jsep?: { type: string; sdp: string }): Promise<VideoroomMessage> {
+  async request(body: Record<string, unknown>, timeoutMs: number, jsep?: { type: string; sdp: string; rid_order?: "lmh" }): Promise<VideoroomMessage> {
     const reply = await this.sendRequest({ janus: "message", body, ...(jsep ? { jsep } : {}) }, timeoutMs);
     return toVideoroomMessage(reply, reply.plugindata?.data ?? {});
   }
