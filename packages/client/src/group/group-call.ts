@@ -1,19 +1,29 @@
+import type { GroupCallMedia } from "@switchboard/protocol";
 import { MediaOwnership } from "../call/media-ownership.js";
 import type { SignalingClient } from "../signaling/signaling-client.js";
 import type { IncomingCallMessage } from "../signaling/signaling-types.js";
 import { TypedEmitter, type Disposer } from "../typed-emitter.js";
 import type { OutgoingFileTransfer } from "../files/outgoing-transfer.js";
-import { DEFAULT_GROUP_CALL_OPTIONS, type GroupCallEvents, type GroupCallOptions, type GroupLeaveReason, type GroupPeer } from "./group-call-types.js";
+import {
+  DEFAULT_GROUP_CALL_OPTIONS,
+  type GroupCallEvents,
+  type GroupCallOptions,
+  type GroupLeaveReason,
+  type GroupPeer,
+  type MediaServerState,
+  type VideoSize,
+} from "./group-call-types.js";
 import { GroupRejoin } from "./group-rejoin.js";
-import type { EngineHost } from "./media-engine.js";
+import { GroupMedia } from "./group-media.js";
 import { MeshEngine } from "./mesh-engine.js";
 import { OwnMedia } from "./own-media.js";
-import type { PeerMediaState } from "./peer-tile.js";
 import { ScreenShare, type ScreenSharing } from "../media/screen-share.js";
 import { PeerPolling } from "./peer-polling.js";
+import { SfuEngine } from "./sfu-engine.js";
+import { LayerWishes } from "./sfu-layers.js";
 import { joinRefusal, leftFirst, newStay, type Stay } from "./stay.js";
 
-export { DEFAULT_GROUP_CALL_OPTIONS, type GroupCallEvents, type GroupCallOptions, type GroupLeaveReason, type GroupPeer };
+export { DEFAULT_GROUP_CALL_OPTIONS, type GroupCallEvents, type GroupCallOptions, type GroupLeaveReason, type GroupPeer, type MediaServerState, type VideoSize };
 
 /**
  * The group call of the room a SignalingClient is in. Everyone in the room sees who is in it
@@ -33,14 +43,10 @@ export class GroupCall {
   readonly options: Readonly<GroupCallOptions>;
   readonly #events = new TypedEmitter<GroupCallEvents>();
   readonly #subscriptions: Disposer[];
-  /** How the call's media flows while we are in it. */
-  #engine: MeshEngine | null = null;
-  /** The names whose tiles the app has heard of (`peer-joined`, not yet `peer-left`). */
-  readonly #announced = new Set<string>();
+  /** The app's tiles' sizes: the simulcast layers an SFU call asks for. */
+  readonly #layers = new LayerWishes();
   /** What local media the SDK opened for a stay, so that it stops it at the end. */
   readonly #media = new MediaOwnership<Stay>((stay) => stay.over);
-  /** `media-state`s of participants we have no tile for yet. */
-  readonly #earlyStates = new Map<string, PeerMediaState>();
   #participants: readonly string[];
   #stay: Stay | null = null;
   readonly #own = new OwnMedia((message) => this.signaling.send(message));
@@ -54,6 +60,8 @@ export class GroupCall {
   readonly #polling: PeerPolling;
   /** After a fresh session: back into the new server's call. */
   readonly #rejoin: GroupRejoin;
+  /** How the call's media flows while we are in it, and the tiles it brings. */
+  readonly #stayMedia: GroupMedia;
 
   constructor(
     readonly signaling: SignalingClient,
@@ -61,6 +69,17 @@ export class GroupCall {
   ) {
     this.options = Object.freeze({ RTCPeerConnection: undefined, MediaStream: undefined, ...DEFAULT_GROUP_CALL_OPTIONS, ...options });
     this.#participants = signaling.groupCall;
+    this.#stayMedia = new GroupMedia({
+      signaling,
+      options: this.options,
+      events: this.#events,
+      own: this.#own,
+      screen: this.#screen,
+      layers: this.#layers,
+      participants: () => this.#participants,
+      forget: (name) => this.#rejoin.forget(name),
+      error: (error) => this.#error(error),
+    });
     this.#polling = new PeerPolling(() => this.#engine?.polled() ?? [], {
       speakingMs: this.options.speakingIntervalMs,
       qualityMs: this.options.qualityIntervalMs,
@@ -68,6 +87,16 @@ export class GroupCall {
     this.#subscriptions = [
       signaling.on("group-call", (participants) => this.#onParticipants(participants)),
       signaling.on("signal", (message) => this.#onSignal(message)),
+      signaling.on("sfu-status", (message) => {
+        if (this.#stay) this.#stayMedia.sfu(message);
+      }),
+      signaling.on("sfu-offer", (message) => {
+        if (this.#stay) this.#stayMedia.sfu(message);
+      }),
+      // A fresh session: the server forgot our media-server connections with the call.
+      signaling.on("welcome", (welcome) => {
+        if (welcome.resumed !== true && this.#engine instanceof SfuEngine) this.#engine.restart();
+      }),
       signaling.on("room", () => this.#onRoom()),
       // Logged in again under another name (ours was taken meanwhile): the others cannot reach us.
       signaling.on("renamed", ({ name }) => {
@@ -96,6 +125,10 @@ export class GroupCall {
     });
   }
 
+  get #engine(): MeshEngine | SfuEngine | null {
+    return this.#stayMedia.engine;
+  }
+
   on<E extends keyof GroupCallEvents>(event: E, listener: GroupCallEvents[E]): Disposer {
     return this.#events.on(event, listener);
   }
@@ -103,6 +136,16 @@ export class GroupCall {
   /** The room's group call, in join order, whether we are in it or not. */
   get participants(): readonly string[] {
     return this.#participants;
+  }
+
+  /** How the room's call carries media: each pair directly ("mesh"), or through the media server ("sfu"). */
+  get media(): GroupCallMedia {
+    return this.signaling.groupCallMedia;
+  }
+
+  /** In an SFU call: the media server's state (null before it is first ready, and in a mesh). */
+  get mediaServer(): MediaServerState | null {
+    return this.#engine instanceof SfuEngine ? this.#engine.state : null;
   }
 
   /** We are in the call (join() resolved, no leave since). */
@@ -171,9 +214,29 @@ export class GroupCall {
     return this.#screen;
   }
 
-  /** Offers a file to every other participant: one transfer per peer (`transfer.peer`). Throws when not in the call. */
+  /**
+   * SFU calls: `name`'s tile is shown this size (CSS pixels; null: not shown), so its camera
+   * comes in the simulcast layer that size needs (see layerForSize: up to 200 px wide the
+   * smallest, up to 400 px the middle one, else the full size); `sfu-layer` goes out only when
+   * that layer changes. Kept while we are in the call, across a move to the media server. In a
+   * mesh call it changes nothing.
+   */
+  setVideoSize(name: string, size: VideoSize | null): void {
+    this.#layers.setSize(name, size);
+  }
+
+  /** SFU calls: a pinned (or enlarged) tile gets the full-size layer whatever its size. Nothing in a mesh call. */
+  setPinned(name: string, pinned: boolean): void {
+    this.#layers.setPinned(name, pinned);
+  }
+
+  /**
+   * Offers a file to every other participant: one transfer per peer (`transfer.peer`). Throws
+   * when not in the call, and in an SFU call (files go over the pairs' own connections).
+   */
   sendFile(file: Blob, options?: { name?: string }): OutgoingFileTransfer[] {
     if (!this.joined || !this.#engine) throw new Error("GroupCall.sendFile: not in the call.");
+    if (this.#engine instanceof SfuEngine) throw new Error("GroupCall.sendFile: files need direct connections, and this call goes through the media server.");
     return this.#engine.sendFile(file, options);
   }
 
@@ -205,7 +268,7 @@ export class GroupCall {
     this.#own.stream = stream;
     this.#polling.start();
     this.#events.emit("joined");
-    this.#connect(stay);
+    this.#stayMedia.connect(stay);
   }
 
   /**
@@ -216,8 +279,7 @@ export class GroupCall {
     const stay = this.#stay;
     if (!stay) return;
     const wasJoined = stay.joined;
-    const engine = this.#engine;
-    for (const name of engine?.peers.keys() ?? []) engine?.drop(name, notify && wasJoined, reason === "left" ? "hung-up" : "signaling-lost");
+    this.#stayMedia.dropAll(notify && wasJoined, reason === "left" ? "hung-up" : "signaling-lost");
     this.#dropStay(stay);
     if (notify && wasJoined) this.signaling.send({ type: "group-leave" });
     if (wasJoined) this.#events.emit("left", reason);
@@ -228,55 +290,14 @@ export class GroupCall {
     stay.over = true;
     this.#rejoin.stop();
     this.#polling.stop();
-    this.#engine?.close();
-    this.#engine = null;
-    this.#announced.clear();
+    this.#stayMedia.clear();
+    this.#layers.clear();
     this.#media.release(stay);
     this.#screen.close();
     this.#own.setScreen(null, false);
     this.#own.stream = null;
-    this.#earlyStates.clear();
     stay.releaseBusy?.();
     stay.releaseBusy = null;
-  }
-
-  // --- the media engine ----------------------------------------------------------------------
-
-  /** The engine for the call's media (a new one when it changed), connected to every participant. */
-  #connect(stay: Stay): void {
-    this.#engine ??= new MeshEngine(this.signaling, stay, this.options, this.#own.stream, {
-      ...this.#engineHost(),
-      participants: () => this.#participants,
-      fileOffer: (transfer) => this.#events.emit("file-offer", transfer),
-    });
-    this.#engine.connect(this.#participants);
-  }
-
-  /** How an engine's news reaches the app. */
-  #engineHost(): EngineHost {
-    return {
-      peerJoined: (peer) => {
-        if (this.#announced.has(peer.name)) return this.#events.emit("peer-updated", peer);
-        this.#announced.add(peer.name);
-        this.#events.emit("peer-joined", peer);
-      },
-      peerUpdated: (peer) => this.#events.emit("peer-updated", peer),
-      peerLeft: (name) => {
-        this.#rejoin.forget(name);
-        if (this.#announced.delete(name)) this.#events.emit("peer-left", name);
-      },
-      screenShared: (name, stream) => this.#events.emit("screen-share", name, stream),
-      introduce: (name, target) => {
-        this.#own.tell(name);
-        if (target) this.#screen.addCall(target);
-      },
-      earlyState: (name) => {
-        const state = this.#earlyStates.get(name);
-        this.#earlyStates.delete(name);
-        return state;
-      },
-      error: (error) => this.#error(error),
-    };
   }
 
   // --- what the server and the peers say -------------------------------------------------------
@@ -297,7 +318,7 @@ export class GroupCall {
       if (!participants.includes(name) && !this.#rejoin.awaits(name)) engine?.drop(name, false, "gone");
     }
     if (stay.listed) for (const name of this.#rejoin.back(participants)) engine?.back(name);
-    this.#connect(stay);
+    this.#stayMedia.connect(stay);
   }
 
   #onSignal(message: IncomingCallMessage): void {
@@ -305,11 +326,9 @@ export class GroupCall {
     if (!stay?.joined) return;
     const from = message.from;
     if (message.type === "media-state") {
-      const state = { audio: message.audio, video: message.video, screen: message.screen ?? null };
-      if (!this.#engine?.mediaState(from, state) && this.#participants.includes(from)) this.#earlyStates.set(from, state);
-      return;
+      return this.#stayMedia.mediaState(from, { audio: message.audio, video: message.video, screen: message.screen ?? null });
     }
-    this.#engine?.signal(message);
+    if (this.#engine instanceof MeshEngine) this.#engine.signal(message);
   }
 
   /** Another room: its group call is not ours, and its snapshot follows. */
