@@ -5,6 +5,7 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { FakePeerConnection, type FakeTransceiver } from "../../test/support/fake-peer-connection.js";
 import { FakeMediaStream, fakeTrack } from "../../test/support/fake-media.js";
+import { FakeSocket } from "../../test/support/scripted-socket.js";
 import {
   answerPublish,
   joinSfu,
@@ -12,6 +13,7 @@ import {
   offerStreams,
   receivedTrack,
   sentOf,
+  SFU_WELCOME,
   sfuMember,
   type SfuMember,
 } from "../../test/support/scripted-sfu.js";
@@ -178,6 +180,59 @@ describe("GroupCall in an SFU call (scripted server)", () => {
     ]);
     // The new subscriber's camera m-line is asked for the layer bob's tile still wants.
     expect(layersAsked(scripted)).toEqual(["b1=0", "b1=0"]);
+  });
+
+  it("answers an offer that comes while interrupted on a fresh subscriber, which the next epoch's ready keeps", async () => {
+    const { group, socket, subscriber } = await inCall();
+    socket.deliver({ type: "sfu-status", state: "interrupted", epoch: 1, reason: "gone" });
+    await offerStreams(socket, micAndCamera("bob"));
+    const fresh = FakePeerConnection.instances.at(-1)!;
+    expect(fresh).not.toBe(subscriber);
+    socket.deliver({ type: "sfu-status", state: "ready", epoch: 2 });
+    await answerPublish(socket, 1);
+    expect(fresh.signalingState).toBe("stable");
+    expect(tracksOf(group.peers.get("bob")!.stream)).toEqual([receivedTrack(fresh, "b0"), receivedTrack(fresh, "b1")]);
+  });
+
+  it("a fresh session (the server restarted): the old connections go, the tiles stay; the new server's ready, whatever its epoch, publishes again", async () => {
+    const scripted = await member(["bob"], "sfu", {}, { reconnect: { nextRetryDelayMs: () => 1 } });
+    await joinSfu(scripted);
+    scripted.socket.deliver({ type: "sfu-status", state: "ready", epoch: 1 });
+    await answerPublish(scripted.socket, 0);
+    await offerStreams(scripted.socket, micAndCamera("bob"));
+    const [publisher, subscriber] = [...FakePeerConnection.instances];
+    const dropped = FakeSocket.last!;
+    dropped.onclose?.({ code: 1006, reason: "" });
+    await vi.waitFor(() => expect(FakeSocket.last).not.toBe(dropped));
+    const socket = FakeSocket.last!;
+    socket.open();
+    socket.welcome({ room: "standup", resumed: false, resumeToken: "t2", ...SFU_WELCOME.extra }, SFU_WELCOME.limits);
+    await vi.waitFor(() => expect([publisher!.signalingState, subscriber!.signalingState]).toEqual(["closed", "closed"]));
+    expect(scripted.group.peers.get("bob")).toMatchObject({ stream: null, connection: "new" });
+    await vi.waitFor(() => expect(sentOf(socket, "username")).toHaveLength(1));
+    socket.ack("username", { name: "alice" });
+    await vi.waitFor(() => expect(sentOf(socket, "group-join")).toHaveLength(1));
+    socket.deliver({ type: "group-call", participants: ["bob", "alice"], media: "sfu" });
+    socket.ack("group-join");
+    socket.deliver({ type: "sfu-status", state: "ready", epoch: 1 });
+    await answerPublish(socket, 0);
+    expect(scripted.events.filter((event) => event.startsWith("peer-"))).toEqual(["peer-joined:bob"]);
+  });
+
+  it("a device switch goes onto the publisher's sender, the simulcast layers kept", async () => {
+    const { group, publisher } = await inCall();
+    const camera = fakeTrack("video", "cam2");
+    await group.replaceTrack(camera);
+    expect(publisher.transceivers[1]!.sender.track).toBe(camera);
+    expect(publisher.transceivers[1]!.sendEncodings).toHaveLength(3);
+  });
+
+  it("lets the server decide past the mesh cap: the media server's cap is the one known", async () => {
+    const scripted = await member(["bob", "carol", "dave", "erin"], "mesh");
+    const joining = scripted.group.join();
+    await vi.waitFor(() => expect(sentOf(scripted.socket, "group-join")).toHaveLength(1));
+    scripted.socket.deliver({ type: "error", code: "media-unavailable", message: "The media server cannot be reached.", ref: sentOf(scripted.socket, "group-join")[0]!.ref });
+    await expect(joining).rejects.toMatchObject({ code: "media-unavailable", message: "The media server cannot be reached." });
   });
 
   it("a ready of the same epoch again changes nothing; a new epoch without interrupted replaces both connections", async () => {

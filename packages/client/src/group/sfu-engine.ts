@@ -47,7 +47,7 @@ export class SfuEngine implements MediaEngine, ScreenTarget, TrackTarget {
   #state: MediaServerState | null = null;
   #publisher: SfuPublisher | null = null;
   #subscriber: SfuSubscriber | null = null;
-  /** The `ready` epoch the subscriber came in (null: before the first `ready`, taken by it). */
+  /** The `ready` epoch the subscriber came in (null: before that epoch's `ready`, which takes it). */
   #subscriberEpoch: number | null = null;
   /** Our screen share, while we present. */
   #screen: { track: MediaStreamTrack; stream: MediaStream } | null = null;
@@ -209,9 +209,12 @@ export class SfuEngine implements MediaEngine, ScreenTarget, TrackTarget {
     this.#publisher.start();
   }
 
+  /**
+   * An offer for our subscriber. One that comes after `interrupted` (or before the first
+   * `ready`) is the next epoch's already (the server's messages come in order): a fresh
+   * subscriber takes it, and that epoch's `ready` keeps it.
+   */
   #offer(message: SfuOfferMessage): void {
-    // Between `interrupted` and `ready` no connection lives; the next epoch's offers follow its `ready`.
-    if (this.#state?.state === "interrupted") return;
     if (!this.#subscriber) {
       const { signaling } = this.init;
       this.#subscriber = new SfuSubscriber(this.#peerConnection(), this.#MediaStream, {
@@ -223,7 +226,7 @@ export class SfuEngine implements MediaEngine, ScreenTarget, TrackTarget {
         },
         error: (error) => this.host.error(error),
       });
-      this.#subscriberEpoch = this.#state?.epoch ?? null;
+      this.#subscriberEpoch = this.#state?.state === "ready" ? this.#state.epoch : null;
       this.#layerRequests.reset();
     }
     this.#subscriber.offer(message);

@@ -4,6 +4,7 @@
 import { expect, vi } from "vitest";
 import { GroupCall, type GroupCallOptions } from "../../src/group/group-call.js";
 import type { SignalingClient } from "../../src/signaling/signaling-client.js";
+import type { SignalingClientOptions } from "../../src/signaling/signaling-types.js";
 import { FakeMediaStreamConstructor, fakeStream, fakeTrack } from "./fake-media.js";
 import { FakePeerConnection, FakeRTCPeerConnection } from "./fake-peer-connection.js";
 import { FakeSocket, loggedInScripted } from "./scripted-socket.js";
@@ -18,6 +19,9 @@ export interface SfuMember {
 
 export const sentOf = (socket: FakeSocket, type: string) => socket.sent.filter((message) => message.type === type);
 
+/** What a server with a media server says in its welcome. */
+export const SFU_WELCOME = { extra: { features: ["sfu"] }, limits: { maxMeshParticipants: 4, maxSfuParticipants: 50 } };
+
 /** Our camera and microphone, as a stream the app hands over. */
 export const cameraAndMicrophone = () => fakeStream(fakeTrack("audio", "mic"), fakeTrack("video", "cam"));
 
@@ -25,9 +29,13 @@ export const cameraAndMicrophone = () => fakeStream(fakeTrack("audio", "mic"), f
  * alice, logged into "standup" on a server with a media server ("sfu" in its features), whose
  * group call has `participants` and carries `media`; a GroupCall on the fakes, not joined.
  */
-export async function sfuMember(participants: string[], media: "sfu" | "mesh" = "sfu", options: Partial<GroupCallOptions> = {}): Promise<SfuMember> {
-  const welcome = { extra: { features: ["sfu"] }, limits: { maxMeshParticipants: 4, maxSfuParticipants: 50 } };
-  const { client, socket } = await loggedInScripted("alice", {}, () => {}, welcome);
+export async function sfuMember(
+  participants: string[],
+  media: "sfu" | "mesh" = "sfu",
+  options: Partial<GroupCallOptions> = {},
+  clientOptions: Partial<SignalingClientOptions> = {},
+): Promise<SfuMember> {
+  const { client, socket } = await loggedInScripted("alice", clientOptions, () => {}, SFU_WELCOME);
   socket.deliver({ type: "userlist", users: ["alice", ...participants], busy: [], legacy: [] });
   socket.deliver({ type: "group-call", participants, media });
   const group = new GroupCall(client, { RTCPeerConnection: FakeRTCPeerConnection, MediaStream: FakeMediaStreamConstructor, localMedia: cameraAndMicrophone(), ...options });
