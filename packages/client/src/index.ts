@@ -6,7 +6,11 @@
  *   tokens (AUTH=jwt, renewed before they expire), room passwords, and `moderation`.
  * - Call: one RTCPeerConnection with perfect negotiation and ICE restart.
  * - CallManager: 1:1 calls with ringing, busy, cancel, hang-up, and article-client interop.
- * - GroupCall: the room's group call, a mesh of Calls (one per other participant).
+ * - GroupCall: the room's group call: a mesh of Calls (one per other participant), or, on a
+ *   server with a media server ("sfu" in `welcome.features`), one publisher and one subscriber
+ *   connection with it (simulcast camera; setVideoSize/setPinned pick the layer per tile), with
+ *   the same tiles (GroupPeer) either way; `media-server` says when the media server is
+ *   interrupted and ready again.
  * - Devices: listDevices, openDeviceTrack, DeviceWatch (unplugged devices); replaceTrack on
  *   CallSession and GroupCall switches a camera or microphone in a call without renegotiation.
  * - Screen sharing in both (`screenShare`): its own track and stream, named to the peers.
@@ -68,7 +72,12 @@ export {
   type GroupCallOptions,
   type GroupLeaveReason,
   type GroupPeer,
+  type MediaServerState,
+  type VideoSize,
 } from "./group/group-call.js";
+export { layerForSize, LAYER_MAX_WIDTHS } from "./group/sfu-layers.js";
+export { SIMULCAST_ENCODINGS } from "./group/sfu-publisher.js";
+export { SFU_FEATURE } from "./group/stay.js";
 export { pairCallId, isGroupCallId, compareCodePoints } from "./group/group-roles.js";
 export { SpeakingDetector, DEFAULT_SPEAKING, type SpeakingOptions } from "./group/speaking.js";
 export {

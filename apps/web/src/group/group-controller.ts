@@ -1,11 +1,11 @@
-import { GroupCall, SignalingError, type GroupLeaveReason, type SignalingClient } from "@switchboard/client";
+import { GroupCall, SFU_FEATURE, SignalingError, type GroupLeaveReason, type SignalingClient } from "@switchboard/client";
 import type { DeviceController } from "../media/device-controller.js";
 import { fallbackNotice, groupVideoConstraints, openLocalMedia, stopStream } from "../media/local-media.js";
 import { createDevicesMenu } from "../views/devices-menu.js";
 import type { MediaSetupDialog, PrejoinChoice } from "../views/media-setup-dialog.js";
 import { createFileSending } from "../files/file-sending.js";
 import type { TransferList } from "../files/transfer-list.js";
-import { createGroupBanner, type GroupPhase } from "../views/group-banner.js";
+import { createGroupBanner, MEDIA_SERVER_INTERRUPTED, type GroupPhase } from "../views/group-banner.js";
 import { createGroupControls } from "../views/group-controls.js";
 import { createGroupGrid } from "../views/group-grid.js";
 import type { Notices } from "../views/notices.js";
@@ -55,8 +55,9 @@ const LEFT_TEXT: Record<GroupLeaveReason, string | undefined> = {
 
 /**
  * The room's group call, from the UI's side: the banner everyone in the room sees, the grid of
- * tiles, the controls bar, and the camera. The mesh itself (who offers, perfect negotiation,
- * speaking and quality) is the SDK's GroupCall.
+ * tiles, the controls bar, and the camera. The media itself (a mesh, or the media server: who
+ * offers, negotiation, simulcast layers, speaking and quality) is the SDK's GroupCall; the app
+ * tells it the tiles' sizes, and says when the media server is interrupted and back.
  */
 export function createGroupController(options: GroupControllerOptions): GroupController {
   const { client, root, notices } = options;
@@ -66,6 +67,8 @@ export function createGroupController(options: GroupControllerOptions): GroupCon
   let micOn = true;
   let cameraOn = true;
   let renderQueued = false;
+  /** In an SFU call whose media server is interrupted now (the banner says so until it is back). */
+  let mediaServerInterrupted = false;
   /** What the pre-join screen opened, handed to the SDK by the next join (it stops it at leave). */
   let prejoined: PrejoinChoice | null = null;
   let releaseDevices: (() => void) | null = null;
@@ -86,7 +89,16 @@ export function createGroupController(options: GroupControllerOptions): GroupCon
     ...(options.relayOnly ? { rtcConfiguration: { iceTransportPolicy: "relay" } } : {}),
   });
   const banner = createGroupBanner(() => void join());
-  const grid = createGroupGrid((element) => devices.attachSpeaker(element));
+  let pinned: string | null = null;
+  const grid = createGroupGrid((element) => devices.attachSpeaker(element), {
+    // Through the media server, each tile receives the simulcast layer its size needs; the enlarged one the top layer.
+    sized: (name, size) => group.setVideoSize(name, size),
+    enlarged(name) {
+      if (pinned !== null) group.setPinned(pinned, false);
+      pinned = name;
+      if (name !== null) group.setPinned(name, true);
+    },
+  });
   const devicesMenu = createDevicesMenu(devices);
   const controls = createGroupControls({
     setMicrophone(enabled) {
@@ -128,6 +140,12 @@ export function createGroupController(options: GroupControllerOptions): GroupCon
     const text = LEFT_TEXT[reason];
     if (text) notices.show(text, reason === "room-changed" ? "info" : "warning");
   });
+  group.on("media-server", ({ state }) => {
+    if (state === "interrupted") notices.show(MEDIA_SERVER_INTERRUPTED, "warning");
+    else if (mediaServerInterrupted) notices.show("The media server is back: the call goes on.", "info");
+    mediaServerInterrupted = state === "interrupted";
+    scheduleRender();
+  });
   group.on("error", (error) => console.warn("switchboard group call:", error));
 
   async function join(): Promise<void> {
@@ -154,7 +172,7 @@ export function createGroupController(options: GroupControllerOptions): GroupCon
       prejoined = null;
       choice.release();
       setPhase("idle");
-      notices.show(joinFailure(error, client.welcome?.limits?.maxMeshParticipants), "error");
+      notices.show(joinFailure(error, groupCallCap(client)), "error");
     }
   }
 
@@ -165,10 +183,10 @@ export function createGroupController(options: GroupControllerOptions): GroupCon
     if (next === "idle") {
       micOn = true;
       cameraOn = true;
+      mediaServerInterrupted = false;
       controls.reset();
     }
     controls.show(next === "joined");
-    files.setEnabled(next === "joined");
     render();
     options.onChange();
   }
@@ -185,7 +203,16 @@ export function createGroupController(options: GroupControllerOptions): GroupCon
 
   function render(): void {
     const self = client.name;
-    banner.render({ participants: group.participants, self, phase, canJoin: !options.inOneToOneCall() });
+    banner.render({
+      participants: group.participants,
+      self,
+      phase,
+      canJoin: !options.inOneToOneCall(),
+      media: group.media,
+      interrupted: phase === "joined" && mediaServerInterrupted,
+    });
+    // Files go over the pairs' own connections: none in a call through the media server.
+    files.setEnabled(phase === "joined" && group.media === "mesh");
     screenShare.render(phase === "joined");
     if (phase !== "joined" || self === null) return grid.clear();
     grid.render(
@@ -210,9 +237,16 @@ export function createGroupController(options: GroupControllerOptions): GroupCon
   };
 }
 
+/** The most people a group call here takes: the media server's cap where there is one. */
+function groupCallCap(client: SignalingClient): number | undefined {
+  const welcome = client.welcome;
+  return welcome?.features.includes(SFU_FEATURE) ? welcome.limits.maxSfuParticipants : welcome?.limits.maxMeshParticipants;
+}
+
 function joinFailure(error: unknown, cap: number | undefined): string {
   if (error instanceof SignalingError && error.code === "group-call-full") {
     return cap ? `The group call is full: at most ${cap} people can be in it.` : "The group call is full.";
   }
+  // E.g. "media-unavailable" (too large for a mesh, and the media server cannot be reached): the server's words.
   return `Could not join the group call: ${error instanceof Error ? error.message : String(error)}`;
 }

@@ -365,7 +365,7 @@ export class Call {
 }
 
 /** RTCIceCandidate -> plain init object (toJSON where available, else the fields by hand). */
-function candidateInit(candidate: RTCIceCandidate): RTCIceCandidateInit {
+export function candidateInit(candidate: RTCIceCandidate): RTCIceCandidateInit {
   if (typeof candidate.toJSON === "function") return candidate.toJSON();
   return {
     candidate: candidate.candidate,

@@ -1,5 +1,10 @@
-import type { Call } from "./call.js";
 import { replaceStreamTrack } from "../media/stream-tracks.js";
+
+/** What sends a local stream's tracks: a Call, or the media server's publisher in an SFU call. */
+export interface TrackTarget {
+  /** Sends `track` instead of the one of its kind, without renegotiation. */
+  replaceLocalTrack(track: MediaStreamTrack): Promise<void>;
+}
 
 /**
  * A device switch for everything one local stream feeds (a 1:1 call, or every pair of a group
@@ -10,7 +15,7 @@ import { replaceStreamTrack } from "../media/stream-tracks.js";
  */
 export async function replaceLocalTrack(
   stream: MediaStream,
-  calls: Iterable<Call>,
+  calls: Iterable<TrackTarget>,
   track: MediaStreamTrack,
   onError: (error: unknown) => void,
 ): Promise<MediaStreamTrack | null> {

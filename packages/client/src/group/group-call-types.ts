@@ -11,18 +11,31 @@ import { DEFAULT_SPEAKING, type SpeakingOptions } from "./speaking.js";
 /** One other participant as we see them: a new frozen snapshot after every change. */
 export interface GroupPeer {
   readonly name: string;
-  /** Their media, once a track arrived: show it with `video.srcObject = stream`. */
+  /**
+   * Their media, once a track arrived: show it with `video.srcObject = stream`. In an SFU call
+   * their camera and microphone as the media server forwards them (null while it is interrupted).
+   */
   readonly stream: MediaStream | null;
   /** Their microphone and camera are on (their `media-state`; on until they say otherwise). */
   readonly audio: boolean;
   readonly video: boolean;
-  /** The pair's connection quality, measured every `qualityIntervalMs`; null before the first. */
+  /**
+   * The connection's quality, measured every `qualityIntervalMs` (SFU: their streams' inbound
+   * stats on our subscriber connection); null before the first.
+   */
   readonly quality: CallQuality | null;
   /** Their audio level says they are talking (with hysteresis, see SpeakingDetector). */
   readonly speaking: boolean;
-  /** The pair's RTCPeerConnection.connectionState, e.g. to show "connecting" on the tile. */
+  /**
+   * The pair's RTCPeerConnection.connectionState (SFU: our subscriber connection's, the one that
+   * brings their media; "disconnected" while the media server is interrupted), e.g. to show
+   * "connecting" on the tile.
+   */
   readonly connection: RTCPeerConnectionState;
-  /** Their screen share while they present (its own stream; their `media-state` names it), else null. */
+  /**
+   * Their screen share while they present (its own stream; their `media-state` names it, or in
+   * an SFU call the media server's m-line of source "screen"), else null.
+   */
   readonly screen: MediaStream | null;
 }
 
@@ -50,6 +63,24 @@ export type GroupLeaveReason =
   /** The server no longer lists us in the call for no reason we know of. */
   | "error";
 
+/**
+ * The media server's state for an SFU group call (GroupCall.mediaServer, the `media-server`
+ * event). `interrupted`: it went away (`reason` says what happened, for the user); the tiles
+ * stay, without media, until it is `ready` again (a new `epoch`), when the SDK publishes and
+ * subscribes again by itself.
+ */
+export interface MediaServerState {
+  readonly state: "ready" | "interrupted";
+  readonly epoch: number;
+  readonly reason: string | null;
+}
+
+/** A tile's rendered size, in CSS pixels (see GroupCall.setVideoSize). */
+export interface VideoSize {
+  readonly width: number;
+  readonly height: number;
+}
+
 export interface GroupCallEvents {
   /** The room's group call changed (whether we are in it or not): its participants in join order. */
   participants: (names: readonly string[]) => void;
@@ -69,6 +100,11 @@ export interface GroupCallEvents {
   left: (reason: GroupLeaveReason) => void;
   /** A participant offers us a file (`transfer.peer` says who): accept() or decline() it. */
   "file-offer": (transfer: IncomingFileTransfer) => void;
+  /**
+   * SFU calls: the media server became ready (also the first time) or was interrupted; say so
+   * when it is interrupted, and when it is ready again after that.
+   */
+  "media-server": (state: MediaServerState) => void;
   /** Something failed outside any promise (local media, a pair's negotiation, a malformed file offer). */
   error: (error: SignalingError | Error) => void;
 }

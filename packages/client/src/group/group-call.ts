@@ -1,31 +1,37 @@
-import type { CallEndReason } from "../call/call-state.js";
+import type { GroupCallMedia } from "@switchboard/protocol";
 import { MediaOwnership } from "../call/media-ownership.js";
-import { reportSetupOnConnect } from "../call/setup-report.js";
-import { sharedCallOptions } from "../call/shared-call-options.js";
 import type { SignalingClient } from "../signaling/signaling-client.js";
 import type { IncomingCallMessage } from "../signaling/signaling-types.js";
 import { TypedEmitter, type Disposer } from "../typed-emitter.js";
 import type { OutgoingFileTransfer } from "../files/outgoing-transfer.js";
-import { DEFAULT_GROUP_CALL_OPTIONS, type GroupCallEvents, type GroupCallOptions, type GroupLeaveReason, type GroupPeer } from "./group-call-types.js";
+import {
+  DEFAULT_GROUP_CALL_OPTIONS,
+  type GroupCallEvents,
+  type GroupCallOptions,
+  type GroupLeaveReason,
+  type GroupPeer,
+  type MediaServerState,
+  type VideoSize,
+} from "./group-call-types.js";
 import { GroupRejoin } from "./group-rejoin.js";
+import { GroupMedia } from "./group-media.js";
+import { MeshEngine } from "./mesh-engine.js";
 import { OwnMedia } from "./own-media.js";
-import { GroupPair, type PeerMediaState } from "./group-pair.js";
 import { ScreenShare, type ScreenSharing } from "../media/screen-share.js";
-import { PairRepairs } from "./pair-repairs.js";
 import { PeerPolling } from "./peer-polling.js";
+import { SfuEngine } from "./sfu-engine.js";
+import { LayerWishes } from "./sfu-layers.js";
 import { joinRefusal, leftFirst, newStay, type Stay } from "./stay.js";
-import { isGroupCallId, isPoliteInGroup, offersTo, pairCallId } from "./group-roles.js";
 
-export { DEFAULT_GROUP_CALL_OPTIONS, type GroupCallEvents, type GroupCallOptions, type GroupLeaveReason, type GroupPeer };
+export { DEFAULT_GROUP_CALL_OPTIONS, type GroupCallEvents, type GroupCallOptions, type GroupLeaveReason, type GroupPeer, type MediaServerState, type VideoSize };
 
 /**
- * The group call of the room a SignalingClient is in: a mesh, one Call per other participant.
- * Everyone in the room sees who is in it (`participants`); join() and leave() at any time.
- *
- * Roles need no extra message (see group-roles.ts): who joins offers to each one already there;
- * whoever was there waits for that offer. The pairs negotiate with the ordinary call messages
- * under the pair's call id `group:<room>:<a>|<b>`, so CallManager (1:1 calls) leaves them alone,
- * and while we are in the group call we are busy for 1:1 calls.
+ * The group call of the room a SignalingClient is in. Everyone in the room sees who is in it
+ * (`participants`); join() and leave() at any time. Its media flows through an engine (see
+ * MediaEngine): a mesh, one Call per other participant (MeshEngine), or the media server of a
+ * server with "sfu" in `welcome.features` (SfuEngine), as the room's `group-call` says. The app
+ * sees the same tiles (GroupPeer) either way; a call that moves to the media server midway
+ * keeps them. While we are in the group call we are busy for 1:1 calls.
  *
  * A signaling drop that resumes changes nothing (the pairs' media does not go through the
  * server; their ICE restarts wait in the send queue). A fresh session (a server restart, an
@@ -37,25 +43,25 @@ export class GroupCall {
   readonly options: Readonly<GroupCallOptions>;
   readonly #events = new TypedEmitter<GroupCallEvents>();
   readonly #subscriptions: Disposer[];
-  readonly #pairs = new Map<string, GroupPair>();
+  /** The app's tiles' sizes: the simulcast layers an SFU call asks for. */
+  readonly #layers = new LayerWishes();
   /** What local media the SDK opened for a stay, so that it stops it at the end. */
   readonly #media = new MediaOwnership<Stay>((stay) => stay.over);
-  /** `media-state`s of participants we have no pair with yet. */
-  readonly #earlyStates = new Map<string, PeerMediaState>();
   #participants: readonly string[];
   #stay: Stay | null = null;
   readonly #own = new OwnMedia((message) => this.signaling.send(message));
   /** Our screen share, sent to every pair (new ones too). */
   readonly #screen = new ScreenShare({
     unavailable: () => (this.joined ? null : "join the group call first"),
-    calls: () => [...this.#pairs.values()].map((pair) => pair.call),
+    calls: () => this.#engine?.screenTargets() ?? [],
     announce: (streamId) => this.#own.setScreen(streamId, this.joined),
     changed: (stream) => this.#events.emit("local-screen-share", stream),
   });
   readonly #polling: PeerPolling;
-  readonly #repairs: PairRepairs;
   /** After a fresh session: back into the new server's call. */
   readonly #rejoin: GroupRejoin;
+  /** How the call's media flows while we are in it, and the tiles it brings. */
+  readonly #stayMedia: GroupMedia;
 
   constructor(
     readonly signaling: SignalingClient,
@@ -63,14 +69,34 @@ export class GroupCall {
   ) {
     this.options = Object.freeze({ RTCPeerConnection: undefined, MediaStream: undefined, ...DEFAULT_GROUP_CALL_OPTIONS, ...options });
     this.#participants = signaling.groupCall;
-    this.#repairs = new PairRepairs(this.options.repairDelayMs);
-    this.#polling = new PeerPolling(() => this.#pairs.values(), {
+    this.#stayMedia = new GroupMedia({
+      signaling,
+      options: this.options,
+      events: this.#events,
+      own: this.#own,
+      screen: this.#screen,
+      layers: this.#layers,
+      participants: () => this.#participants,
+      forget: (name) => this.#rejoin.forget(name),
+      error: (error) => this.#error(error),
+    });
+    this.#polling = new PeerPolling(() => this.#engine?.polled() ?? [], {
       speakingMs: this.options.speakingIntervalMs,
       qualityMs: this.options.qualityIntervalMs,
     });
     this.#subscriptions = [
       signaling.on("group-call", (participants) => this.#onParticipants(participants)),
       signaling.on("signal", (message) => this.#onSignal(message)),
+      signaling.on("sfu-status", (message) => {
+        if (this.#stay) this.#stayMedia.sfu(message);
+      }),
+      signaling.on("sfu-offer", (message) => {
+        if (this.#stay) this.#stayMedia.sfu(message);
+      }),
+      // A fresh session: the server forgot our media-server connections with the call.
+      signaling.on("welcome", (welcome) => {
+        if (welcome.resumed !== true && this.#engine instanceof SfuEngine) this.#engine.restart();
+      }),
       signaling.on("room", () => this.#onRoom()),
       // Logged in again under another name (ours was taken meanwhile): the others cannot reach us.
       signaling.on("renamed", ({ name }) => {
@@ -84,19 +110,23 @@ export class GroupCall {
       }),
       signaling.on("ice-servers", (iceServers) => {
         if (this.options.rtcConfiguration.iceServers) return;
-        for (const pair of this.#pairs.values()) pair.call.setIceServers([...iceServers]);
+        this.#engine?.setIceServers([...iceServers]);
       }),
     ];
     this.#rejoin = new GroupRejoin({
       signaling,
       graceMs: this.options.rejoinGraceMs,
       stay: () => (this.#stay?.joined ? this.#stay : null),
-      peers: () => this.#pairs.keys(),
+      peers: () => this.#engine?.peers.keys() ?? [],
       participants: () => this.#participants,
       end: (reason, notify) => this.#endStay(reason, notify),
-      gone: (name) => this.#dropPair(name, false, "gone"),
+      gone: (name) => this.#engine?.drop(name, false, "gone"),
       error: (error) => this.#error(error),
     });
+  }
+
+  get #engine(): MeshEngine | SfuEngine | null {
+    return this.#stayMedia.engine;
   }
 
   on<E extends keyof GroupCallEvents>(event: E, listener: GroupCallEvents[E]): Disposer {
@@ -106,6 +136,16 @@ export class GroupCall {
   /** The room's group call, in join order, whether we are in it or not. */
   get participants(): readonly string[] {
     return this.#participants;
+  }
+
+  /** How the room's call carries media: each pair directly ("mesh"), or through the media server ("sfu"). */
+  get media(): GroupCallMedia {
+    return this.signaling.groupCallMedia;
+  }
+
+  /** In an SFU call: the media server's state (null before it is first ready, and in a mesh). */
+  get mediaServer(): MediaServerState | null {
+    return this.#engine instanceof SfuEngine ? this.#engine.state : null;
   }
 
   /** We are in the call (join() resolved, no leave since). */
@@ -120,7 +160,7 @@ export class GroupCall {
 
   /** The other participants we are connected (or connecting) to. */
   get peers(): ReadonlyMap<string, GroupPeer> {
-    return new Map([...this.#pairs].map(([name, pair]) => [name, pair.peer]));
+    return this.#engine?.peers ?? new Map();
   }
 
   /** Our microphone and camera as the others are told (see setMicrophone / setCamera). */
@@ -166,7 +206,7 @@ export class GroupCall {
 
   /** A device switch for every peer and later joiners, without renegotiation (see OwnMedia.replace); resolves with the replaced track. */
   replaceTrack(track: MediaStreamTrack): Promise<MediaStreamTrack | null> {
-    return this.#own.replace(track, [...this.#pairs.values()].map((pair) => pair.call), (error) => this.#error(error));
+    return this.#own.replace(track, this.#engine?.trackTargets() ?? [], (error) => this.#error(error));
   }
 
   /** Our screen share while joined, to everyone (and whoever joins later; GroupPeer.screen on their side). */
@@ -174,10 +214,30 @@ export class GroupCall {
     return this.#screen;
   }
 
-  /** Offers a file to every other participant: one transfer per peer (`transfer.peer`). Throws when not in the call. */
+  /**
+   * SFU calls: `name`'s tile is shown this size (CSS pixels; null: not shown), so its camera
+   * comes in the simulcast layer that size needs (see layerForSize: up to 200 px wide the
+   * smallest, up to 400 px the middle one, else the full size); `sfu-layer` goes out only when
+   * that layer changes. Kept while we are in the call, across a move to the media server. In a
+   * mesh call it changes nothing.
+   */
+  setVideoSize(name: string, size: VideoSize | null): void {
+    this.#layers.setSize(name, size);
+  }
+
+  /** SFU calls: a pinned (or enlarged) tile gets the full-size layer whatever its size. Nothing in a mesh call. */
+  setPinned(name: string, pinned: boolean): void {
+    this.#layers.setPinned(name, pinned);
+  }
+
+  /**
+   * Offers a file to every other participant: one transfer per peer (`transfer.peer`). Throws
+   * when not in the call, and in an SFU call (files go over the pairs' own connections).
+   */
   sendFile(file: Blob, options?: { name?: string }): OutgoingFileTransfer[] {
-    if (!this.joined) throw new Error("GroupCall.sendFile: not in the call.");
-    return [...this.#pairs.values()].map((pair) => pair.files.send(file, options));
+    if (!this.joined || !this.#engine) throw new Error("GroupCall.sendFile: not in the call.");
+    if (this.#engine instanceof SfuEngine) throw new Error("GroupCall.sendFile: files need direct connections, and this call goes through the media server.");
+    return this.#engine.sendFile(file, options);
   }
 
   /** Leaves the call and stops listening to signaling. */
@@ -208,7 +268,7 @@ export class GroupCall {
     this.#own.stream = stream;
     this.#polling.start();
     this.#events.emit("joined");
-    this.#connectToParticipants(stay);
+    this.#stayMedia.connect(stay);
   }
 
   /**
@@ -219,8 +279,8 @@ export class GroupCall {
     const stay = this.#stay;
     if (!stay) return;
     const wasJoined = stay.joined;
+    this.#stayMedia.dropAll(notify && wasJoined, reason === "left" ? "hung-up" : "signaling-lost");
     this.#dropStay(stay);
-    for (const name of [...this.#pairs.keys()]) this.#dropPair(name, notify && wasJoined, reason === "left" ? "hung-up" : "signaling-lost");
     if (notify && wasJoined) this.signaling.send({ type: "group-leave" });
     if (wasJoined) this.#events.emit("left", reason);
   }
@@ -230,107 +290,14 @@ export class GroupCall {
     stay.over = true;
     this.#rejoin.stop();
     this.#polling.stop();
-    this.#repairs.clear();
+    this.#stayMedia.clear();
+    this.#layers.clear();
     this.#media.release(stay);
     this.#screen.close();
     this.#own.setScreen(null, false);
     this.#own.stream = null;
-    this.#earlyStates.clear();
     stay.releaseBusy?.();
     stay.releaseBusy = null;
-  }
-
-  /** A peer we kept our pair with is in the new server's call with us again. */
-  #pairBack(stay: Stay, name: string): void {
-    const pair = this.#pairs.get(name);
-    if (!pair) return;
-    // What we said meanwhile reached nobody. The one who offers (the later joiner) restarts ICE:
-    // fresh candidates, and the new server learns that we are partners, so our untargeted
-    // `media-state` reaches them again.
-    this.#own.tell(name);
-    if (offersTo(stay.self, name, this.#participants)) pair.call.restartIce();
-  }
-
-  // --- the mesh --------------------------------------------------------------------------------
-
-  /** A pair with each participant we have none with: we offer to those who were there first. */
-  #connectToParticipants(stay: Stay): void {
-    for (const name of this.#participants) {
-      if (name !== stay.self && !this.#pairs.has(name)) this.#openPair(stay, name, offersTo(stay.self, name, this.#participants));
-    }
-  }
-
-  #openPair(stay: Stay, remote: string, initiator: boolean): GroupPair | null {
-    let pair: GroupPair;
-    try {
-      pair = new GroupPair(
-        {
-          call: {
-            remote,
-            callId: pairCallId(stay.room, stay.self, remote),
-            polite: isPoliteInGroup(stay.self, remote),
-            initiator,
-            localStream: this.#own.stream,
-            send: (message) => this.signaling.send(message),
-            ...sharedCallOptions(this.options, this.signaling.iceServers),
-          },
-          speaking: this.options.speaking,
-          mediaState: this.#earlyStates.get(remote),
-        },
-        {
-          updated: (changed) => {
-            if (this.#pairs.get(changed.name) === changed) this.#events.emit("peer-updated", changed.peer);
-          },
-          ended: (ended, reason) => {
-            if (this.#pairs.get(ended.name) !== ended) return;
-            this.#dropPair(ended.name, true, reason);
-            this.#repair(stay, ended.name);
-          },
-          screenShared: (shared, stream) => {
-            if (this.#pairs.get(shared.name) === shared) this.#events.emit("screen-share", shared.name, stream);
-          },
-          error: (error) => this.#error(error),
-          fileOffer: (transfer) => this.#events.emit("file-offer", transfer),
-        },
-      );
-    } catch (error) {
-      this.#error(error);
-      return null;
-    }
-    this.#earlyStates.delete(remote);
-    this.#pairs.set(remote, pair);
-    reportSetupOnConnect(pair.call, this.signaling, "group");
-    this.#events.emit("peer-joined", pair.peer);
-    // Told before the share's offer goes out, so they know its stream when its track arrives.
-    this.#own.tell(remote);
-    this.#screen.addCall(pair.call);
-    return pair;
-  }
-
-  /**
-   * A pair whose connection failed (ICE restarts did not bring it back) while both are still in
-   * the call: the later joiner offers a fresh one after `repairDelayMs`; the other side takes
-   * that offer as a new pair (see #onSignal).
-   */
-  #repair(stay: Stay, remote: string): void {
-    if (!offersTo(stay.self, remote, this.#participants)) return;
-    this.#repairs.schedule(remote, () => {
-      if (this.#stay === stay && this.#participants.includes(remote) && !this.#pairs.has(remote)) this.#openPair(stay, remote, true);
-    });
-  }
-
-  /** Closes the pair with `name`; `notify` sends it a hang-up. */
-  #dropPair(name: string, notify: boolean, reason: CallEndReason): void {
-    const pair = this.#pairs.get(name);
-    if (!pair) return;
-    this.#pairs.delete(name);
-    this.#rejoin.forget(name);
-    if (notify) {
-      const failed = reason === "connection-failed" ? { reason } : {};
-      this.signaling.send({ type: "hang-up", target: name, callId: pair.callId, ...failed });
-    }
-    pair.close(reason);
-    this.#events.emit("peer-left", name);
   }
 
   // --- what the server and the peers say -------------------------------------------------------
@@ -345,12 +312,13 @@ export class GroupCall {
     if (!stay?.joined) return;
     if (participants.includes(stay.self)) stay.listed = true;
     else if (stay.listed) return this.#endStay("error", false);
-    for (const name of [...this.#pairs.keys()]) {
+    const engine = this.#engine;
+    for (const name of [...(engine?.peers.keys() ?? [])]) {
       // Not listed: gone, unless still awaited in the new server's call (after a fresh session).
-      if (!participants.includes(name) && !this.#rejoin.awaits(name)) this.#dropPair(name, false, "gone");
+      if (!participants.includes(name) && !this.#rejoin.awaits(name)) engine?.drop(name, false, "gone");
     }
-    if (stay.listed) for (const name of this.#rejoin.back(participants)) this.#pairBack(stay, name);
-    this.#connectToParticipants(stay);
+    if (stay.listed) for (const name of this.#rejoin.back(participants)) engine?.back(name);
+    this.#stayMedia.connect(stay);
   }
 
   #onSignal(message: IncomingCallMessage): void {
@@ -358,31 +326,9 @@ export class GroupCall {
     if (!stay?.joined) return;
     const from = message.from;
     if (message.type === "media-state") {
-      const state = { audio: message.audio, video: message.video, screen: message.screen ?? null };
-      const pair = this.#pairs.get(from);
-      if (pair) pair.mediaState(state);
-      else if (this.#participants.includes(from)) this.#earlyStates.set(from, state);
-      return;
+      return this.#stayMedia.mediaState(from, { audio: message.audio, video: message.video, screen: message.screen ?? null });
     }
-    // Another room's pair, an older stay's, or a 1:1 call's: not ours.
-    if (!isGroupCallId(message.callId) || message.callId !== pairCallId(stay.room, stay.self, from)) return;
-    switch (message.type) {
-      case "video-offer":
-      case "video-answer":
-      case "new-ice-candidate": {
-        let pair = this.#pairs.get(from);
-        // A participant whose pair with us ended (it failed) offers again: a fresh pair.
-        if (!pair && message.type === "video-offer" && this.#participants.includes(from)) pair = this.#openPair(stay, from, false) ?? undefined;
-        pair?.deliver(message);
-        return;
-      }
-      case "hang-up":
-        if (message.reason !== "connection-failed") return this.#dropPair(from, false, "remote-hung-up");
-        this.#dropPair(from, false, "connection-failed");
-        return this.#repair(stay, from);
-      default:
-        return; // Ringing has no place in a group call.
-    }
+    if (this.#engine instanceof MeshEngine) this.#engine.signal(message);
   }
 
   /** Another room: its group call is not ours, and its snapshot follows. */

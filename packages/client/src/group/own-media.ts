@@ -1,5 +1,4 @@
-import type { Call } from "../call/call.js";
-import { replaceLocalTrack } from "../call/replace-local-track.js";
+import { replaceLocalTrack, type TrackTarget } from "../call/replace-local-track.js";
 import type { OutgoingMessage } from "../signaling/signaling-types.js";
 
 /**
@@ -54,7 +53,7 @@ export class OwnMedia {
    * with the replaced track, the caller's now to stop. Rejects when not in the call (no stream)
    * or when we send no track of that kind.
    */
-  replace(track: MediaStreamTrack, calls: Iterable<Call>, onError: (error: unknown) => void): Promise<MediaStreamTrack | null> {
+  replace(track: MediaStreamTrack, calls: Iterable<TrackTarget>, onError: (error: unknown) => void): Promise<MediaStreamTrack | null> {
     if (!this.#stream) return Promise.reject(new Error("GroupCall.replaceTrack: not in the call, or in it receive-only."));
     return replaceLocalTrack(this.#stream, calls, track, onError);
   }

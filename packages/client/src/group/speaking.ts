@@ -43,12 +43,15 @@ export class SpeakingDetector {
 type LevelSource = { audioLevel?: number };
 type ReceiverLike = { track?: { kind?: string } | null; getSynchronizationSources?: () => LevelSource[] };
 
+/** Where remote audio levels are read: a peer connection, or some of its receivers (an SFU participant's). */
+export type AudioLevelSource = Pick<RTCPeerConnection, "getReceivers" | "getStats">;
+
 /**
  * The remote audio level of a peer connection: the loudest synchronization source of its audio
  * receivers (cheap, no stats report), else the inbound-rtp audio stats' `audioLevel`. Null when
  * neither says anything (no audio yet, or an engine without either).
  */
-export async function remoteAudioLevel(pc: RTCPeerConnection): Promise<number | null> {
+export async function remoteAudioLevel(pc: AudioLevelSource): Promise<number | null> {
   const receivers = typeof pc.getReceivers === "function" ? (pc.getReceivers() as unknown as ReceiverLike[]) : [];
   let level: number | null = null;
   let sourcesKnown = false;

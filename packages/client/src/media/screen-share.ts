@@ -1,5 +1,3 @@
-import type { Call } from "../call/call.js";
-
 /**
  * Where a screen share comes from: a function that opens a capture (its stream is the SDK's:
  * stopped when the share or the call ends), or a stream the app opened itself (never stopped
@@ -35,12 +33,19 @@ export interface ScreenSharing {
   stop(): void;
 }
 
+/** Where a share goes: a peer connection (Call), or the media server's publisher in an SFU call. */
+export interface ScreenTarget {
+  /** Sends `track` as our screen, in a stream known by `stream`'s id; again: replaces the track. */
+  shareScreen(track: MediaStreamTrack, stream: MediaStream): void;
+  stopScreenShare(): void;
+}
+
 /** What a ScreenShare needs from its owner (a 1:1 session, a group-call stay). */
 export interface ScreenShareHost {
   /** Why there is no call to share to now (an Error's message), or null when there is. */
   unavailable(): string | null;
-  /** The peer connections to share to now. */
-  calls(): Iterable<Call>;
+  /** Where to share to now (the peer connections). */
+  calls(): Iterable<ScreenTarget>;
   /** Tells the peers which stream is our screen (null: none), before the offers that add it. */
   announce(streamId: string | null): void;
   /** Our share started, was replaced, or stopped (null). */
@@ -127,7 +132,7 @@ export class ScreenShare implements ScreenSharing {
   }
 
   /** @internal A peer connection made while sharing (a late joiner, a repaired pair) gets the share too. */
-  addCall(call: Call): void {
+  addCall(call: ScreenTarget): void {
     if (this.#capture && this.#wire) call.shareScreen(this.#capture.track, this.#wire);
   }
 

@@ -82,7 +82,18 @@ export class Inbound {
         this.view.presence(message as PresenceMessage);
         return;
       case "group-call":
-        this.view.groupCallChanged(message.participants);
+        this.view.groupCallChanged(message.participants, message.media);
+        return;
+      case "sfu-answer":
+        // Settles the `sfu-publish` it answers (SignalingClient.sfuPublish).
+        if (message.ref !== undefined) this.pending.resolve(message.ref, message);
+        this.events.emit("sfu-answer", message);
+        return;
+      case "sfu-offer":
+        this.events.emit("sfu-offer", message);
+        return;
+      case "sfu-status":
+        this.events.emit("sfu-status", message);
         return;
       case "message":
         this.events.emit("chat", chatEntry(message));

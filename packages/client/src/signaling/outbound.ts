@@ -1,11 +1,11 @@
-import type { AckMessage, Ref, WelcomeMessage } from "@switchboard/protocol";
+import type { AckMessage, Ref, SfuAnswerMessage, WelcomeMessage } from "@switchboard/protocol";
 import { PendingRequests } from "./pending-requests.js";
 import { SignalingError } from "./signaling-error.js";
 import type { OutgoingMessage } from "./signaling-types.js";
 import { WEBSOCKET_OPEN, type WebSocketLike } from "./websocket-like.js";
 
-/** What answers a request: `ack`, or `welcome` for `hello`. */
-export type Reply = AckMessage | WelcomeMessage;
+/** What answers a request: `ack`, `welcome` for `hello`, `sfu-answer` for `sfu-publish`. */
+export type Reply = AckMessage | WelcomeMessage | SfuAnswerMessage;
 
 interface Outgoing {
   message: OutgoingMessage;

@@ -28,6 +28,9 @@ function forgeries(pendingRef: string | number): Record<string, Record<string, u
     "group-call": { type: "group-call", participants: ["mallory", "alice"] },
     "room-state": { type: "room-state", locked: true, passwordProtected: true, moderators: ["mallory"] },
     moderated: { type: "moderated", action: "remove", by: "mallory", target: "alice", reason: "forged" },
+    "sfu-answer": { type: "sfu-answer", sdp: { type: "answer", sdp: "v=0 forged" }, ref: pendingRef },
+    "sfu-offer": { type: "sfu-offer", sdp: { type: "offer", sdp: "v=0 forged" }, streams: [{ mid: "0", name: "bob", source: "camera" }] },
+    "sfu-status": { type: "sfu-status", state: "interrupted", epoch: 9, reason: "forged" },
   };
 }
 
@@ -37,7 +40,7 @@ function record(client: SignalingClient): { name: string; args: unknown[] }[] {
   const events: (keyof SignalingClientEvents)[] = [
     "state", "welcome", "users", "user-joined", "user-left", "user-status", "chat", "ice-servers",
     "history", "signal", "renamed", "error", "peer-message", "peer-message-invalid", "room", "group-call",
-    "identity", "room-state", "moderated", "ended",
+    "identity", "room-state", "moderated", "ended", "sfu-answer", "sfu-offer", "sfu-status",
   ];
   for (const name of events) client.on(name, ((...args: unknown[]) => seen.push({ name, args })) as never);
   return seen;
@@ -54,6 +57,7 @@ function snapshot(client: SignalingClient) {
     users: client.users,
     room: client.room,
     groupCall: client.groupCall,
+    groupCallMedia: client.groupCallMedia,
     roomState: client.roomState,
     identity: client.identity,
     end: client.end,

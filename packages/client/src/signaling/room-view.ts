@@ -1,4 +1,4 @@
-import type { AckMessage } from "@switchboard/protocol";
+import type { AckMessage, GroupCallMedia } from "@switchboard/protocol";
 import type { TypedEmitter } from "../typed-emitter.js";
 import { PresenceState, type PresenceMessage, type UserInfo } from "./presence.js";
 import { emitPresenceChanges } from "./signaling-events.js";
@@ -18,6 +18,7 @@ export class RoomView {
   readonly #presence = new PresenceState();
   #room: string | null = null;
   #groupCall: readonly string[] = Object.freeze([]);
+  #groupCallMedia: GroupCallMedia = "mesh";
   #roomState: RoomState | null = null;
   /** `join-room` requests sent and not yet answered. */
   #switches = 0;
@@ -43,6 +44,11 @@ export class RoomView {
   /** The room's group call, in join order (empty: none). */
   get groupCall(): readonly string[] {
     return this.#groupCall;
+  }
+
+  /** How the room's group call carries media (absent from `group-call`: "mesh"). */
+  get groupCallMedia(): GroupCallMedia {
+    return this.#groupCallMedia;
   }
 
   /** The room's last `room-state`; null before one came (or the server sends none). */
@@ -95,9 +101,10 @@ export class RoomView {
     emitPresenceChanges(this.events, this.#presence.apply(message), this.#presence);
   }
 
-  groupCallChanged(participants: readonly string[]): void {
+  groupCallChanged(participants: readonly string[], media: GroupCallMedia = "mesh"): void {
     this.#groupCall = Object.freeze([...participants]);
-    this.events.emit("group-call", this.#groupCall);
+    this.#groupCallMedia = media;
+    this.events.emit("group-call", this.#groupCall, media);
   }
 
   roomStateChanged(state: RoomState): void {
@@ -112,6 +119,7 @@ export class RoomView {
 
   #reset(): void {
     this.#groupCall = Object.freeze([]);
+    this.#groupCallMedia = "mesh";
     this.#roomState = null;
     emitPresenceChanges(this.events, this.#presence.clear(), this.#presence);
   }

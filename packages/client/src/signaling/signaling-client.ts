@@ -1,6 +1,9 @@
 import {
   type AckMessage,
+  type GroupCallMedia,
   type IceServer,
+  type SfuAnswerMessage,
+  type SfuPublishMessage,
   type Identity,
   type UserStatus,
   type WelcomeMessage,
@@ -141,6 +144,11 @@ export class SignalingClient {
     return this.#view.groupCall;
   }
 
+  /** How our room's group call carries media: "mesh", or "sfu" through the media server. */
+  get groupCallMedia(): GroupCallMedia {
+    return this.#view.groupCallMedia;
+  }
+
   /** Our room's moderation state, from its last `room-state` (null before one came). */
   get roomState(): RoomState | null {
     return this.#view.roomState;
@@ -205,6 +213,17 @@ export class SignalingClient {
   async request(message: OutgoingMessage, options: { timeoutMs?: number } = {}): Promise<AckMessage> {
     const reply = await this.#connection.request(message, options.timeoutMs ?? this.options.requestTimeoutMs);
     return reply as AckMessage;
+  }
+
+  /**
+   * SFU group calls: publishes our media (or renegotiates it: a screen share added or removed)
+   * with `sfu-publish`, and resolves with the media server's `sfu-answer`. Rejects like
+   * request(), e.g. with "media-failed" (the media server refused it) or "no-call".
+   */
+  async sfuPublish(sdp: SfuPublishMessage["sdp"], tracks: SfuPublishMessage["tracks"]): Promise<SfuAnswerMessage> {
+    const reply = await this.#connection.request({ type: "sfu-publish", sdp, tracks }, this.options.requestTimeoutMs);
+    if (reply.type === "sfu-answer") return reply;
+    throw SignalingError.client("invalid-server-message", `The server answered sfu-publish with ${reply.type}, not sfu-answer.`);
   }
 
   /** Sends without waiting for an answer; queued while not connected. Failures arrive as `error` events. */

@@ -1,4 +1,15 @@
-import type { IceServer, Identity, ModerationAction, RelayedCallMessage, UserStatus, WelcomeMessage } from "@switchboard/protocol";
+import type {
+  GroupCallMedia,
+  IceServer,
+  Identity,
+  ModerationAction,
+  RelayedCallMessage,
+  SfuAnswerMessage,
+  SfuOfferMessage,
+  SfuStatusMessage,
+  UserStatus,
+  WelcomeMessage,
+} from "@switchboard/protocol";
 import { ExponentialBackoff, type ReconnectPolicy } from "./backoff.js";
 import type { ConnectionState } from "./connection-state.js";
 import type { InvalidPeerMessage, PeerMessage } from "./peer-messages.js";
@@ -88,10 +99,21 @@ export interface SignalingClientEvents {
    */
   room: (room: string) => void;
   /**
-   * Who is in the room's group call, in the order they joined (empty: nobody). Sent at login,
-   * after a room switch and at every change. GroupCall builds on it.
+   * Who is in the room's group call, in the order they joined (empty: nobody), and how it
+   * carries media ("mesh", or "sfu" through the media server of a server whose
+   * `welcome.features` lists "sfu"). Sent at login, after a room switch and at every change.
+   * GroupCall builds on it.
    */
-  "group-call": (participants: readonly string[]) => void;
+  "group-call": (participants: readonly string[], media: GroupCallMedia) => void;
+  /**
+   * SFU group calls (GroupCall runs them): the media server's state for our call. `ready`:
+   * publish (again, on fresh connections, at each new `epoch`); `interrupted`: it went away.
+   */
+  "sfu-status": (status: SfuStatusMessage) => void;
+  /** SFU group calls: an offer for our subscriber connection, and whose each of its m-lines is. */
+  "sfu-offer": (offer: SfuOfferMessage) => void;
+  /** SFU group calls: the media server's answer to an `sfu-publish` (see SignalingClient.sfuPublish). */
+  "sfu-answer": (answer: SfuAnswerMessage) => void;
   /**
    * AUTH=jwt: who the sign-in token says we are, from each welcome and after each renewal
    * (`expiresAt` moved on). In jwt mode our name is `identity.name`, whatever login() asked for.

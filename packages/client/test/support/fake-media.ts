@@ -37,3 +37,39 @@ export function fakeStream(...tracks: MediaStreamTrack[]): MediaStream {
     removeTrack: (track: MediaStreamTrack) => void list.splice(list.indexOf(track), 1),
   } as unknown as MediaStream;
 }
+
+let nextStreamId = 0;
+
+/** A MediaStream constructor for Node (the `MediaStream` option): a track list with an id. */
+export class FakeMediaStream {
+  readonly id = `stream-${++nextStreamId}`;
+  readonly #tracks: MediaStreamTrack[];
+
+  constructor(tracks: MediaStreamTrack[] = []) {
+    this.#tracks = [...tracks];
+  }
+
+  getTracks(): MediaStreamTrack[] {
+    return [...this.#tracks];
+  }
+
+  getAudioTracks(): MediaStreamTrack[] {
+    return this.#tracks.filter((track) => track.kind === "audio");
+  }
+
+  getVideoTracks(): MediaStreamTrack[] {
+    return this.#tracks.filter((track) => track.kind === "video");
+  }
+
+  addTrack(track: MediaStreamTrack): void {
+    if (!this.#tracks.includes(track)) this.#tracks.push(track);
+  }
+
+  removeTrack(track: MediaStreamTrack): void {
+    const index = this.#tracks.indexOf(track);
+    if (index !== -1) this.#tracks.splice(index, 1);
+  }
+}
+
+/** The constructor, typed for the `MediaStream` option. */
+export const FakeMediaStreamConstructor = FakeMediaStream as unknown as new (tracks?: MediaStreamTrack[]) => MediaStream;

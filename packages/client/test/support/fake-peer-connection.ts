@@ -29,12 +29,38 @@ export class FakeSender {
   }
 }
 
+let nextTrackId = 0;
+
+/** What a transceiver receives: its track (id as in stats' trackIdentifier), its audio level, its stats. */
+export class FakeReceiver {
+  readonly track: { kind: string; id: string };
+  /** Test control: the level getSynchronizationSources reports (undefined: no source yet). */
+  audioLevel: number | undefined;
+
+  constructor(kind: string) {
+    this.track = { kind, id: `remote-${kind}-${++nextTrackId}` };
+  }
+
+  getSynchronizationSources(): { audioLevel?: number }[] {
+    return this.audioLevel === undefined ? [] : [{ audioLevel: this.audioLevel }];
+  }
+
+  async getStats(): Promise<Map<string, Record<string, unknown>>> {
+    const id = `IN-${this.track.id}`;
+    const entry = { id, type: "inbound-rtp", kind: this.track.kind, trackIdentifier: this.track.id, timestamp: Date.now(), packetsReceived: 50, packetsLost: 0, bytesReceived: 2000 };
+    return new Map([[id, this.track.kind === "video" ? { ...entry, framesDecoded: 20 } : entry]]);
+  }
+}
+
 /**
  * A transceiver; its m-line kind is the receiver track's kind, as in browsers. Changing its
- * direction needs negotiation.
+ * direction needs negotiation. Its `mid` comes with the first description that has its m-line.
  */
 export class FakeTransceiver {
-  readonly receiver: { track: { kind: string } };
+  readonly receiver: FakeReceiver;
+  mid: string | null = null;
+  /** The encodings it was added with (simulcast: one per layer). */
+  sendEncodings: RTCRtpEncodingParameters[] = [];
   #direction: string;
 
   constructor(
@@ -45,7 +71,7 @@ export class FakeTransceiver {
     readonly streamIds: string[],
     private readonly negotiationNeeded: () => void,
   ) {
-    this.receiver = { track: { kind } };
+    this.receiver = new FakeReceiver(kind);
     this.#direction = direction;
   }
 
@@ -112,9 +138,13 @@ export class FakePeerConnection {
   }
 
   /** A kind (receive-only, or held: no track yet) or a track (a screen share), as the Call adds them. */
-  addTransceiver(trackOrKind: string | { kind: string }, init?: { direction?: string; streams?: { id: string }[] }): FakeTransceiver {
+  addTransceiver(
+    trackOrKind: string | { kind: string },
+    init?: { direction?: string; streams?: { id: string }[]; sendEncodings?: RTCRtpEncodingParameters[] },
+  ): FakeTransceiver {
     const track = typeof trackOrKind === "string" ? null : trackOrKind;
     const transceiver = this.#transceiver(track?.kind ?? (trackOrKind as string), init?.direction ?? "sendrecv", init?.streams?.map((s) => s.id) ?? []);
+    transceiver.sendEncodings = structuredClone(init?.sendEncodings ?? []);
     if (track) void transceiver.sender.replaceTrack(track);
     this.transceivers.push(transceiver);
     if (this.signalingState === "have-remote-offer") this.#neededAfterAnswer = true;
@@ -153,11 +183,19 @@ export class FakePeerConnection {
     await tick();
     this.#assertOpen();
     const type = description?.type ?? (this.signalingState === "have-remote-offer" ? "answer" : "offer");
+    if (type === "rollback") {
+      if (this.signalingState !== "have-local-offer") throw invalidState(`rollback in ${this.signalingState}`);
+      this.signalingState = "stable";
+      this.localDescription = null;
+      this.log.push("rollback");
+      return;
+    }
     if (type === "offer") {
       if (this.signalingState !== "stable" && this.signalingState !== "have-local-offer") throw invalidState(`offer in ${this.signalingState}`);
       this.localDescription = { type, sdp: `m=${this.transceivers.map((t) => t.receiver.track.kind).join(",")} offer ${this.id}.${++this.#offers}` };
       this.signalingState = "have-local-offer";
       this.#negotiationNeeded = false;
+      this.transceivers.forEach((t, index) => (t.mid ??= String(index)));
     } else if (type === "answer") {
       if (this.signalingState !== "have-remote-offer") throw invalidState(`answer in ${this.signalingState}`);
       this.localDescription = { type, sdp: `answer ${this.id}` };
@@ -244,10 +282,18 @@ export class FakePeerConnection {
     if (this.#negotiationNeeded) setTimeout(() => this.#fireNegotiationNeeded(), 0);
   }
 
-  /** The offer's m-lines beyond ours become receiving transceivers (fake SDP: "m=audio,video"). */
+  /**
+   * The offer's m-lines beyond ours become receiving transceivers; each m-line's mid is its
+   * index, or the one the fake SDP names ("m=audio,video", or "m=audio:a0,video:v1").
+   */
   #addOfferedTransceivers(sdp: string): void {
-    const kinds = /m=([a-z,]*)/.exec(sdp)?.[1]?.split(",").filter(Boolean) ?? [];
-    for (const kind of kinds.slice(this.transceivers.length)) this.transceivers.push(this.#transceiver(kind, "recvonly", []));
+    const lines = /m=([a-z0-9:,._-]*)/.exec(sdp)?.[1]?.split(",").filter(Boolean) ?? [];
+    lines.forEach((line, index) => {
+      const [kind = "", mid = String(index)] = line.split(":");
+      let transceiver = this.transceivers[index];
+      if (!transceiver) this.transceivers.push((transceiver = this.#transceiver(kind, "recvonly", [])));
+      transceiver.mid ??= mid;
+    });
   }
 
   #transceiver(kind: string, direction: string, streamIds: string[]): FakeTransceiver {

@@ -54,14 +54,22 @@ export async function opened(options = {}): Promise<{ client: SignalingClient; s
   return { client: c, socket };
 }
 
-/** A client logged in as `name` in room "standup" against a scripted server; `setUp` runs before it connects (to listen). */
-export async function loggedInScripted(name: string, options = {}, setUp: (client: SignalingClient) => void = () => {}): Promise<{ client: SignalingClient; socket: FakeSocket }> {
+/**
+ * A client logged in as `name` in room "standup" against a scripted server; `setUp` runs before
+ * it connects (to listen); `welcome` adds to the server's welcome (`features`) and its limits.
+ */
+export async function loggedInScripted(
+  name: string,
+  options = {},
+  setUp: (client: SignalingClient) => void = () => {},
+  welcome: { extra?: Record<string, unknown>; limits?: Record<string, unknown> } = {},
+): Promise<{ client: SignalingClient; socket: FakeSocket }> {
   const client = scriptedClient({ room: "standup", ...options });
   setUp(client);
   const login = client.login(name);
   const socket = FakeSocket.last!;
   socket.open();
-  socket.welcome({ room: "standup", resumeToken: "r1" });
+  socket.welcome({ room: "standup", resumeToken: "r1", ...welcome.extra }, welcome.limits);
   await vi.waitFor(() => expect(socket.sent.some((m) => m.type === "username")).toBe(true));
   socket.ack("username", { name });
   await login;
