@@ -2,7 +2,7 @@
 import { parseArgs } from "node:util";
 import type { RelayParams } from "./workloads/relay.js";
 
-export const WORKLOADS = ["relay", "latency", "storm", "idle", "fanout", "cluster"] as const;
+export const WORKLOADS = ["relay", "latency", "storm", "idle", "fanout", "cluster", "groupcalls"] as const;
 export type Workload = (typeof WORKLOADS)[number];
 
 export interface Options {
@@ -25,11 +25,13 @@ export interface Options {
    * 3 nodes, each against the same load on one node (no Redis) in the same run.
    */
   cluster: { relay: RelayParams & { reps: number }; storm: { users: number; reps: number; concurrency: number } };
+  /** Group calls of the web app in Chromium, mesh against SFU (through Janus), at each size. */
+  groupCalls: { sizes: number[]; settleMs: number; windowMs: number };
 }
 
-export const USAGE = `Usage: npm run bench -- [--quick] [--only relay,latency,storm,idle,fanout,cluster] [--reps N] [--rate MSGS] [--profile] [--switchboard-cli PATH]
+export const USAGE = `Usage: npm run bench -- [--quick] [--only relay,latency,storm,idle,fanout,cluster,groupcalls] [--reps N] [--rate MSGS] [--profile] [--switchboard-cli PATH]
   --quick     small sizes, few repetitions (CI smoke test, under 2 minutes)
-  --only      run only these workloads
+  --only      run only these workloads (groupcalls: mesh against SFU calls in Chromium; needs root, janus)
   --reps      repetitions of relay/latency/fan-out and the cluster relay (interleaved across servers)
   --rate      fixed rate for the latency workload (default: half the bare relay's measured maximum)
   --profile   write a V8 CPU profile of each Switchboard child to .bench-results/profiles
@@ -94,5 +96,6 @@ export function parseOptions(argv: string[]): Options {
     cluster: quick
       ? { relay: { pairs: 16, window: 8, warmupMs: 200, measureMs: 500, reps: values.reps ? reps : 1 }, storm: { users: 250, reps: 1, concurrency: 256 } }
       : { relay: { pairs: 32, window: 8, warmupMs: 1000, measureMs: 4000, reps }, storm: { users: 1000, reps: 3, concurrency: 256 } },
+    groupCalls: quick ? { sizes: [2, 3], settleMs: 1000, windowMs: 3000 } : { sizes: [2, 3, 4, 5], settleMs: 3000, windowMs: 8000 },
   };
 }

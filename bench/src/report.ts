@@ -1,5 +1,6 @@
 /** The run's results, the targets they are judged by, and the Markdown report. */
 import type { ClusterResults } from "./cluster-bench.js";
+import type { GroupCallResults } from "./group-calls-bench.js";
 import type { ServerKind } from "./servers.js";
 import { median, summarize, type Summary } from "./stats.js";
 import { callsPerMessage, type CrossNodeRelayRun } from "./workloads/cross-node-relay.js";
@@ -30,6 +31,8 @@ export interface Results {
   idle?: IdleRun[];
   /** Relay across the nodes of a cluster, a storm over its nodes, each against one node. */
   cluster?: ClusterResults;
+  /** Group calls in Chromium: each participant's upstream and CPU, mesh against SFU. */
+  groupCalls?: GroupCallResults;
   targets: Target[];
   warnings: string[];
   durationSeconds?: number;
@@ -226,6 +229,29 @@ function clusterTables(cluster: ClusterResults): string[] {
   return lines;
 }
 
+/** Per call size, a mesh call and an SFU call of the same app: each participant's costs, median (min–max) over the participants. */
+function groupCallTable(groupCalls: GroupCallResults): string[] {
+  const title = "### Group calls in Chromium: mesh against SFU (per participant, same run)";
+  if (groupCalls.skipped) return [title, "", `Not measured: ${groupCalls.skipped}.`];
+  const window = groupCalls.runs[0]?.windowMs ?? 0;
+  const lines = [
+    title,
+    "",
+    `Fake camera 320x240 at 15 fps and microphone, each user in a Chromium of its own; ${(window / 1000).toFixed(0)} s windows once every user decodes every other one.`,
+    "",
+    "| participants | media | upstream kbit/s | video streams sent | on connections | renderer+GPU CPU | all browser CPU |",
+    "|---|---|---|---|---|---|---|",
+  ];
+  for (const run of groupCalls.runs) {
+    const s = (pick: (cost: GroupCallResults["runs"][number]["costs"][number]) => number) => summarize(run.costs.map(pick));
+    lines.push(
+      `| ${run.participants} | ${run.media} | ${fmt(s((c) => c.upstreamKbps))} | ${fmt(s((c) => c.videoStreams))} | ${fmt(s((c) => c.videoConnections))} | ` +
+        `${pct(s((c) => c.rendererGpuCpu))} | ${pct(s((c) => c.browserCpu))} |`,
+    );
+  }
+  return lines;
+}
+
 export function renderReport(results: Results): string {
   const out: string[] = [];
   const { machine } = results;
@@ -264,6 +290,7 @@ export function renderReport(results: Results): string {
     }
   }
   if (results.cluster) out.push("", ...clusterTables(results.cluster));
+  if (results.groupCalls) out.push("", ...groupCallTable(results.groupCalls));
   out.push("", "### Targets", "", "| target | value | goal | |", "|---|---|---|---|");
   for (const target of results.targets) out.push(`| ${target.name} | ${target.value} | ${target.target} | ${target.pass ? "pass" : "**MISS**"} |`);
   for (const warning of results.warnings) out.push("", `> warning: ${warning}`);

@@ -1,7 +1,8 @@
 /**
  * `npm run bench [-- --quick]`: Switchboard against a bare `ws` relay and the PeerJS server,
- * each in its own pinned child process, repetitions interleaved, and Switchboard clustered over
- * Redis against one node of it (cluster-bench.ts). Prints a Markdown report with
+ * each in its own pinned child process, repetitions interleaved, Switchboard clustered over
+ * Redis against one node of it (cluster-bench.ts), and the web app's group calls in Chromium,
+ * mesh against SFU (group-calls-bench.ts). Prints a Markdown report with
  * pass/fail ratios against the targets and appends one JSON line to .bench-results/results.jsonl.
  * Exits non-zero only when the bench itself fails, never because a target was missed.
  */
@@ -11,6 +12,7 @@ import { availableParallelism, cpus } from "node:os";
 import { fileURLToPath } from "node:url";
 import { ADAPTERS, Connection } from "./clients/index.js";
 import { runClusterBench } from "./cluster-bench.js";
+import { runGroupCallBench } from "./group-calls-bench.js";
 import { parseOptions, type Options } from "./options.js";
 import { evaluateTargets, renderReport, type Results, type StreamLabel, type StreamRuns } from "./report.js";
 import { pinSelf, raiseOwnNofile, readNofile, SERVER_KINDS, startServer, type RunningServer, type ServerKind, type ServerSetup } from "./servers.js";
@@ -21,7 +23,7 @@ import { isExact, runJoinStorm, type StormRun } from "./workloads/join-storm.js"
 import { runFixedRate } from "./workloads/latency.js";
 import { runRelay, type StreamRun } from "./workloads/relay.js";
 
-const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
+const ROOT = fileURLToPath(new URL("../../../../", import.meta.url));
 const RESULTS_DIR = `${ROOT}.bench-results`;
 const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
 
@@ -64,6 +66,7 @@ async function main(): Promise<void> {
   if (options.workloads.has("fanout")) results.fanOut = await fanOut(options, setup);
   if (options.workloads.has("idle")) results.idle = await idleMemory(options, setup);
   if (options.workloads.has("cluster")) results.cluster = await runClusterBench(options.cluster, setup, log);
+  if (options.workloads.has("groupcalls")) results.groupCalls = await runGroupCallBench(options.groupCalls, log);
 
   results.targets = evaluateTargets(results);
   results.warnings.push(...generatorWarnings(results));

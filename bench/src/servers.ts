@@ -14,7 +14,7 @@ export const SERVER_KINDS: readonly ServerKind[] = ["switchboard", "bare", "peer
 
 const distSrc = (file: string) => fileURLToPath(new URL(file, import.meta.url));
 const SCRIPTS: Record<ServerKind, string> = {
-  switchboard: fileURLToPath(new URL("../../../packages/server/dist/cli.js", import.meta.url)),
+  switchboard: fileURLToPath(new URL("../../../../packages/server/dist/cli.js", import.meta.url)),
   bare: distSrc("../bare-relay.js"),
   peerjs: distSrc("./peerjs-server.js"),
 };
@@ -25,7 +25,7 @@ const PROBE = distSrc("./probe.js");
  * that the bench measures the server as it is run.
  */
 function startScriptNodeFlags(): string[] {
-  const manifest = JSON.parse(readFileSync(fileURLToPath(new URL("../../../package.json", import.meta.url)), "utf8")) as { scripts: { start: string } };
+  const manifest = JSON.parse(readFileSync(fileURLToPath(new URL("../../../../package.json", import.meta.url)), "utf8")) as { scripts: { start: string } };
   const flags = /^node((?: --[\w-]+(?:=\S+)?)*) /.exec(manifest.scripts.start)?.[1];
   if (flags === undefined) throw new Error(`cannot read the node flags of the start script "${manifest.scripts.start}"`);
   return flags.split(" ").filter(Boolean);
@@ -213,12 +213,17 @@ export function raiseOwnNofile(wanted: number): number {
   return readNofile("self");
 }
 
-/** Pins this process (all its threads) to one CPU, if taskset is available. */
-export function pinSelf(cpu: number): boolean {
+/** Pins this process (all its threads) to one CPU, or a list as taskset reads it ("0-1"), if taskset is available. */
+export function pinSelf(cpus: number | string): boolean {
   try {
-    execFileSync("taskset", ["-a", "-p", "-c", String(cpu), String(process.pid)], { stdio: "ignore" });
+    execFileSync("taskset", ["-a", "-p", "-c", String(cpus), String(process.pid)], { stdio: "ignore" });
     return true;
   } catch {
     return false;
   }
+}
+
+/** The CPUs this process may run on now, as taskset reads them ("0", "0-1"). */
+export function ownCpus(): string {
+  return /^Cpus_allowed_list:\s*(\S+)$/m.exec(readFileSync("/proc/self/status", "utf8"))?.[1] ?? "0";
 }

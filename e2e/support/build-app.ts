@@ -1,8 +1,16 @@
 import { existsSync, readdirSync, statSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
-const repo = fileURLToPath(new URL("../../", import.meta.url));
+/** The checkout: the nearest folder up from here with apps/web in it (this file also runs compiled into bench/dist). */
+function findRepo(): string {
+  for (let dir = fileURLToPath(new URL(".", import.meta.url)); ; dir = dirname(dir)) {
+    if (existsSync(join(dir, "apps/web/index.html"))) return dir;
+    if (dirname(dir) === dir) throw new Error(`no apps/web above ${fileURLToPath(import.meta.url)}`);
+  }
+}
+
+const repo = findRepo();
 export const webRoot = join(repo, "apps/web");
 export const distDir = join(webRoot, "dist");
 

@@ -1,6 +1,7 @@
 import type { Page } from "playwright-core";
 import { expect } from "vitest";
 import type { AppPage } from "./app-page.js";
+import { rtpStreams } from "./rtp-stats.js";
 
 const DEFAULT_TIMEOUT = 20_000;
 
@@ -34,6 +35,28 @@ export class GroupCallPage {
     await this.page.locator('#app[data-group-state="idle"]').waitFor({ state: "attached", timeout: DEFAULT_TIMEOUT });
   }
 
+  /**
+   * Leaves, and resolves with when the Leave button's click was dispatched: an epoch time from
+   * the page's own clock (performance.timeOrigin + the event's timeStamp, stamped by a capturing
+   * listener before the app's handler runs), comparable with the other pages' Date.now().
+   */
+  async leaveTimed(): Promise<number> {
+    await this.page.evaluate(() => {
+      const state = window as unknown as { __leaveClickAt: Promise<number> };
+      state.__leaveClickAt = new Promise((resolve) => {
+        const stamp = (event: Event) => {
+          const button = (event.target as Element | null)?.closest("button");
+          if (button?.getAttribute("aria-label") !== "Leave group call") return;
+          document.removeEventListener("click", stamp, { capture: true });
+          resolve(performance.timeOrigin + event.timeStamp);
+        };
+        document.addEventListener("click", stamp, { capture: true });
+      });
+    });
+    await this.leave();
+    return this.page.evaluate(() => (window as unknown as { __leaveClickAt: Promise<number> }).__leaveClickAt);
+  }
+
   /** Who the banner lists in the room's group call. */
   async participants(): Promise<string[]> {
     return this.page.$$eval(".group-person", (items) => items.map((item) => (item as HTMLElement).dataset.user ?? ""));
@@ -52,31 +75,30 @@ export class GroupCallPage {
   }
 
   /**
-   * Video frames decoded so far for each remote tile: the tile's video track, found by its id
-   * among the inbound-rtp stats of all the page's peer connections. null: no stream on the tile,
-   * or no stats for its track.
+   * What each remote tile's video receives: the tile's video track, found by its id among the
+   * inbound-rtp stats of all the page's peer connections (frames decoded so far, the latest
+   * frame's width). null: no stream on the tile, or no stats for its track.
    */
-  async framesByTile(): Promise<Record<string, number | null>> {
-    return this.page.evaluate(async () => {
-      const connections = (window as unknown as { __peerConnections: RTCPeerConnection[] }).__peerConnections;
-      const framesByTrack = new Map<string, number>();
-      for (const pc of connections) {
-        if (pc.connectionState === "closed") continue;
-        const report = await pc.getStats().catch(() => null);
-        for (const entry of report?.values() ?? []) {
-          if (entry.type === "inbound-rtp" && entry.kind === "video" && typeof entry.trackIdentifier === "string") {
-            framesByTrack.set(entry.trackIdentifier, entry.framesDecoded ?? 0);
-          }
-        }
-      }
-      const result: Record<string, number | null> = {};
+  async videoByTile(): Promise<Record<string, { frames: number; frameWidth: number } | null>> {
+    const trackByTile = await this.page.evaluate(() => {
+      const tracks: Record<string, string | null> = {};
       for (const tile of document.querySelectorAll<HTMLElement>('.tile[data-self="false"]')) {
         const video = tile.querySelector("video");
         const track = video?.srcObject instanceof MediaStream ? video.srcObject.getVideoTracks()[0] : undefined;
-        result[tile.dataset.peer ?? ""] = track ? (framesByTrack.get(track.id) ?? null) : null;
+        tracks[tile.dataset.peer ?? ""] = track?.id ?? null;
       }
-      return result;
+      return tracks;
     });
+    const received = new Map<string, { frames: number; frameWidth: number }>();
+    for (const stream of await rtpStreams(this.page)) {
+      if (stream.direction === "inbound" && stream.kind === "video" && stream.track !== null) received.set(stream.track, { frames: stream.frames, frameWidth: stream.frameWidth });
+    }
+    return Object.fromEntries(Object.entries(trackByTile).map(([peer, track]) => [peer, (track !== null && received.get(track)) || null]));
+  }
+
+  /** Video frames decoded so far for each remote tile (see videoByTile). */
+  async framesByTile(): Promise<Record<string, number | null>> {
+    return Object.fromEntries(Object.entries(await this.videoByTile()).map(([peer, video]) => [peer, video?.frames ?? null]));
   }
 
   /** Waits until the video of every one of `peers` decodes at least `frames` more frames; returns how many streams rose. */

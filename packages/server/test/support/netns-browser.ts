@@ -18,7 +18,8 @@ export interface NetnsBrowser {
  * Launches Debian Chromium through a wrapper script that enters `netns` first. Its pages come from
  * `origin` (an http:// server on the namespace's host address), which the browser treats as a
  * secure context so that getUserMedia works there. WebRTC gives real host candidates (no mDNS
- * names, which Janus cannot resolve). Playwright gives it a fresh temporary profile.
+ * names, which Janus cannot resolve), and all three simulcast layers of a small camera. Playwright
+ * gives it a fresh temporary profile.
  */
 export async function launchNetnsBrowser(netns: TestNetns, origin: string): Promise<NetnsBrowser> {
   const dir = mkdtempSync(join(tmpdir(), "switchboard-netns-chromium-"));
@@ -36,7 +37,8 @@ export async function launchNetnsBrowser(netns: TestNetns, origin: string): Prom
         ...CHROMIUM_BASE_ARGS,
         ...fakeMediaArgs(),
         "--disable-features=WebRtcHideLocalIpsWithMdns",
-        // Chromium sends fewer simulcast layers than asked of a small camera (one of 320x240) unless told not to.
+        // libwebrtc sends fewer simulcast layers of a small camera (one below 480x270): a test's
+        // 320x240 camera would send only its quarter-size layer. Without that limit, all three.
         "--force-fieldtrials=WebRTC-LegacySimulcastLayerLimit/Disabled/",
         `--unsafely-treat-insecure-origin-as-secure=${origin}`,
       ],
