@@ -7,6 +7,7 @@ import type {
   SfuStatusMessage,
   SfuSubscribeAnswerMessage,
 } from "@switchboard/protocol";
+import { randomInt } from "node:crypto";
 import type { Session } from "janode";
 import type { Logger } from "pino";
 import { ProtocolError } from "../wire/protocol-error.js";
@@ -49,7 +50,11 @@ export class SfuCalls {
   private readonly rooms = new Map<string, SfuRoom>();
   private readonly availabilityListeners = new Set<(available: boolean) => void>();
   private session: Session | null = null;
-  private epoch = 0;
+  /**
+   * Random at start, so that a user who moves to another node, or back to a restarted one, never
+   * gets the epoch its client already had: it publishes again on that node's connections.
+   */
+  private epoch = randomInt(1, 2 ** 30);
   private closed = false;
 
   constructor(private readonly options: SfuCallsOptions) {
