@@ -1,8 +1,11 @@
 // SfuCalls against a real Janus, with real Chromium pages as the participants' WebRTC endpoints,
 // all in a network namespace of the test's own (Janus gathers no candidates on loopback).
+import Janode from "janode";
+import VideoRoomPlugin from "janode/plugins/videoroom";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SfuCalls } from "../src/media/sfu-calls.js";
+import { janusRoomId } from "../src/media/sfu-room.js";
 import { startJanus, type RunningJanus } from "./support/janus.js";
 import { launchNetnsBrowser, type NetnsBrowser } from "./support/netns-browser.js";
 import { createTestNetns, type TestNetns } from "./support/netns.js";
@@ -10,6 +13,18 @@ import { isInterrupted, isOffer, isReady, SfuDriver } from "./support/sfu-driver
 import { serveBlankPage, SfuEndpoint } from "./support/sfu-endpoint.js";
 
 const ROOM = "standup";
+
+/** Who is in the call's videoroom, as Janus itself lists them (through a connection of the test's own). */
+async function janusParticipants(url: string): Promise<string[]> {
+  const connection = await Janode.connect({ address: { url }, max_retries: 0 });
+  try {
+    const handle = await (await connection.create()).attach(VideoRoomPlugin);
+    const { participants } = await handle.listParticipants({ room: janusRoomId(ROOM) });
+    return participants.map((participant: { display: string }) => participant.display).sort();
+  } finally {
+    await connection.close();
+  }
+}
 
 function untilAvailability(calls: SfuCalls, wanted: boolean): Promise<void> {
   return new Promise((resolve) => {
@@ -45,7 +60,8 @@ describe("SFU calls through a real Janus", () => {
       janusUrl: janus.url,
       logger: pino({ level: "silent" }),
       maxParticipants: 10,
-      deliver: (room, name, message) => drivers.get(room === ROOM ? name : `${room}/${name}`)!.receive(message),
+      // Participants without a page of their own (see the leave test) hear nothing.
+      deliver: (_room, name, message) => drivers.get(name)?.receive(message),
     });
     calls.onAvailability((available) => availability.push(available));
     const connected = untilAvailability(calls, true);
@@ -113,6 +129,11 @@ describe("SFU calls through a real Janus", () => {
     }
     await driver("cy").endpoint.closeConnections();
     await expect(calls.handle(ROOM, "cy", { type: "sfu-layer", mid: "0", layer: 1 })).rejects.toMatchObject({ code: "no-call" });
+    await expect.poll(() => janusParticipants(janus.url)).toEqual(["ann", "bob"]);
+    // Gone while its handle is still being attached: nothing of it may reach the videoroom later.
+    join("ann", "bob", "dan");
+    join("ann", "bob");
+    for (let sample = 0; sample < 10; sample++) expect(await janusParticipants(janus.url)).toEqual(["ann", "bob"]);
     await driver("ann").untilReceiving(["bob"]);
     await driver("ann").untilDecoding(["bob"]);
   });
