@@ -35,7 +35,11 @@ export class SfuDriver {
   receive(message: SfuServerMessage): void {
     const checked = ServerMessage.parse(message);
     this.inbox.push(checked);
-    if (checked.type === "sfu-status" && checked.state === "ready") this.epoch = checked.epoch;
+    if (checked.type === "sfu-status" && checked.state === "ready") {
+      // A new epoch: the old connections are gone, and what they received with them.
+      this.epoch = checked.epoch;
+      this.streams = [];
+    }
     if (checked.type === "sfu-offer") {
       this.answering = this.answering.then(() => this.answer(checked)).catch((error: unknown) => void this.errors.push(error));
     }
