@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { setTimeout as delay } from "node:timers/promises";
 import { WebSocket } from "ws";
 import { cleanUpOnExit } from "./exit-cleanup.js";
+import { stopChild } from "./child-stop.js";
 import type { TestNetns } from "./netns.js";
 
 /**
@@ -34,7 +35,6 @@ export interface JanusOptions {
 
 const JANUS_LIBRARIES = "/usr/lib/x86_64-linux-gnu/janus";
 const START_TIMEOUT_MS = 10_000;
-const STOP_TIMEOUT_MS = 5_000;
 
 export async function startJanus(netns: TestNetns, options: JanusOptions = {}): Promise<RunningJanus> {
   const port = options.port ?? 8188;
@@ -74,11 +74,7 @@ export async function startJanus(netns: TestNetns, options: JanusOptions = {}): 
   const end = async (signal: "SIGTERM" | "SIGKILL") => {
     const current = running;
     running = null;
-    if (!current || current.child.exitCode !== null || current.child.signalCode !== null) return;
-    current.child.kill(signal);
-    const force = setTimeout(() => current.child.kill("SIGKILL"), STOP_TIMEOUT_MS);
-    await current.exited;
-    clearTimeout(force);
+    await stopChild(current, signal);
   };
 
   const unregister = cleanUpOnExit(() => {

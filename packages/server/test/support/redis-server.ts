@@ -6,6 +6,7 @@ import { setTimeout as delay } from "node:timers/promises";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll } from "vitest";
 import { cleanUpOnExit } from "./exit-cleanup.js";
+import { stopChild } from "./child-stop.js";
 import { freePort } from "./free-port.js";
 
 /**
@@ -45,7 +46,6 @@ export interface RedisOptions {
 }
 
 const START_TIMEOUT_MS = 10_000;
-const STOP_TIMEOUT_MS = 5_000;
 
 interface RedisProcess {
   child: ChildProcess;
@@ -100,11 +100,7 @@ export async function startRedis(options: RedisOptions = {}): Promise<RunningRed
     // A stopped process would not act on SIGTERM until continued.
     resume();
     running = null;
-    if (!current || current.child.exitCode !== null || current.child.signalCode !== null) return;
-    current.child.kill(signal);
-    const force = setTimeout(() => current.child.kill("SIGKILL"), STOP_TIMEOUT_MS);
-    await current.exited;
-    clearTimeout(force);
+    await stopChild(current, signal);
   };
 
   const unregister = cleanUpOnExit(() => {
