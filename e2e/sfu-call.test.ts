@@ -3,6 +3,7 @@
 // loopback); the Switchboard server runs here with JANUS_URL, on the namespace's host address.
 // Media is checked with the pages' own getStats: what each tile's video decodes, what each page
 // sends. Small video (320x240 at 15 fps): five users encode three layers and decode four on two cores.
+import { layerForSize } from "@switchboard/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { GroupCallPage } from "./support/group-page.js";
 import { startMediaStage, type MediaStage, type StageUser } from "./support/media-stage.js";
@@ -11,8 +12,8 @@ import { rtpStreams, sentVideo, videoDirections } from "./support/rtp-stats.js";
 import type { RunningServer } from "./support/server.js";
 
 const NAMES = ["alice", "bob", "carol", "dave", "erin"];
-/** The fake camera's simulcast layers, widest first: 320x240 full, half and quarter size. */
-const LAYER_WIDTHS = [320, 160, 80];
+/** The widths of the 320x240 fake camera's simulcast layers, by layer (0: a quarter of the size). */
+const LAYER_WIDTHS = [80, 160, 320] as const;
 
 describe("an SFU group call of five browsers through Janus", () => {
   let stage: MediaStage;
@@ -55,22 +56,20 @@ describe("an SFU group call of five browsers through Janus", () => {
       expect(new Set(first.map((stream) => stream.connection)).size, `${user.call.app.name}: connections sending video`).toBe(1);
       expect(new Set(first.map((stream) => stream.source)).size, `${user.call.app.name}: video sources`).toBe(1);
       expect(first.map((stream) => stream.rid).sort()).toEqual(["f", "h", "q"]);
-      // Every layer is encoded and sent, not just announced.
+      // Every layer is encoded and sent, not just announced (the top one once the bandwidth estimate allows it).
       await expect
         .poll(
-          async () => {
-            const now = await sentVideo(page);
-            return now
-              .filter((stream) => {
+          async () =>
+            Object.fromEntries(
+              (await sentVideo(page)).map((stream) => {
                 const before = first.find((earlier) => earlier.rid === stream.rid)!;
-                return stream.frames >= before.frames + 5 && stream.bytes > before.bytes;
-              })
-              .map((stream) => stream.rid)
-              .sort();
-          },
-          { timeout: 10_000, interval: 300, message: `${user.call.app.name}: layers rising` },
+                const rising = stream.frames >= before.frames + 5 && stream.bytes > before.bytes;
+                return [stream.rid, rising ? "rising" : `${stream.frames - before.frames} frames, ${stream.frameWidth} px wide, limited by ${stream.limitation}`];
+              }),
+            ),
+          { timeout: 20_000, interval: 300, message: `${user.call.app.name}: layers rising` },
         )
-        .toEqual(["f", "h", "q"]);
+        .toEqual({ q: "rising", h: "rising", f: "rising" });
       // That connection receives nothing; the four others arrive on another one, which sends nothing.
       expect((await videoDirections(page)).sort((a, b) => b.sends - a.sends)).toEqual([
         { sends: 3, receives: 0 },
@@ -79,24 +78,21 @@ describe("an SFU group call of five browsers through Janus", () => {
     }
   });
 
-  it("the enlarged tile gets the top layer; a small tile no larger one than its size needs", async () => {
+  it("the enlarged tile gets the top layer; each thumbnail the layer its size needs", async () => {
     const viewer = inCall[0]!.call;
     await viewer.page.getByRole("button", { name: "Enlarge bob's video" }).click();
     await expect
       .poll(async () => (await viewer.videoByTile()).bob?.frameWidth, { timeout: 10_000, message: "bob's enlarged tile: received width" })
-      .toBe(LAYER_WIDTHS[0]);
-    // The others are thumbnails now: each receives the smallest layer that covers its size.
-    const small = await smallTileWidths(viewer, "bob");
-    expect(Object.values(small).some((width) => neededLayerWidth(width) < LAYER_WIDTHS[0]!), `tile widths ${JSON.stringify(small)}: none small`).toBe(true);
+      .toBe(LAYER_WIDTHS[2]);
+    // The others are thumbnails now: each receives the layer the SDK picks for its size.
+    const wanted = Object.fromEntries(Object.entries(await remoteTileSizes(viewer, "bob")).map(([peer, size]) => [peer, LAYER_WIDTHS[layerForSize(size, false)]]));
+    expect(Object.values(wanted).some((width) => width! < LAYER_WIDTHS[2]), `thumbnails ${JSON.stringify(wanted)}: none below the top layer`).toBe(true);
     await expect
-      .poll(
-        async () => {
-          const received = await viewer.videoByTile();
-          return Object.keys(small).filter((peer) => (received[peer]?.frameWidth ?? Infinity) > neededLayerWidth(small[peer]!));
-        },
-        { timeout: 10_000, message: "thumbnails on a layer larger than their size needs" },
-      )
-      .toEqual([]);
+      .poll(async () => {
+        const received = await viewer.videoByTile();
+        return Object.fromEntries(Object.keys(wanted).map((peer) => [peer, received[peer]?.frameWidth]));
+      }, { timeout: 10_000, message: "thumbnails' received widths" })
+      .toEqual(wanted);
     await viewer.page.getByRole("button", { name: "Shrink bob's video" }).click();
   });
 
@@ -139,22 +135,47 @@ describe("an SFU group call of five browsers through Janus", () => {
     // A pair's one connection carries both ways.
     for (const user of inCall) expect(await videoDirections(user.call.page)).toEqual([{ sends: 1, receives: 1 }]);
   });
+
+  it("SFU_CALLS=large: a mesh of two switches to the SFU when a third joins past MAX_MESH_PARTICIPANTS=2", async () => {
+    await Promise.all(users.map((user) => user.close()));
+    await stage.janus.restart();
+    const large = await stage.startServer({ sfuCalls: "large", maxMeshParticipants: 2 });
+    await expect.poll(() => mediaServerHealth(large), { timeout: 10_000 }).toBe("reachable");
+    const three = await Promise.all(["ann", "ben", "cat"].map((name) => stage.openUser(large, name, "growing")));
+    users.push(...three);
+    inCall = three.slice(0, 2);
+    for (const user of inCall) await user.call.join();
+    for (const user of inCall) await user.call.waitForTiles(names(inCall));
+    for (const user of inCall) expect(user.groupCallMedia()).toBe("mesh");
+    await expectEveryoneSeesEveryone();
+
+    await three[2]!.call.join();
+    inCall = three;
+    for (const user of inCall) await user.call.waitForTiles(names(inCall));
+    for (const user of inCall) expect(user.groupCallMedia()).toBe("sfu");
+    await expectEveryoneSeesEveryone();
+    // The pair's connection is gone: each sends its camera once, to Janus, and receives the two others from it.
+    for (const user of inCall) {
+      expect((await videoDirections(user.call.page)).sort((a, b) => b.sends - a.sends)).toEqual([
+        { sends: 3, receives: 0 },
+        { sends: 0, receives: 2 },
+      ]);
+    }
+  });
 });
 
-/** The smallest simulcast layer at least as wide as a tile of `cssWidth` pixels (device pixels = CSS pixels here), else the top one. */
-function neededLayerWidth(cssWidth: number): number {
-  return [...LAYER_WIDTHS].reverse().find((width) => width >= cssWidth) ?? LAYER_WIDTHS[0]!;
-}
-
-/** The rendered widths of the remote tiles other than `except`. */
-async function smallTileWidths(viewer: GroupCallPage, except: string): Promise<Record<string, number>> {
+/** The rendered sizes of the remote tiles other than `except`, as the app reports them to the SDK. */
+async function remoteTileSizes(viewer: GroupCallPage, except: string): Promise<Record<string, { width: number; height: number }>> {
   return viewer.page.$$eval(
     '.tile[data-self="false"]',
     (tiles, skip) =>
       Object.fromEntries(
         tiles
-          .map((tile) => [(tile as HTMLElement).dataset.peer ?? "", (tile.querySelector("video") ?? tile).getBoundingClientRect().width] as const)
-          .filter(([peer]) => peer !== skip),
+          .filter((tile) => (tile as HTMLElement).dataset.peer !== skip)
+          .map((tile) => {
+            const { width, height } = tile.getBoundingClientRect();
+            return [(tile as HTMLElement).dataset.peer ?? "", { width: Math.round(width), height: Math.round(height) }];
+          }),
       ),
     except,
   );

@@ -21,6 +21,8 @@ export interface RtpStream {
   track: string | null;
   /** The latest frame's width (0 before one). */
   frameWidth: number;
+  /** Outbound video: what limits its quality now ("none", "cpu", "bandwidth", "other"). */
+  limitation: string | null;
 }
 
 /** Every RTP stream of the page's open connections. */
@@ -44,6 +46,7 @@ export async function rtpStreams(page: Page): Promise<RtpStream[]> {
           frames: (outbound ? entry.framesEncoded : entry.framesDecoded) ?? 0,
           track: typeof entry.trackIdentifier === "string" ? entry.trackIdentifier : null,
           frameWidth: entry.frameWidth ?? 0,
+          limitation: typeof entry.qualityLimitationReason === "string" ? entry.qualityLimitationReason : null,
         });
       }
     }

@@ -157,7 +157,6 @@ export function createServer(input: ConfigInput = {}, observers: ServerObservers
     node: bus.nodeId,
     store: bus.up ? "reachable" : "unreachable",
     storeOutages: bus.outages,
-    ...(sfu && { mediaServer: sfu.available ? "reachable" : "unreachable" }),
   });
   const registry = createMetricsRegistry(metrics, {
     connections: () => websocket.connectionCount,
@@ -181,7 +180,7 @@ export function createServer(input: ConfigInput = {}, observers: ServerObservers
     isReady: () => ready,
     isDraining: () => draining,
     isDegraded: () => !bus.up,
-    stats: () => ({ ...gauges(), cluster: health() }),
+    stats: () => ({ ...gauges(), cluster: health(), ...(sfu && { mediaServer: sfu.available ? "reachable" : "unreachable" }) }),
     metrics: renderMetrics,
     metricsVerdict: metricsVerdicts.main,
     iceServersFor: (resumeToken) => {
