@@ -65,8 +65,8 @@ export {
   type CallManagerOptions,
   type LocalMedia,
 } from "./call/call-manager.js";
+export { GroupCall } from "./group/group-call.js";
 export {
-  GroupCall,
   DEFAULT_GROUP_CALL_OPTIONS,
   type GroupCallEvents,
   type GroupCallOptions,
@@ -74,7 +74,7 @@ export {
   type GroupPeer,
   type MediaServerState,
   type VideoSize,
-} from "./group/group-call.js";
+} from "./group/group-call-types.js";
 export { layerForSize, LAYER_MAX_WIDTHS } from "./group/sfu-layers.js";
 export { SIMULCAST_ENCODINGS } from "./group/sfu-publisher.js";
 export { SFU_FEATURE } from "./group/stay.js";

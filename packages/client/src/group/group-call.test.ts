@@ -5,7 +5,8 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { FakePeerConnection, FakeRTCPeerConnection } from "../../test/support/fake-peer-connection.js";
 import { FakeSocket, scriptedClient } from "../../test/support/scripted-socket.js";
 import type { SignalingClient } from "../signaling/signaling-client.js";
-import { GroupCall, type GroupCallOptions } from "./group-call.js";
+import { GroupCall } from "./group-call.js";
+import type { GroupCallOptions } from "./group-call-types.js";
 
 class FakeTrack {
   readyState: MediaStreamTrackState = "live";

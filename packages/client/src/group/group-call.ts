@@ -23,7 +23,6 @@ import { SfuEngine } from "./sfu-engine.js";
 import { LayerWishes } from "./sfu-layers.js";
 import { joinRefusal, leftFirst, newStay, type Stay } from "./stay.js";
 
-export { DEFAULT_GROUP_CALL_OPTIONS, type GroupCallEvents, type GroupCallOptions, type GroupLeaveReason, type GroupPeer, type MediaServerState, type VideoSize };
 
 /**
  * The group call of the room a SignalingClient is in. Everyone in the room sees who is in it

@@ -4,7 +4,7 @@ import { BusUnavailableError, type Bus, type Delivery } from "../bus/bus.js";
 import type { DecodedMessage } from "../wire/codec.js";
 import { ProtocolError } from "../wire/protocol-error.js";
 import { groupCallRefused } from "./group-call.js";
-import { meshOnly } from "./group-media.js";
+import { meshOnly, type GroupMedia } from "./group-media.js";
 import { moderate } from "./moderator-actions.js";
 import type { Peer } from "./peer.js";
 import { Room, type RoomOptions } from "./room.js";
@@ -12,7 +12,8 @@ import { chooseName } from "./room-members.js";
 import { checkedRoomName } from "./room-name.js";
 import { untilStored } from "./store-call.js";
 
-export type HubOptions = RoomOptions;
+/** The rooms' options; without `groupMedia`, group calls are meshes only. */
+export type HubOptions = Omit<RoomOptions, "groupMedia"> & { groupMedia?: GroupMedia };
 
 export interface HubHooks {
   /**
@@ -60,12 +61,15 @@ export class Hub {
   readonly #roomOf = new Map<Peer, Room>();
   readonly #joining = new Map<Peer, Joining>();
   #userCount = 0;
+  readonly #roomOptions: RoomOptions;
 
   constructor(
     private readonly options: HubOptions,
     readonly bus: Bus,
     private readonly hooks: HubHooks = { lost: () => {} },
-  ) {}
+  ) {
+    this.#roomOptions = { ...options, groupMedia: options.groupMedia ?? meshOnly(options.maxMeshParticipants) };
+  }
 
   /** This node's logged-in users. */
   get userCount(): number {
@@ -225,7 +229,7 @@ export class Hub {
     const room = this.#roomOfSender(sender);
     const name = room.checkGroupJoin(sender);
     if (name === undefined) return;
-    const policy = (this.options.groupMedia ?? meshOnly(this.options.maxMeshParticipants)).policy();
+    const policy = this.#roomOptions.groupMedia.policy();
     const state = await untilStored(() => this.bus.groupJoin(room.name, name, policy));
     if (typeof state === "string") throw groupCallRefused(state, room.groupCallMedia, policy);
     room.groupCallIs(state);
@@ -387,7 +391,7 @@ export class Hub {
   }
 
   #open(name: string, keys: readonly string[]): Room {
-    const room = new Room(name, this.options);
+    const room = new Room(name, this.#roomOptions);
     this.#rooms.add(room);
     for (const key of keys) this.#byKey.set(key, room);
     return room;

@@ -2,10 +2,11 @@ import { usernameKeys } from "@switchboard/protocol";
 import { describe, expect, it } from "vitest";
 import { MemoryBroker, MemoryBus } from "../bus/memory-bus.js";
 import { TestPeer } from "../../test/support/hub-peer.js";
+import { meshOnly } from "./group-media.js";
 import { RemotePeer } from "./remote-peer.js";
 import { Room, type RoomOptions } from "./room.js";
 
-const OPTIONS: RoomOptions = { presenceIntervalMs: 0, historySize: 10, historyMaxBytes: 65536, maxChatTextLength: 2000, maxMeshParticipants: 6, moderatorRule: "first-member" };
+const OPTIONS: RoomOptions = { presenceIntervalMs: 0, historySize: 10, historyMaxBytes: 65536, maxChatTextLength: 2000, maxMeshParticipants: 6, groupMedia: meshOnly(6), moderatorRule: "first-member" };
 const bus = new MemoryBus(new MemoryBroker(), "here");
 
 const local = (room: Room, name: string, place: number, modern = true) => {

@@ -17,7 +17,7 @@ import { ProtocolError } from "../wire/protocol-error.js";
 import { CallGraph } from "./call-graph.js";
 import { ChatHistory } from "./chat-history.js";
 import { GroupCall } from "./group-call.js";
-import { meshOnly, type GroupMedia } from "./group-media.js";
+import type { GroupMedia } from "./group-media.js";
 import { forRecipient } from "./html-escape.js";
 import type { Peer } from "./peer.js";
 import { PresenceFeed } from "./presence-feed.js";
@@ -35,8 +35,8 @@ export interface RoomOptions {
   maxChatTextLength: number;
   /** Most participants in a mesh group call... */
   maxMeshParticipants: number;
-  /** ...and the media server, for larger calls or all of them (default: none, meshes only). */
-  groupMedia?: GroupMedia;
+  /** ...and the media server, for larger calls or all of them (`meshOnly`: none). */
+  groupMedia: GroupMedia;
   moderatorRule: ModeratorRule;
 }
 
@@ -71,7 +71,7 @@ export class Room {
     readonly name: string,
     options: RoomOptions,
   ) {
-    this.#groupCall = new GroupCall(name, options.groupMedia ?? meshOnly(options.maxMeshParticipants));
+    this.#groupCall = new GroupCall(name, options.groupMedia);
     this.#history = new ChatHistory({ size: options.historySize, maxBytes: options.historyMaxBytes });
     this.#maxChatTextLength = options.maxChatTextLength;
     this.moderation = new RoomModeration(this.#members, options.moderatorRule);

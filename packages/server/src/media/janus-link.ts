@@ -37,10 +37,6 @@ export class JanusLink {
 
   constructor(private readonly options: JanusLinkOptions) {}
 
-  get up(): boolean {
-    return this.session !== null;
-  }
-
   start(): void {
     if (this.started || this.closed) return;
     this.started = true;
@@ -55,7 +51,7 @@ export class JanusLink {
     this.session = null;
     // Destroying the session removes its handles (and so the publishers) from Janus at once.
     if (session) await withDeadline(session.destroy(), this.options.timeoutMs, "destroying the Janus session").catch(() => undefined);
-    if (connection) await withDeadline(connection.close(), this.options.timeoutMs, "closing the Janus connection").catch(() => undefined);
+    if (connection) await this.closeQuietly(connection);
   }
 
   private async connect(): Promise<void> {

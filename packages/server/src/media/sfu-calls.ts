@@ -1,12 +1,4 @@
-import type {
-  SfuAnswerMessage,
-  SfuCandidateMessage,
-  SfuLayerMessage,
-  SfuOfferMessage,
-  SfuPublishMessage,
-  SfuStatusMessage,
-  SfuSubscribeAnswerMessage,
-} from "@switchboard/protocol";
+import type { SfuClientMessage, SfuServerMessage } from "@switchboard/protocol";
 import { randomInt } from "node:crypto";
 import type { Session } from "janode";
 import type { Logger } from "pino";
@@ -14,9 +6,6 @@ import { ProtocolError } from "../wire/protocol-error.js";
 import { JanusLink } from "./janus-link.js";
 import type { SfuParticipant } from "./sfu-participant.js";
 import { SfuRoom } from "./sfu-room.js";
-
-export type SfuClientMessage = SfuPublishMessage | SfuSubscribeAnswerMessage | SfuCandidateMessage | SfuLayerMessage;
-export type SfuServerMessage = SfuAnswerMessage | SfuOfferMessage | SfuStatusMessage;
 
 export interface SfuCallsOptions {
   /** Janus's WebSocket API, ws:// or wss://. */

@@ -1,12 +1,4 @@
-import type {
-  SfuAnswerMessage,
-  SfuCandidateMessage,
-  SfuLayerMessage,
-  SfuOfferMessage,
-  SfuPublishMessage,
-  SfuStatusMessage,
-  SfuSubscribeAnswerMessage,
-} from "@switchboard/protocol";
+import type { SfuCandidateMessage, SfuLayerMessage, SfuPublishMessage, SfuServerMessage, SfuSubscribeAnswerMessage } from "@switchboard/protocol";
 import type { Session } from "janode";
 import type { Logger } from "pino";
 import { ProtocolError } from "../wire/protocol-error.js";
@@ -34,7 +26,7 @@ export interface ParticipantRoom {
   heardOf(news: PublisherNews): void;
   /** The publisher streams this participant should receive now. */
   wantedBy(name: string): StreamRef[];
-  deliver(member: SfuParticipant, message: SfuAnswerMessage | SfuOfferMessage | SfuStatusMessage): void;
+  deliver(member: SfuParticipant, message: SfuServerMessage): void;
 }
 
 export type ParticipantState = "joining" | "ready" | "failed" | "closed" | "abandoned";

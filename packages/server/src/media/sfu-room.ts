@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from "node:crypto";
-import type { SfuAnswerMessage, SfuOfferMessage, SfuStatusMessage } from "@switchboard/protocol";
+import type { SfuServerMessage } from "@switchboard/protocol";
 import type { Session } from "janode";
 import type { Logger } from "pino";
 import { RoomFeeds, type StreamRef } from "./room-feeds.js";
@@ -16,7 +16,7 @@ export interface SfuRoomOptions {
   timeoutMs: number;
   logger: Logger;
   maxParticipants: number;
-  deliver(room: string, name: string, message: SfuAnswerMessage | SfuOfferMessage | SfuStatusMessage): void;
+  deliver(room: string, name: string, message: SfuServerMessage): void;
 }
 
 /**
@@ -103,7 +103,7 @@ export class SfuRoom implements ParticipantRoom {
     return this.feeds.wantedBy(name, this.participants);
   }
 
-  deliver(member: SfuParticipant, message: SfuAnswerMessage | SfuOfferMessage | SfuStatusMessage): void {
+  deliver(member: SfuParticipant, message: SfuServerMessage): void {
     // A member that left (and its name back in the call by now) says nothing more.
     if (this.members.get(member.name) === member) this.options.deliver(this.name, member.name, message);
   }

@@ -1,7 +1,8 @@
 import { SfuAnswerMessage, SfuOfferMessage, SfuStatusMessage, type SfuStream } from "@switchboard/protocol";
 import { expect } from "vitest";
 import { z } from "zod";
-import type { SfuCalls, SfuServerMessage } from "../../src/media/sfu-calls.js";
+import type { SfuServerMessage } from "@switchboard/protocol";
+import type { SfuCalls } from "../../src/media/sfu-calls.js";
 import type { SfuEndpoint } from "./sfu-endpoint.js";
 
 const ServerMessage = z.discriminatedUnion("type", [SfuAnswerMessage, SfuOfferMessage, SfuStatusMessage]);
